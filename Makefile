@@ -1,0 +1,50 @@
+# Everything a fresh machine with Go and Node.js needs is installed by these
+# targets: the CDK CLI and a supported Node.js from package-lock.json, Go
+# modules from go.sum. Nothing needs AWS credentials except `make deploy`.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# The pinned Node.js (node_modules/.bin/node) runs both the CDK CLI and the jsii
+# kernel the Go app starts.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+# Synth and tests never call AWS: skip the SDK's instance-metadata probe.
+export AWS_EC2_METADATA_DISABLED := true
+export CDK_DISABLE_CLI_TELEMETRY := true
+
+CDK := npx --no-install cdk
+NPM_STAMP := node_modules/.package-lock.json
+
+.PHONY: help deps synth test deploy diff clean
+
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@# node_modules holds Go template files (the CDK CLI's init templates); a
+	@# go.mod of its own keeps it out of this module's ./... patterns.
+	@printf 'module node_modules\n' > node_modules/go.mod
+	@touch $@
+
+deps: $(NPM_STAMP) ## Install the pinned CDK CLI, Node.js and Go modules.
+	go mod download
+
+synth: deps ## Synthesize the app (cdk.json's example config by default) into cdk.out.
+	$(CDK) synth --quiet $(CDK_ARGS)
+	@echo "Templates and the cdk-nag report are in cdk.out/"
+
+test: deps ## Run go vet and every test.
+	go vet ./...
+	go test -race -count=1 ./...
+
+deploy: deps ## Deploy with your credentials and real config (cdk.json context or CDK_ARGS="-c key=value ...").
+	$(CDK) deploy $(CDK_ARGS)
+
+diff: deps ## Show what a deploy would change.
+	$(CDK) diff $(CDK_ARGS)
+
+clean: ## Remove build output.
+	rm -rf cdk.out

@@ -1,0 +1,137 @@
+// Package config reads the app's settings from CDK context and checks them.
+//
+// Settings come from the "context" object in cdk.json, where they are JSON values,
+// and can be overridden with `cdk synth -c key=value`, where they are always
+// strings. FromContext accepts both forms, applies the defaults and validates the
+// result, returning every problem at once so that main can print them all and
+// exit before anything is synthesized. Keys lists every setting with its type,
+// default, example and description, for the README and the tests.
+//
+// The package uses only the standard library: it has no jsii or CDK types and its
+// tests need no Node.js kernel.
+package config
+
+import (
+	_ "embed"
+	"encoding/json"
+	"time"
+)
+
+// Config is the app's validated configuration. Each field's comment names its
+// context key. Build one with FromContext; a Config built by hand must pass
+// Validate before a stack uses it.
+type Config struct {
+	// UserPoolArn is context key "userPoolArn" (required): the ARN of the existing
+	// Cognito user pool, arn:<partition>:cognito-idp:<region>:<account>:userpool/<region>_<id>.
+	UserPoolArn string
+	// UserPoolDomain is context key "userPoolDomain" (required): the pool's existing
+	// domain, either its Cognito prefix ("myapp") or its custom domain
+	// ("auth.example.com"). FromContext reduces a Cognito host given in full
+	// ("myapp.auth.eu-west-1.amazoncognito.com") to its prefix.
+	UserPoolDomain string
+	// HostedZoneID is context key "hostedZoneId" (required): the ID of the existing
+	// public Route 53 hosted zone that holds RecordName, e.g. Z0123456789EXAMPLE0AB.
+	HostedZoneID string
+	// HostedZoneName is context key "hostedZoneName" (required): that zone's domain
+	// name, lower case, without a trailing dot, e.g. example.com.
+	HostedZoneName string
+	// RecordName is context key "recordName" (required): the site's full domain
+	// name, inside the hosted zone, e.g. app.example.com.
+	RecordName string
+	// CertificateArn is context key "certificateArn" (required): the ARN of the
+	// existing ACM certificate for RecordName, in the stack's account and region.
+	CertificateArn string
+	// AccountID is context key "account": the account to deploy to. Empty means
+	// the certificate's account; use Account for the effective value.
+	AccountID string
+	// RegionCode is context key "region": the region to deploy to. Empty means
+	// the certificate's region; use Region for the effective value.
+	RegionCode string
+	// AvailabilityZones is context key "availabilityZones": the zones the load
+	// balancer uses, at least two. Default: the region's zones a and b. Naming
+	// them keeps synth free of availability-zone lookups.
+	AvailabilityZones []string
+	// VpcID is context key "vpcId": an existing VPC to use. Empty means the stack
+	// creates a VPC.
+	VpcID string
+	// PublicSubnetIDs is context key "publicSubnetIds": the existing VPC's public
+	// subnets, one per availability zone, in the same order as AvailabilityZones.
+	// Required when VpcID is set, and only then.
+	PublicSubnetIDs []string
+	// OAuthScopes is context key "oauthScopes": the OAuth scopes the load balancer
+	// requests. "openid" always comes first; duplicates are removed.
+	// Default ["openid"].
+	OAuthScopes []string
+	// IdentityProviders is context key "identityProviders": the identity
+	// providers users may sign in with, by name. Default ["COGNITO"].
+	IdentityProviders []string
+	// SessionCookieName is context key "sessionCookieName": the name of the load
+	// balancer's session cookie. Default AWSELBAuthSessionCookie.
+	SessionCookieName string
+	// SessionTimeout is context key "sessionTimeout": how long a load balancer
+	// session lasts, whole seconds from 1s to 7 days. Default 8h.
+	SessionTimeout time.Duration
+	// OnUnauthenticatedRequest is context key "onUnauthenticatedRequest": what the
+	// load balancer does with a request that has no session: "authenticate",
+	// "deny" or "allow" (lower case, as in CloudFormation). Default "authenticate".
+	OnUnauthenticatedRequest string
+	// TLSPolicy is context key "tlsPolicy": the HTTPS listener's security policy,
+	// as the name of a CDK SslPolicy constant that allows TLS 1.3 (see
+	// TLSPolicies); the name is also the constant's value. Default TLS13_13_PQ.
+	TLSPolicy string
+	// DeletionProtection is context key "deletionProtection": whether the load
+	// balancer has deletion protection. Default true.
+	DeletionProtection bool
+	// AccessLogsBucket is context key "accessLogsBucket": an existing S3 bucket,
+	// by name, for the load balancer's access logs. Empty means the stack creates
+	// a bucket.
+	AccessLogsBucket string
+	// AccessLogsExpirationDays is context key "accessLogsExpirationDays": after
+	// how many days the bucket the stack creates deletes access logs, 1 to 3650.
+	// Default 90; 0 when AccessLogsBucket is set, since the stack does not manage
+	// an existing bucket's lifecycle.
+	AccessLogsExpirationDays int
+	// LogRetentionDays is context key "logRetentionDays": how long the function's
+	// CloudWatch log group keeps events, one of the periods CloudWatch Logs
+	// allows. Default 30.
+	LogRetentionDays int
+	// FunctionMemoryMiB is context key "functionMemoryMiB": the function's memory,
+	// 128 to 10240 MiB. Default 256.
+	FunctionMemoryMiB int
+	// FunctionTimeoutSeconds is context key "functionTimeoutSeconds": the
+	// function's timeout, 5 to 60 seconds. Default 10.
+	FunctionTimeoutSeconds int
+	// ReservedConcurrency is context key "reservedConcurrency": the function's
+	// reserved concurrent executions, 1 to 1000. Default 25.
+	ReservedConcurrency int
+	// WAFEnabled is context key "wafEnabled": whether to put an AWS WAF web ACL
+	// in front of the load balancer. Default false.
+	WAFEnabled bool
+	// StackName is context key "stackName": the CloudFormation stack's name (and
+	// the CDK stack's id). Default AlbCognitoSite.
+	StackName string
+}
+
+// ExampleAccount is the account of the example configuration. IsExample reports
+// whether a configuration still targets it.
+const ExampleAccount = "123456789012"
+
+//go:embed example.json
+var exampleJSON []byte
+
+// Example returns the example configuration, the context that cdk.json ships: the
+// required keys and a few common optional ones, for account ExampleAccount in
+// eu-west-1. It passes FromContext. Each call returns a fresh map.
+func Example() map[string]any {
+	var ctx map[string]any
+	if err := json.Unmarshal(exampleJSON, &ctx); err != nil {
+		panic("config: example.json is not a JSON object: " + err.Error())
+	}
+	return ctx
+}
+
+// IsExample reports whether c deploys to the example account, that is whether it
+// is still the shipped example rather than a real configuration.
+func (c Config) IsExample() bool {
+	return c.Account() == ExampleAccount
+}

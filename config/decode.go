@@ -1,0 +1,404 @@
+package config
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FromContext decodes the app's settings from CDK context (for example
+// app.Node().GetAllContext), applies the defaults and validates the result.
+//
+// Values may be JSON values from cdk.json or strings from -c key=value:
+// booleans accept true/false or "true"/"false"; integers accept whole numbers
+// or decimal strings; durations accept a number of seconds or a string of
+// seconds ("3600") or a Go duration ("8h"); lists accept a JSON array of
+// strings or a string holding a JSON array (["openid","email"]) or a
+// comma-separated list (openid,email). A null value, and an empty string for an
+// optional key, mean the key is not set, so -c vpcId= restores the default.
+// Strings are never trimmed: surrounding whitespace is an error.
+//
+// Keys that are neither settings nor the CDK's own (see IsCDKKey) are errors,
+// with a suggestion when they look like a misspelt setting.
+//
+// The error, if any, is a Problems listing every problem found, one per line;
+// the Config is then the zero value.
+func FromContext(ctx map[string]any) (Config, error) {
+	var c Config
+	var ps Problems
+	given := make(map[string]bool)
+	failed := make(map[string]bool)
+	for _, s := range specs {
+		v, ok := ctx[s.Name]
+		if !ok || v == nil || (!s.Required && v == "") {
+			if s.Required {
+				ps = append(ps, Problem{s.Name, fmt.Sprintf("is not set; set it to %s in cdk.json's context (%q: %s) or with -c %s=%s",
+					s.what, s.Name, s.Example, s.Name, s.cliExample())})
+				failed[s.Name] = true
+			}
+			continue
+		}
+		if msg := decodeValue(s, v); msg != "" {
+			ps = append(ps, Problem{s.Name, msg})
+			failed[s.Name] = true
+			continue
+		}
+		decodeInto(s.field(&c), v)
+		given[s.Name] = true
+	}
+	for _, s := range specs {
+		if !given[s.Name] && s.setDefault != nil {
+			s.setDefault(&c)
+		}
+	}
+	c.normalize()
+	ps = append(ps, unknownKeys(ctx)...)
+	if err := c.Validate(); err != nil {
+		for _, p := range err.(Problems) {
+			if !failed[p.Key] {
+				ps = append(ps, p)
+			}
+		}
+	}
+	if err := ps.asError(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// normalize applies the rewrites FromContext promises: openid first in the
+// scopes, no duplicate scopes or providers, and a Cognito host reduced to its
+// prefix.
+func (c *Config) normalize() {
+	c.OAuthScopes = dedupe(append([]string{"openid"}, c.OAuthScopes...))
+	c.IdentityProviders = dedupe(c.IdentityProviders)
+	if prefix, region, suffix, ok := splitCognitoHost(c.UserPoolDomain); ok {
+		if pool, ok := parseARN(c.UserPoolArn); ok && pool.Region == region && suffix == cognitoDomainSuffix(pool.Partition) {
+			c.UserPoolDomain = prefix
+		}
+	}
+}
+
+func dedupe(list []string) []string {
+	if list == nil {
+		return nil
+	}
+	out := make([]string, 0, len(list))
+	seen := make(map[string]bool, len(list))
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// decodeValue checks that v has the key's type and returns what is wrong, or
+// "" when decodeInto can use it.
+func decodeValue(s spec, v any) string {
+	var err string
+	switch s.kind() {
+	case kindString:
+		if _, ok := v.(string); ok {
+			return ""
+		}
+		if isNumber(v) {
+			err = " (write it in quotes, as a string)"
+		}
+	case kindList:
+		_, detail, ok := toList(v)
+		if ok {
+			return ""
+		}
+		err = detail
+	case kindBool:
+		if _, ok := toBool(v); ok {
+			return ""
+		}
+	case kindInt:
+		if _, ok := toInt(v); ok {
+			return ""
+		}
+		if f, ok := v.(float64); ok && f == math.Trunc(f) {
+			err = " (out of range)"
+		}
+	case kindDuration:
+		if _, ok := toDuration(v); ok {
+			return ""
+		}
+	}
+	if str, ok := v.(string); ok && str != strings.TrimSpace(str) {
+		err += " (remove the surrounding whitespace)"
+	}
+	return fmt.Sprintf("expected %s, got %s%s; e.g. %q: %s in cdk.json, or -c %s=%s",
+		expectation(s.kind()), describe(v), err, s.Name, s.Example, s.Name, s.cliExample())
+}
+
+// decodeInto stores v, which decodeValue accepted, in the field ptr points to.
+func decodeInto(ptr, v any) {
+	switch p := ptr.(type) {
+	case *string:
+		*p = v.(string)
+	case *[]string:
+		*p, _, _ = toList(v)
+	case *bool:
+		*p, _ = toBool(v)
+	case *int:
+		*p, _ = toInt(v)
+	case *time.Duration:
+		*p, _ = toDuration(v)
+	}
+}
+
+func expectation(k kind) string {
+	switch k {
+	case kindList:
+		return `a list of strings (a JSON array such as ["a","b"], or a string such as a,b)`
+	case kindBool:
+		return "true or false"
+	case kindInt:
+		return "a whole number"
+	case kindDuration:
+		return `a duration (a number of seconds such as 3600, or a string such as "3600", "8h" or "90m")`
+	}
+	return "a string"
+}
+
+// describe names v's JSON type and shows short values.
+func describe(v any) string {
+	switch x := v.(type) {
+	case string:
+		if len(x) > 80 {
+			x = x[:77] + "..."
+		}
+		return fmt.Sprintf("string %q", x)
+	case bool:
+		return fmt.Sprintf("boolean %t", x)
+	case float64:
+		format := byte('g')
+		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+			format = 'f'
+		}
+		return "number " + strconv.FormatFloat(x, format, -1, 64)
+	case float32, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, json.Number:
+		return fmt.Sprintf("number %v", x)
+	case []any, []string:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("a value of Go type %T", v)
+}
+
+func isNumber(v any) bool {
+	switch v.(type) {
+	case float64, float32, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, json.Number:
+		return true
+	}
+	return false
+}
+
+// toList accepts a JSON array of strings, or a string holding a JSON array or
+// a comma-separated list. When it doesn't, detail may say why.
+func toList(v any) (list []string, detail string, ok bool) {
+	switch x := v.(type) {
+	case []string:
+		return append([]string{}, x...), "", true
+	case []any:
+		list := make([]string, len(x))
+		for i, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				return nil, fmt.Sprintf(" whose element %d is %s, not a string", i, describe(e)), false
+			}
+			list[i] = s
+		}
+		return list, "", true
+	case string:
+		if strings.HasPrefix(strings.TrimSpace(x), "[") {
+			var arr []any
+			if err := json.Unmarshal([]byte(x), &arr); err != nil {
+				return nil, " that starts like a JSON array but is not valid JSON (" + err.Error() + ")", false
+			}
+			return toList(arr)
+		}
+		list := strings.Split(x, ",")
+		for _, e := range list {
+			if e == "" {
+				return nil, " with an empty element (a doubled, leading or trailing comma)", false
+			}
+		}
+		return list, "", true
+	}
+	return nil, "", false
+}
+
+func toBool(v any) (bool, bool) {
+	switch x := v.(type) {
+	case bool:
+		return x, true
+	case string:
+		switch x {
+		case "true":
+			return true, true
+		case "false":
+			return false, true
+		}
+	}
+	return false, false
+}
+
+var intRe = regexp.MustCompile(`^-?[0-9]{1,15}$`)
+
+// maxWhole bounds whole numbers read from JSON: far beyond every range the
+// validator accepts, and small enough to be exact in a float64 and an int.
+const maxWhole = 1 << 50
+
+func toInt(v any) (int, bool) {
+	switch x := v.(type) {
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) <= maxWhole {
+			return int(x), true
+		}
+	case int:
+		return x, true
+	case int32:
+		return int(x), true
+	case int64:
+		if x >= -maxWhole && x <= maxWhole {
+			return int(x), true
+		}
+	case json.Number:
+		return toInt(string(x))
+	case string:
+		if intRe.MatchString(x) {
+			n, err := strconv.Atoi(x)
+			return n, err == nil
+		}
+	}
+	return 0, false
+}
+
+// maxSeconds bounds durations read as seconds so they cannot overflow.
+const maxSeconds = 1 << 32
+
+func toDuration(v any) (time.Duration, bool) {
+	if s, ok := v.(string); ok {
+		if intRe.MatchString(s) {
+			n, err := strconv.Atoi(s)
+			if err != nil || n > maxSeconds || n < -maxSeconds {
+				return 0, false
+			}
+			return time.Duration(n) * time.Second, true
+		}
+		d, err := time.ParseDuration(s)
+		return d, err == nil
+	}
+	if _, ok := v.(bool); ok || !isNumber(v) {
+		return 0, false
+	}
+	var f float64
+	switch x := v.(type) {
+	case float64:
+		f = x
+	case json.Number:
+		var err error
+		if f, err = x.Float64(); err != nil {
+			return 0, false
+		}
+	default:
+		n, ok := toInt(v)
+		if !ok {
+			return 0, false
+		}
+		f = float64(n)
+	}
+	if math.IsNaN(f) || math.Abs(f) > maxSeconds {
+		return 0, false
+	}
+	return time.Duration(f * float64(time.Second)), true
+}
+
+// IsCDKKey reports whether a context key belongs to the CDK rather than to this
+// app: feature flags and library settings ("@aws-cdk/..." and other "@scope/..."
+// keys), keys the CDK CLI and framework set ("aws:cdk:...", "aws-cdk:...",
+// "cdk:...", "cdk-...", "cli-..."), acknowledged-issue-numbers, and the
+// context providers' cached lookups in cdk.context.json (keys with ":account=").
+// FromContext ignores these keys and rejects every other key it doesn't know.
+func IsCDKKey(key string) bool {
+	if key == "acknowledged-issue-numbers" || strings.Contains(key, ":account=") {
+		return true
+	}
+	for _, prefix := range []string{"@", "aws:", "aws-cdk:", "cdk:", "cdk-", "cli-"} {
+		if strings.HasPrefix(key, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func unknownKeys(ctx map[string]any) Problems {
+	var names []string
+	for k := range ctx {
+		if _, ok := lookup(k); !ok && !IsCDKKey(k) {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	var ps Problems
+	for _, k := range names {
+		msg := "is not a setting of this app, nor a CDK key"
+		if s := suggest(k); s != "" {
+			msg += fmt.Sprintf("; did you mean %s? Rename it to %s", s, s)
+		} else {
+			msg += "; remove it or correct its name (the settings are listed in the README's configuration reference)"
+		}
+		ps = append(ps, Problem{k, msg})
+	}
+	return ps
+}
+
+// suggest returns the setting closest to key, if it is close enough to be a
+// misspelling: differences of case, a few edits, or one name containing the other.
+func suggest(key string) string {
+	k := strings.ToLower(key)
+	best, bestDist := "", math.MaxInt
+	for _, s := range specs {
+		name := strings.ToLower(s.Name)
+		d := editDistance(k, name)
+		if d > max(2, len(name)/3) && !(len(k) >= 4 && (strings.Contains(name, k) || strings.Contains(k, name))) {
+			continue
+		}
+		if d < bestDist {
+			best, bestDist = s.Name, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

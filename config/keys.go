@@ -1,0 +1,390 @@
+package config
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// Key documents one context key. Keys returns them from the same table that
+// FromContext decodes with, so documentation generated from it cannot drift.
+type Key struct {
+	// Name is the context key, exactly as written in cdk.json or after -c.
+	Name string
+	// Type is "string", "string list", "boolean", "integer" or "duration".
+	Type string
+	// Required is true when the key has no default.
+	Required bool
+	// Default describes the value used when the key is absent; empty when Required.
+	Default string
+	// Example is a valid value written as JSON, as it would appear in cdk.json.
+	Example string
+	// Description says what the key controls.
+	Description string
+}
+
+// Keys returns the documented context keys, in a stable order: required keys
+// first, then the optional ones.
+func Keys() []Key {
+	keys := make([]Key, len(specs))
+	for i, s := range specs {
+		keys[i] = s.Key
+		keys[i].Type = s.kind().String()
+	}
+	return keys
+}
+
+// spec is a Key plus what the decoder and validator need to know about it.
+type spec struct {
+	Key
+	// what completes "set it to ..." when a string value is empty.
+	what string
+	// field returns a pointer to the Config field the key decodes into; its type
+	// (*string, *[]string, *bool, *int or *time.Duration) decides how to decode.
+	field func(*Config) any
+	// setDefault fills in the default when the key is absent; nil if none.
+	setDefault func(*Config)
+}
+
+// Defaults.
+const (
+	defaultSessionCookieName        = "AWSELBAuthSessionCookie"
+	defaultSessionTimeout           = 8 * time.Hour
+	defaultOnUnauthenticatedRequest = "authenticate"
+	defaultTLSPolicy                = "TLS13_13_PQ"
+	defaultAccessLogsExpirationDays = 90
+	defaultLogRetentionDays         = 30
+	defaultFunctionMemoryMiB        = 256
+	defaultFunctionTimeoutSeconds   = 10
+	defaultReservedConcurrency      = 25
+	defaultStackName                = "AlbCognitoSite"
+)
+
+var specs = []spec{
+	{
+		Key: Key{
+			Name: "userPoolArn", Required: true,
+			Example:     `"arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Example1"`,
+			Description: "ARN of the existing Cognito user pool that signs users in. The stack is deployed in the pool's region.",
+		},
+		what:  "your user pool's ARN (Cognito console: User pools > your pool > Overview)",
+		field: func(c *Config) any { return &c.UserPoolArn },
+	},
+	{
+		Key: Key{
+			Name: "userPoolDomain", Required: true,
+			Example: `"example-app"`,
+			Description: "The user pool's existing domain: its Cognito prefix (myapp, for myapp.auth.<region>.amazoncognito.com) " +
+				"or its custom domain name (auth.example.com). A full Cognito host is reduced to its prefix.",
+		},
+		what:  "your user pool's domain prefix or custom domain (Cognito console: your pool > Domain)",
+		field: func(c *Config) any { return &c.UserPoolDomain },
+	},
+	{
+		Key: Key{
+			Name: "hostedZoneId", Required: true,
+			Example:     `"Z0123456789EXAMPLE0AB"`,
+			Description: "ID of the existing public Route 53 hosted zone in which the stack creates the site's alias record.",
+		},
+		what:  "your Route 53 hosted zone's ID (Route 53 console: Hosted zones > your zone > Hosted zone ID)",
+		field: func(c *Config) any { return &c.HostedZoneID },
+	},
+	{
+		Key: Key{
+			Name: "hostedZoneName", Required: true,
+			Example:     `"example.com"`,
+			Description: "Domain name of that hosted zone, lower case, without a trailing dot.",
+		},
+		what:  "your hosted zone's domain name",
+		field: func(c *Config) any { return &c.HostedZoneName },
+	},
+	{
+		Key: Key{
+			Name: "recordName", Required: true,
+			Example:     `"app.example.com"`,
+			Description: "The site's full domain name, in the hosted zone; the site is https://<recordName>.",
+		},
+		what:  "the site's full domain name",
+		field: func(c *Config) any { return &c.RecordName },
+	},
+	{
+		Key: Key{
+			Name: "certificateArn", Required: true,
+			Example:     `"arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"`,
+			Description: "ARN of the existing ACM certificate for recordName, in the account and region the stack is deployed to.",
+		},
+		what:  "the ARN of an ACM certificate for the site's domain name",
+		field: func(c *Config) any { return &c.CertificateArn },
+	},
+	{
+		Key: Key{
+			Name: "account", Default: "certificateArn's account",
+			Example:     `"123456789012"`,
+			Description: "AWS account to deploy to; must be the certificate's account.",
+		},
+		what:  "the 12-digit account to deploy to",
+		field: func(c *Config) any { return &c.AccountID },
+	},
+	{
+		Key: Key{
+			Name: "region", Default: "certificateArn's region",
+			Example:     `"eu-west-1"`,
+			Description: "AWS region to deploy to; must be the certificate's and the user pool's region.",
+		},
+		what:  "the region to deploy to",
+		field: func(c *Config) any { return &c.RegionCode },
+	},
+	{
+		Key: Key{
+			Name: "availabilityZones", Default: "[<region>a, <region>b]",
+			Example: `["eu-west-1a", "eu-west-1b"]`,
+			Description: "At least two availability zones of the region for the load balancer, so synth never looks them up. " +
+				"Set it if your region has no zone a or b.",
+		},
+		field: func(c *Config) any { return &c.AvailabilityZones },
+		setDefault: func(c *Config) {
+			if r := c.Region(); regionRe.MatchString(r) {
+				c.AvailabilityZones = []string{r + "a", r + "b"}
+			}
+		},
+	},
+	{
+		Key: Key{
+			Name: "vpcId", Default: "none: the stack creates a VPC",
+			Example:     `"vpc-0123456789abcdef0"`,
+			Description: "An existing VPC for the load balancer; requires publicSubnetIds.",
+		},
+		what:  "an existing VPC's ID",
+		field: func(c *Config) any { return &c.VpcID },
+	},
+	{
+		Key: Key{
+			Name: "publicSubnetIds", Default: "none",
+			Example:     `["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]`,
+			Description: "The existing VPC's public subnets, one per availability zone, in the order of availabilityZones. Required with vpcId, and only then.",
+		},
+		field: func(c *Config) any { return &c.PublicSubnetIDs },
+	},
+	{
+		Key: Key{
+			Name: "oauthScopes", Default: `["openid"]`,
+			Example: `["openid", "email"]`,
+			Description: "OAuth scopes the load balancer requests: openid (always added), email, profile, phone " +
+				"or custom <resource-server-id>/<scope> scopes.",
+		},
+		field:      func(c *Config) any { return &c.OAuthScopes },
+		setDefault: func(c *Config) { c.OAuthScopes = []string{"openid"} },
+	},
+	{
+		Key: Key{
+			Name: "identityProviders", Default: `["COGNITO"]`,
+			Example:     `["COGNITO"]`,
+			Description: "Identity providers users may sign in with: COGNITO (the pool's own users) and the names of the pool's federated providers.",
+		},
+		field:      func(c *Config) any { return &c.IdentityProviders },
+		setDefault: func(c *Config) { c.IdentityProviders = []string{"COGNITO"} },
+	},
+	{
+		Key: Key{
+			Name: "sessionCookieName", Default: defaultSessionCookieName,
+			Example:     `"AWSELBAuthSessionCookie"`,
+			Description: "Name of the load balancer's session cookie.",
+		},
+		what:       "a cookie name",
+		field:      func(c *Config) any { return &c.SessionCookieName },
+		setDefault: func(c *Config) { c.SessionCookieName = defaultSessionCookieName },
+	},
+	{
+		Key: Key{
+			Name: "sessionTimeout", Default: "8h",
+			Example:     `"8h"`,
+			Description: `How long a sign-in lasts: seconds (28800 or "28800") or a Go duration ("8h", "90m"); whole seconds from 1s to 7 days.`,
+		},
+		field:      func(c *Config) any { return &c.SessionTimeout },
+		setDefault: func(c *Config) { c.SessionTimeout = defaultSessionTimeout },
+	},
+	{
+		Key: Key{
+			Name: "onUnauthenticatedRequest", Default: defaultOnUnauthenticatedRequest,
+			Example:     `"authenticate"`,
+			Description: "What the load balancer does with a request that has no session: authenticate (send to the sign-in page), deny (401) or allow.",
+		},
+		what:       "authenticate, deny or allow",
+		field:      func(c *Config) any { return &c.OnUnauthenticatedRequest },
+		setDefault: func(c *Config) { c.OnUnauthenticatedRequest = defaultOnUnauthenticatedRequest },
+	},
+	{
+		Key: Key{
+			Name: "tlsPolicy", Default: defaultTLSPolicy,
+			Example:     `"TLS13_13_PQ"`,
+			Description: "The HTTPS listener's security policy, as a CDK SslPolicy name that allows TLS 1.3 (TLS13_13_PQ, TLS13_12_RES_PQ, RECOMMENDED_TLS, FIPS_TLS13_13, ...).",
+		},
+		what:       "a CDK SslPolicy name such as " + defaultTLSPolicy,
+		field:      func(c *Config) any { return &c.TLSPolicy },
+		setDefault: func(c *Config) { c.TLSPolicy = defaultTLSPolicy },
+	},
+	{
+		Key: Key{
+			Name: "deletionProtection", Default: "true",
+			Example:     `true`,
+			Description: "Whether the load balancer has deletion protection. Set it to false before destroying the stack.",
+		},
+		field:      func(c *Config) any { return &c.DeletionProtection },
+		setDefault: func(c *Config) { c.DeletionProtection = true },
+	},
+	{
+		Key: Key{
+			Name: "accessLogsBucket", Default: "none: the stack creates a bucket",
+			Example:     `"my-alb-access-logs"`,
+			Description: "An existing S3 bucket, by name, in the stack's region, for the load balancer's access logs.",
+		},
+		what:  "an existing S3 bucket's name",
+		field: func(c *Config) any { return &c.AccessLogsBucket },
+	},
+	{
+		Key: Key{
+			Name: "accessLogsExpirationDays", Default: "90 (only when the stack creates the bucket)",
+			Example:     `90`,
+			Description: "Days after which the bucket the stack creates deletes access logs, 1 to 3650. Not allowed with accessLogsBucket.",
+		},
+		field: func(c *Config) any { return &c.AccessLogsExpirationDays },
+		setDefault: func(c *Config) {
+			if c.AccessLogsBucket == "" {
+				c.AccessLogsExpirationDays = defaultAccessLogsExpirationDays
+			}
+		},
+	},
+	{
+		Key: Key{
+			Name: "logRetentionDays", Default: "30",
+			Example:     `30`,
+			Description: "Days the function's log group keeps events: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653.",
+		},
+		field:      func(c *Config) any { return &c.LogRetentionDays },
+		setDefault: func(c *Config) { c.LogRetentionDays = defaultLogRetentionDays },
+	},
+	{
+		Key: Key{
+			Name: "functionMemoryMiB", Default: "256",
+			Example:     `256`,
+			Description: "The function's memory in MiB, 128 to 10240.",
+		},
+		field:      func(c *Config) any { return &c.FunctionMemoryMiB },
+		setDefault: func(c *Config) { c.FunctionMemoryMiB = defaultFunctionMemoryMiB },
+	},
+	{
+		Key: Key{
+			Name: "functionTimeoutSeconds", Default: "10",
+			Example:     `10`,
+			Description: "The function's timeout in seconds, 5 to 60: longer than the function's 3-second key fetch.",
+		},
+		field:      func(c *Config) any { return &c.FunctionTimeoutSeconds },
+		setDefault: func(c *Config) { c.FunctionTimeoutSeconds = defaultFunctionTimeoutSeconds },
+	},
+	{
+		Key: Key{
+			Name: "reservedConcurrency", Default: "25",
+			Example:     `25`,
+			Description: "The function's reserved concurrent executions, 1 to 1000: caps its cost and its share of the account's concurrency.",
+		},
+		field:      func(c *Config) any { return &c.ReservedConcurrency },
+		setDefault: func(c *Config) { c.ReservedConcurrency = defaultReservedConcurrency },
+	},
+	{
+		Key: Key{
+			Name: "wafEnabled", Default: "false",
+			Example:     `false`,
+			Description: "Whether to put an AWS WAF web ACL with AWS managed rules in front of the load balancer.",
+		},
+		field: func(c *Config) any { return &c.WAFEnabled },
+	},
+	{
+		Key: Key{
+			Name: "stackName", Default: defaultStackName,
+			Example:     `"AlbCognitoSite"`,
+			Description: "The CloudFormation stack's name.",
+		},
+		what:       "a stack name",
+		field:      func(c *Config) any { return &c.StackName },
+		setDefault: func(c *Config) { c.StackName = defaultStackName },
+	},
+}
+
+// kind is how a key's value is decoded.
+type kind int
+
+const (
+	kindString kind = iota
+	kindList
+	kindBool
+	kindInt
+	kindDuration
+)
+
+func (k kind) String() string {
+	switch k {
+	case kindList:
+		return "string list"
+	case kindBool:
+		return "boolean"
+	case kindInt:
+		return "integer"
+	case kindDuration:
+		return "duration"
+	}
+	return "string"
+}
+
+func (s spec) kind() kind {
+	switch s.field(new(Config)).(type) {
+	case *[]string:
+		return kindList
+	case *bool:
+		return kindBool
+	case *int:
+		return kindInt
+	case *time.Duration:
+		return kindDuration
+	}
+	return kindString
+}
+
+// cliExample is the example as it would be written after -c key=: strings
+// unquoted, lists comma-separated.
+func (s spec) cliExample() string {
+	var v any
+	if err := json.Unmarshal([]byte(s.Example), &v); err != nil {
+		return s.Example
+	}
+	switch x := v.(type) {
+	case string:
+		return x
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i], _ = e.(string)
+		}
+		return strings.Join(parts, ",")
+	}
+	return s.Example
+}
+
+// lookup returns the spec of a context key.
+func lookup(name string) (spec, bool) {
+	for _, s := range specs {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return spec{}, false
+}
+
+// keyIndex orders problems: by the key's position in specs, unknown keys last.
+func keyIndex(name string) int {
+	for i, s := range specs {
+		if s.Name == name {
+			return i
+		}
+	}
+	return len(specs)
+}

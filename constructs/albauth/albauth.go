@@ -1,0 +1,456 @@
+// Package albauth puts an AWS Lambda function behind an internet-facing
+// Application Load Balancer that signs every user in with Amazon Cognito first.
+//
+// The construct creates the load balancer, its security group, an HTTPS listener
+// whose default action is authenticate-cognito followed by forward, a port-80
+// listener that only redirects to HTTPS, a Lambda target group with its invoke
+// permission, a user pool client on an existing user pool, access logs, and
+// (optionally) Route 53 alias records and an AWS WAF web ACL. It references the
+// user pool, its domain, the certificate and the hosted zone; it never creates,
+// replaces or deletes them.
+//
+// The function receives the settings that a verifier of the load balancer's
+// signed user claims needs (see the lambda/albjwt package) as environment
+// variables: ALB_ARN, USER_POOL_CLIENT_ID, TOKEN_ISSUER, USER_POOL_DOMAIN,
+// APP_URL and SESSION_COOKIE_NAME.
+package albauth
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	elb "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2actions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53targets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+)
+
+// Defaults applied when the matching Props field is left at its zero value.
+const (
+	DefaultSessionCookieName = "AWSELBAuthSessionCookie"
+	DefaultSessionTimeout    = 8 * time.Hour
+	DefaultSSLPolicy         = elb.SslPolicy_TLS13_13_PQ
+	DefaultAccessLogsExpiry  = 90 * 24 * time.Hour
+	// MaxSessionTimeout is the longest session the load balancer allows.
+	MaxSessionTimeout = 7 * 24 * time.Hour
+	// HSTSHeaderValue is the Strict-Transport-Security value the HTTPS listener sends.
+	HSTSHeaderValue = "max-age=31536000; includeSubDomains"
+)
+
+// Props configures an Auth construct. Plain Go types are used for settings;
+// existing AWS resources are passed as imported CDK references.
+type Props struct {
+	// Vpc holds the load balancer in its public subnets. Required.
+	Vpc awsec2.IVpc
+	// Certificate is the existing ACM certificate for DomainName, in the load
+	// balancer's region. Required.
+	Certificate awscertificatemanager.ICertificate
+	// UserPool is the existing Cognito user pool. Required.
+	UserPool awscognito.IUserPool
+	// UserPoolDomain is the pool's existing domain: a Cognito prefix ("myapp")
+	// or a custom domain name ("auth.example.com"), never a URL. Required.
+	UserPoolDomain string
+	// DomainName is the site's fully qualified, lower-case domain name. Required.
+	DomainName string
+	// HostedZone, when set, gets alias records for DomainName that point at the
+	// load balancer. DomainName must lie inside it.
+	HostedZone awsroute53.IHostedZone
+	// Function answers the authenticated requests. Required. The construct adds
+	// the verifier's environment variables to it.
+	Function awslambda.Function
+
+	// Scopes are the OAuth scopes requested; "openid" is always included.
+	Scopes []string
+	// IdentityProviders the client may use; default ["COGNITO"].
+	IdentityProviders []string
+	// SessionCookieName is the load balancer's session cookie; default
+	// DefaultSessionCookieName.
+	SessionCookieName string
+	// SessionTimeout is the load balancer session's lifetime, 1s..7 days;
+	// default DefaultSessionTimeout.
+	SessionTimeout time.Duration
+	// OnUnauthenticatedRequest is one of "authenticate" (default), "deny" or "allow".
+	OnUnauthenticatedRequest string
+	// SSLPolicy of the HTTPS listener; default DefaultSSLPolicy (TLS 1.3 only,
+	// with post-quantum key exchange).
+	SSLPolicy elb.SslPolicy
+	// DisableDeletionProtection turns the load balancer's deletion protection
+	// off, for throw-away stacks. Protection is on by default.
+	DisableDeletionProtection bool
+	// AccessLogsBucket receives the load balancer's access logs. When nil, the
+	// construct creates an encrypted, private bucket that is retained when the
+	// stack is deleted.
+	AccessLogsBucket awss3.IBucket
+	// AccessLogsExpiry is how long the created bucket keeps logs; default
+	// DefaultAccessLogsExpiry. Ignored with AccessLogsBucket.
+	AccessLogsExpiry time.Duration
+	// WAF attaches an AWS WAF web ACL with AWS managed rules (common rule set,
+	// known bad inputs, IP reputation). It costs money, so it is off by default.
+	WAF bool
+}
+
+// Auth is the load balancer, its Cognito login and the Lambda target.
+type Auth interface {
+	constructs.Construct
+	// LoadBalancer is the internet-facing Application Load Balancer.
+	LoadBalancer() elb.ApplicationLoadBalancer
+	// Listener is the HTTPS listener that authenticates and forwards.
+	Listener() elb.ApplicationListener
+	// TargetGroup is the Lambda target group.
+	TargetGroup() elb.ApplicationTargetGroup
+	// Client is the user pool client the load balancer signs users in with.
+	Client() awscognito.UserPoolClient
+	// Function is the Lambda function behind the load balancer.
+	Function() awslambda.Function
+	// URL is the site's address, https://<DomainName>.
+	URL() string
+	// CallbackURL is the client's callback, https://<DomainName>/oauth2/idpresponse.
+	CallbackURL() string
+}
+
+type auth struct {
+	constructs.Construct
+	lb       elb.ApplicationLoadBalancer
+	listener elb.ApplicationListener
+	tg       elb.ApplicationTargetGroup
+	client   awscognito.UserPoolClient
+	fn       awslambda.Function
+	url      string
+}
+
+func (a *auth) LoadBalancer() elb.ApplicationLoadBalancer { return a.lb }
+func (a *auth) Listener() elb.ApplicationListener         { return a.listener }
+func (a *auth) TargetGroup() elb.ApplicationTargetGroup   { return a.tg }
+func (a *auth) Client() awscognito.UserPoolClient         { return a.client }
+func (a *auth) Function() awslambda.Function              { return a.fn }
+func (a *auth) URL() string                               { return a.url }
+func (a *auth) CallbackURL() string                       { return a.url + "/oauth2/idpresponse" }
+
+// New creates the construct. It panics, as CDK constructors do, when a required
+// prop is missing or a setting is out of range; validate user input before.
+func New(scope constructs.Construct, id string, props *Props) Auth {
+	p, err := props.withDefaults()
+	if err != nil {
+		panic(fmt.Sprintf("albauth %s: %v", id, err))
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	a := &auth{Construct: c, fn: p.Function, url: "https://" + p.DomainName}
+	stack := awscdk.Stack_Of(c)
+
+	sg := awsec2.NewSecurityGroup(c, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
+		Vpc:              p.Vpc,
+		Description:      jsii.String("Load balancer: HTTPS in, HTTP in for the redirect only, HTTPS out to the identity provider"),
+		AllowAllOutbound: jsii.Bool(false),
+	})
+	sg.AddIngressRule(awsec2.Peer_AnyIpv4(), awsec2.Port_Tcp(jsii.Number(443)), jsii.String("HTTPS from the internet"), nil)
+	sg.AddIngressRule(awsec2.Peer_AnyIpv4(), awsec2.Port_Tcp(jsii.Number(80)), jsii.String("HTTP from the internet, redirected to HTTPS"), nil)
+	suppress(sg, "AwsSolutions-EC23", "A public website: the load balancer must accept HTTPS (443) and HTTP (80, redirected to HTTPS) from anyone; every request is then authenticated by Cognito before it reaches the target")
+
+	a.lb = elb.NewApplicationLoadBalancer(c, jsii.String("LoadBalancer"), &elb.ApplicationLoadBalancerProps{
+		Vpc:                     p.Vpc,
+		VpcSubnets:              &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PUBLIC},
+		InternetFacing:          jsii.Bool(true),
+		SecurityGroup:           sg,
+		DeletionProtection:      jsii.Bool(!p.DisableDeletionProtection),
+		DropInvalidHeaderFields: jsii.Bool(true),
+		DesyncMitigationMode:    elb.DesyncMitigationMode_STRICTEST,
+		Http2Enabled:            jsii.Bool(true),
+	})
+	bucket := p.AccessLogsBucket
+	if bucket == nil {
+		bucket = newLogBucket(c, p.AccessLogsExpiry)
+	}
+	a.lb.LogAccessLogs(bucket, jsii.String("alb"))
+
+	a.client = newClient(c, p)
+
+	a.tg = elb.NewApplicationTargetGroup(c, jsii.String("TargetGroup"), &elb.ApplicationTargetGroupProps{
+		TargetType:               elb.TargetType_LAMBDA,
+		TargetGroupName:          targetGroupName(c),
+		MultiValueHeadersEnabled: jsii.Bool(true),
+		Targets:                  &[]elb.IApplicationLoadBalancerTarget{&lambdaTarget{fn: p.Function}},
+	})
+	invoke := allowInvoke(c, p.Function, *a.tg.Node().Id(), *targetGroupName(c), stack)
+	a.tg.Node().AddDependency(invoke)
+
+	a.listener = a.lb.AddListener(jsii.String("Https"), &elb.BaseApplicationListenerProps{
+		Port:         jsii.Number(443),
+		Protocol:     elb.ApplicationProtocol_HTTPS,
+		Open:         jsii.Bool(false),
+		SslPolicy:    p.SSLPolicy,
+		Certificates: &[]elb.IListenerCertificate{elb.ListenerCertificate_FromCertificateManager(p.Certificate)},
+		DefaultAction: awselasticloadbalancingv2actions.NewAuthenticateCognitoAction(&awselasticloadbalancingv2actions.AuthenticateCognitoActionProps{
+			UserPool:                 p.UserPool,
+			UserPoolClient:           a.client,
+			UserPoolDomain:           awscognito.UserPoolDomain_FromDomainName(c, jsii.String("UserPoolDomain"), jsii.String(p.UserPoolDomain)),
+			Scope:                    jsii.String(strings.Join(p.Scopes, " ")),
+			SessionCookieName:        jsii.String(p.SessionCookieName),
+			SessionTimeout:           awscdk.Duration_Seconds(jsii.Number(p.SessionTimeout.Seconds())),
+			OnUnauthenticatedRequest: unauthenticatedAction(p.OnUnauthenticatedRequest),
+			// The load balancer calls the Cognito token and user-info endpoints:
+			// this adds the security group's only egress rule, TCP 443.
+			AllowHttpsOutbound: jsii.Bool(true),
+			Next:               elb.ListenerAction_Forward(&[]elb.IApplicationTargetGroup{a.tg}, nil),
+		}),
+	})
+	a.listener.SetAttribute(jsii.String("routing.http.response.strict_transport_security.header_value"), jsii.String(HSTSHeaderValue))
+	a.listener.SetAttribute(jsii.String("routing.http.response.server.enabled"), jsii.String("false"))
+
+	a.lb.AddRedirect(&elb.ApplicationLoadBalancerRedirectConfig{
+		SourcePort:     jsii.Number(80),
+		SourceProtocol: elb.ApplicationProtocol_HTTP,
+		TargetPort:     jsii.Number(443),
+		TargetProtocol: elb.ApplicationProtocol_HTTPS,
+		Open:           jsii.Bool(false),
+	})
+
+	if p.WAF {
+		newWebACL(c, a.lb)
+	}
+	if p.HostedZone != nil {
+		target := awsroute53.RecordTarget_FromAlias(awsroute53targets.NewLoadBalancerTarget(a.lb, nil))
+		awsroute53.NewARecord(c, jsii.String("AliasRecord"), &awsroute53.ARecordProps{
+			Zone:       p.HostedZone,
+			RecordName: jsii.String(p.DomainName + "."),
+			Target:     target,
+			Comment:    jsii.String("Cognito-authenticated site behind the load balancer"),
+		})
+	}
+
+	env := map[string]*string{
+		"ALB_ARN":             a.lb.LoadBalancerArn(),
+		"USER_POOL_CLIENT_ID": a.client.UserPoolClientId(),
+		"TOKEN_ISSUER":        issuer(stack, p.UserPool),
+		"USER_POOL_DOMAIN":    domainHost(stack, p.UserPoolDomain),
+		"APP_URL":             jsii.String(a.url),
+		"SESSION_COOKIE_NAME": jsii.String(p.SessionCookieName),
+	}
+	for _, k := range []string{"ALB_ARN", "USER_POOL_CLIENT_ID", "TOKEN_ISSUER", "USER_POOL_DOMAIN", "APP_URL", "SESSION_COOKIE_NAME"} {
+		p.Function.AddEnvironment(jsii.String(k), env[k], nil)
+	}
+	return a
+}
+
+// withDefaults checks the required props and fills in defaults.
+func (props *Props) withDefaults() (Props, error) {
+	if props == nil {
+		return Props{}, fmt.Errorf("props are required")
+	}
+	p := *props
+	switch {
+	case p.Vpc == nil:
+		return p, fmt.Errorf("Vpc is required")
+	case p.Certificate == nil:
+		return p, fmt.Errorf("Certificate is required")
+	case p.UserPool == nil:
+		return p, fmt.Errorf("UserPool is required")
+	case p.UserPoolDomain == "" || strings.Contains(p.UserPoolDomain, "/"):
+		return p, fmt.Errorf("UserPoolDomain must be a Cognito prefix or a domain name, not %q", p.UserPoolDomain)
+	case p.DomainName == "" || p.DomainName != strings.ToLower(p.DomainName) || strings.HasSuffix(p.DomainName, "."):
+		return p, fmt.Errorf("DomainName must be a lower-case domain name without a trailing dot, not %q", p.DomainName)
+	case p.Function == nil:
+		return p, fmt.Errorf("Function is required")
+	}
+	p.Scopes = withOpenID(p.Scopes)
+	if len(p.IdentityProviders) == 0 {
+		p.IdentityProviders = []string{"COGNITO"}
+	}
+	if p.SessionCookieName == "" {
+		p.SessionCookieName = DefaultSessionCookieName
+	}
+	if p.SessionTimeout == 0 {
+		p.SessionTimeout = DefaultSessionTimeout
+	}
+	if p.SessionTimeout < time.Second || p.SessionTimeout > MaxSessionTimeout || p.SessionTimeout%time.Second != 0 {
+		return p, fmt.Errorf("SessionTimeout must be whole seconds from 1s to 7 days, not %s", p.SessionTimeout)
+	}
+	if p.OnUnauthenticatedRequest == "" {
+		p.OnUnauthenticatedRequest = "authenticate"
+	}
+	if unauthenticatedAction(p.OnUnauthenticatedRequest) == "" {
+		return p, fmt.Errorf("OnUnauthenticatedRequest must be authenticate, deny or allow, not %q", p.OnUnauthenticatedRequest)
+	}
+	if p.SSLPolicy == "" {
+		p.SSLPolicy = DefaultSSLPolicy
+	}
+	if p.AccessLogsExpiry == 0 {
+		p.AccessLogsExpiry = DefaultAccessLogsExpiry
+	}
+	if p.AccessLogsExpiry < 24*time.Hour {
+		return p, fmt.Errorf("AccessLogsExpiry must be at least one day, not %s", p.AccessLogsExpiry)
+	}
+	return p, nil
+}
+
+// withOpenID returns scopes with "openid" first and no duplicates.
+func withOpenID(scopes []string) []string {
+	out := []string{"openid"}
+	seen := map[string]bool{"openid": true}
+	for _, s := range scopes {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func unauthenticatedAction(s string) elb.UnauthenticatedAction {
+	switch s {
+	case "authenticate":
+		return elb.UnauthenticatedAction_AUTHENTICATE
+	case "deny":
+		return elb.UnauthenticatedAction_DENY
+	case "allow":
+		return elb.UnauthenticatedAction_ALLOW
+	}
+	return ""
+}
+
+// newClient creates the user pool client the load balancer signs users in with:
+// a confidential client (with a secret) that may only use the authorization
+// code flow, only the configured scopes, and no username/password flows.
+func newClient(scope constructs.Construct, p Props) awscognito.UserPoolClient {
+	scopes := make([]awscognito.OAuthScope, 0, len(p.Scopes))
+	for _, s := range p.Scopes {
+		scopes = append(scopes, awscognito.OAuthScope_Custom(jsii.String(s)))
+	}
+	idps := make([]awscognito.UserPoolClientIdentityProvider, 0, len(p.IdentityProviders))
+	for _, name := range p.IdentityProviders {
+		idps = append(idps, awscognito.UserPoolClientIdentityProvider_Custom(jsii.String(name)))
+	}
+	url := "https://" + p.DomainName
+	tokens := tokenValidity(p.SessionTimeout)
+	return awscognito.NewUserPoolClient(scope, jsii.String("Client"), &awscognito.UserPoolClientProps{
+		UserPool:       p.UserPool,
+		GenerateSecret: jsii.Bool(true),
+		// Every explicit auth flow off: the load balancer only uses the
+		// hosted UI's authorization code flow.
+		AuthFlows: &awscognito.AuthFlow{
+			AdminUserPassword: jsii.Bool(false),
+			Custom:            jsii.Bool(false),
+			UserPassword:      jsii.Bool(false),
+			UserSrp:           jsii.Bool(false),
+		},
+		OAuth: &awscognito.OAuthSettings{
+			Flows: &awscognito.OAuthFlows{
+				AuthorizationCodeGrant: jsii.Bool(true),
+				ImplicitCodeGrant:      jsii.Bool(false),
+				ClientCredentials:      jsii.Bool(false),
+			},
+			Scopes:       &scopes,
+			CallbackUrls: jsii.Strings(url + "/oauth2/idpresponse"),
+			LogoutUrls:   jsii.Strings(url),
+		},
+		SupportedIdentityProviders: &idps,
+		PreventUserExistenceErrors: jsii.Bool(true),
+		EnableTokenRevocation:      jsii.Bool(true),
+		IdTokenValidity:            awscdk.Duration_Minutes(jsii.Number(tokens.id.Minutes())),
+		AccessTokenValidity:        awscdk.Duration_Minutes(jsii.Number(tokens.id.Minutes())),
+		RefreshTokenValidity:       awscdk.Duration_Minutes(jsii.Number(tokens.refresh.Minutes())),
+	})
+}
+
+type validities struct{ id, refresh time.Duration }
+
+// tokenValidity fits Cognito's token lifetimes to the load balancer session.
+// ID and access tokens live for the session, clamped to Cognito's 5 min..1 day;
+// the refresh token, which the load balancer uses to keep a longer session
+// alive, outlives the session and is at least one hour (Cognito's minimum).
+func tokenValidity(session time.Duration) validities {
+	id := session.Round(time.Minute)
+	id = min(max(id, 5*time.Minute), 24*time.Hour)
+	refresh := max((session + time.Minute - 1).Truncate(time.Minute), time.Hour)
+	if refresh <= id {
+		refresh = id + time.Hour
+	}
+	return validities{id: id, refresh: refresh}
+}
+
+// lambdaTarget registers a function in a target group without the CDK's
+// LambdaTarget, which would add an invoke permission with no source scoping.
+type lambdaTarget struct{ fn awslambda.IFunction }
+
+// AttachToApplicationTargetGroup implements elb.IApplicationLoadBalancerTarget.
+func (t *lambdaTarget) AttachToApplicationTargetGroup(elb.IApplicationTargetGroup) *elb.LoadBalancerTargetProps {
+	return &elb.LoadBalancerTargetProps{
+		TargetType: elb.TargetType_LAMBDA,
+		TargetJson: map[string]any{"id": t.fn.FunctionArn()},
+	}
+}
+
+// targetGroupName is a stable name unique to this construct in its stack. The
+// name lets the invoke permission name its caller without referring to the
+// target group, which depends on the permission.
+func targetGroupName(c constructs.Construct) *string {
+	return awscdk.Names_UniqueResourceName(c, &awscdk.UniqueResourceNameOptions{MaxLength: jsii.Number(32)})
+}
+
+// allowInvoke grants elasticloadbalancing.amazonaws.com lambda:InvokeFunction
+// from this account's target group of the given name only.
+func allowInvoke(c constructs.Construct, fn awslambda.Function, tgID, tgName string, stack awscdk.Stack) constructs.IConstruct {
+	id := "InvokeFrom" + tgID
+	fn.AddPermission(jsii.String(id), &awslambda.Permission{
+		Principal:     awsiam.NewServicePrincipal(jsii.String("elasticloadbalancing.amazonaws.com"), nil),
+		Action:        jsii.String("lambda:InvokeFunction"),
+		SourceAccount: stack.Account(),
+		SourceArn: stack.FormatArn(&awscdk.ArnComponents{
+			Service:      jsii.String("elasticloadbalancing"),
+			Resource:     jsii.String("targetgroup"),
+			ResourceName: jsii.String(tgName + "/*"),
+			ArnFormat:    awscdk.ArnFormat_SLASH_RESOURCE_NAME,
+		}),
+	})
+	return fn.Node().FindChild(jsii.String(id))
+}
+
+// issuer is the pool's token issuer, https://cognito-idp.<region>.<suffix>/<id>.
+func issuer(stack awscdk.Stack, pool awscognito.IUserPool) *string {
+	return awscdk.Fn_Join(jsii.String(""), jsii.Strings(
+		"https://cognito-idp.", *stack.Region(), ".", *stack.UrlSuffix(), "/", *pool.UserPoolId()))
+}
+
+// domainHost is the host name of the pool's domain: a custom domain as is, a
+// prefix as <prefix>.auth.<region>.amazoncognito.com.
+func domainHost(stack awscdk.Stack, domain string) *string {
+	if strings.Contains(domain, ".") {
+		return jsii.String(domain)
+	}
+	return awscdk.Fn_Join(jsii.String(""), jsii.Strings(domain, ".auth.", *stack.Region(), ".amazoncognito.com"))
+}
+
+func newLogBucket(scope constructs.Construct, expiry time.Duration) awss3.Bucket {
+	b := awss3.NewBucket(scope, jsii.String("AccessLogs"), &awss3.BucketProps{
+		Encryption:        awss3.BucketEncryption_S3_MANAGED,
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
+		EnforceSSL:        jsii.Bool(true),
+		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		RemovalPolicy:     awscdk.RemovalPolicy_RETAIN,
+		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Id:                                  jsii.String("expire-access-logs"),
+			Expiration:                          awscdk.Duration_Days(jsii.Number(float64(expiry / (24 * time.Hour)))),
+			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(7)),
+		}},
+	})
+	suppress(b, "AwsSolutions-S1", "This bucket holds the load balancer's access logs; logging access to it would need yet another log bucket. It is private, TLS-only and written only by the log delivery service")
+	return b
+}
+
+// suppress records one cdk-nag rule as accepted on one resource, with the reason.
+func suppress(c constructs.IConstruct, rule, reason string) {
+	cdknag.NagSuppressions_AddResourceSuppressions(c, &[]*cdknag.NagPackSuppression{{
+		Id:     jsii.String(rule),
+		Reason: jsii.String(reason),
+	}}, jsii.Bool(false))
+}

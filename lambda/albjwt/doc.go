@@ -1,0 +1,30 @@
+// Package albjwt verifies the user-claims token that an Application Load
+// Balancer with an authenticate-cognito (or authenticate-oidc) action puts in
+// the x-amzn-oidc-data request header.
+//
+// The token is an ES256 JWT whose segments are base64url encoded with "="
+// padding, signed over the padded "header.payload" text. A Verifier accepts a
+// token only when all of these hold:
+//
+//   - the token is at most [MaxTokenSize] bytes and has exactly three segments;
+//   - the header alg is ES256 and the signature is a 64-byte r‖s pair;
+//   - the header signer is exactly the configured load balancer ARN. Any load
+//     balancer in any account can mint validly signed tokens, so a valid
+//     signature alone proves nothing;
+//   - the header client and iss equal the configured app client ID and issuer
+//     (and the payload iss too, when present);
+//   - the header exp, and the payload exp when present, are numbers in the
+//     future, allowing at most [Config.Leeway] of clock skew;
+//   - the header kid is a UUID, and the signature verifies with the P-256
+//     public key published for that kid at the key endpoint.
+//
+// Everything that can be checked on the unverified header is checked before
+// any key is fetched, so forged tokens cause no outbound requests. The key
+// endpoint comes from configuration or from the ARN's partition and region,
+// never from the token. Keys are cached per kid in a bounded cache, and
+// concurrent misses for one kid share a single fetch.
+//
+// Errors wrap either [ErrInvalidToken] (answer 401) or [ErrKeyUnavailable]
+// (answer 503) and carry a short machine-readable reason (see [Reason]); they
+// never contain the token.
+package albjwt

@@ -1,0 +1,135 @@
+package albjwt_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
+)
+
+// handlerTransport serves HTTP requests from an in-process handler, so the
+// fuzzer exercises the real fetch path without sockets.
+type handlerTransport struct {
+	h       http.Handler
+	badPath atomic.Bool // set if a request path other than /<uuid> was seen
+}
+
+func (tr *handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	p := strings.TrimPrefix(r.URL.Path, "/")
+	if len(p) != 36 || strings.Count(p, "-") != 4 || strings.ContainsAny(p, "/.%") {
+		tr.badPath.Store(true)
+	}
+	rec := httptest.NewRecorder()
+	tr.h.ServeHTTP(rec, r)
+	return rec.Result(), nil
+}
+
+// fixedKey is deterministic so that inputs saved by the fuzzer stay
+// meaningful when replayed.
+func fixedKey(tb testing.TB) *albsim.Key {
+	scalar := sha256.Sum256([]byte("albjwt fuzz key"))
+	priv, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), scalar[:])
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &albsim.Key{ID: "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0", Private: priv}
+}
+
+// decodeSeg decodes a segment with or without padding.
+func decodeSeg(s string) ([]byte, error) {
+	return base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
+}
+
+// signatureValid is the fuzz oracle: an independent check that token carries
+// a valid ES256 signature by pub over its first two segments as sent.
+func signatureValid(pub *ecdsa.PublicKey, token string) bool {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return false
+	}
+	sig, err := decodeSeg(parts[2])
+	if err != nil || len(sig) != 64 {
+		return false
+	}
+	sum := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	return ecdsa.Verify(pub, sum[:], new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:]))
+}
+
+// FuzzVerify checks that Verify never panics, never accepts a token without a
+// valid signature by the load balancer's key, never fetches anything but
+// /<uuid>, and always fails with a classified error that omits the token.
+func FuzzVerify(f *testing.F) {
+	lb, err := albsim.New(albsim.Config{Key: fixedKey(f), Now: clock})
+	if err != nil {
+		f.Fatal(err)
+	}
+	tr := &handlerTransport{h: lb.Keys}
+	v, err := albjwt.New(albjwt.Config{
+		ALBARN:      lb.ARN,
+		ClientID:    lb.ClientID,
+		Issuer:      lb.Issuer,
+		KeyEndpoint: "https://keys.invalid",
+		Clock:       clock,
+		HTTPClient:  &http.Client{Transport: tr},
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
+	claims := lb.Claims(albsim.User{})
+	for _, opts := range [][]albsim.Option{
+		nil,
+		{albsim.WithoutPadding()},
+		{albsim.WithHeader("alg", "none"), albsim.WithSignature(func([]byte) []byte { return nil })},
+		{albsim.WithHeader("signer", "arn:aws:elasticloadbalancing:eu-west-1:999999999999:loadbalancer/app/x/0123456789abcdef")},
+		{albsim.WithHeader("kid", "../../x")},
+		{albsim.WithHeader("kid", "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f1")},
+		{albsim.WithHeader("exp", "soon")},
+	} {
+		tok, err := lb.Mint(claims, opts...)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(tok)
+	}
+	for _, s := range []string{"", ".", "..", "...", "a.b.c", "e30=.e30=.", "e30.e30.AAAA", strings.Repeat("A", 100)} {
+		f.Add(s)
+	}
+
+	pub := &lb.Key.Private.PublicKey
+	f.Fuzz(func(t *testing.T, token string) {
+		got, err := v.Verify(context.Background(), token)
+		if tr.badPath.Load() {
+			t.Fatal("key endpoint was asked for a path that is not /<uuid>")
+		}
+		if err == nil {
+			if !signatureValid(pub, token) {
+				t.Fatalf("accepted a token without a valid signature: %q", token)
+			}
+			if got == nil || got.Signer != lb.ARN || got.Subject == "" {
+				t.Fatalf("accepted with claims %+v", got)
+			}
+			return
+		}
+		var e *albjwt.Error
+		if !errors.As(err, &e) || e.Reason == "" {
+			t.Fatalf("unclassified error %v", err)
+		}
+		if errors.Is(err, albjwt.ErrInvalidToken) == errors.Is(err, albjwt.ErrKeyUnavailable) {
+			t.Fatalf("error %v is not exactly one kind", err)
+		}
+		if len(token) >= 32 && strings.Contains(err.Error(), token) {
+			t.Fatal("error message contains the token")
+		}
+	})
+}

@@ -1,0 +1,179 @@
+package albjwt
+
+import (
+	"bytes"
+	"container/list"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+)
+
+// MaxKeySize is the largest key endpoint response body, in bytes, that is read.
+const MaxKeySize = 8 << 10
+
+// KeyCache stores verified public keys by kid. Implementations must be safe
+// for concurrent use and should be bounded. Only keys that were fetched and
+// parsed successfully are added, so a bounded cache cannot be filled by
+// forged tokens.
+type KeyCache interface {
+	// Get returns the key cached for kid.
+	Get(kid string) (*ecdsa.PublicKey, bool)
+	// Add caches key for kid, evicting another entry if the cache is full.
+	Add(kid string, key *ecdsa.PublicKey)
+}
+
+// LRUCache is a bounded KeyCache that evicts the least recently used key.
+type LRUCache struct {
+	mu    sync.Mutex
+	max   int
+	order *list.List // front = most recently used; values are *lruEntry
+	items map[string]*list.Element
+}
+
+type lruEntry struct {
+	kid string
+	key *ecdsa.PublicKey
+}
+
+// NewLRUCache returns a cache holding at most size keys (at least one).
+func NewLRUCache(size int) *LRUCache {
+	if size < 1 {
+		size = 1
+	}
+	return &LRUCache{max: size, order: list.New(), items: make(map[string]*list.Element, size)}
+}
+
+// Get implements KeyCache.
+func (c *LRUCache) Get(kid string) (*ecdsa.PublicKey, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.items[kid]
+	if !ok {
+		return nil, false
+	}
+	c.order.MoveToFront(el)
+	return el.Value.(*lruEntry).key, true
+}
+
+// Add implements KeyCache.
+func (c *LRUCache) Add(kid string, key *ecdsa.PublicKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[kid]; ok {
+		el.Value.(*lruEntry).key = key
+		c.order.MoveToFront(el)
+		return
+	}
+	c.items[kid] = c.order.PushFront(&lruEntry{kid: kid, key: key})
+	for c.order.Len() > c.max {
+		oldest := c.order.Back()
+		c.order.Remove(oldest)
+		delete(c.items, oldest.Value.(*lruEntry).kid)
+	}
+}
+
+// Len returns the number of cached keys.
+func (c *LRUCache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.order.Len()
+}
+
+// ParsePublicKeyPEM parses a PEM "PUBLIC KEY" block holding a P-256 ECDSA
+// key, the format the load balancer key endpoint serves. RSA keys, other
+// curves, other block types and trailing data are rejected.
+func ParsePublicKeyPEM(data []byte) (*ecdsa.PublicKey, error) {
+	block, rest := pem.Decode(data)
+	if block == nil {
+		return nil, errors.New("no PEM block")
+	}
+	if block.Type != "PUBLIC KEY" {
+		return nil, fmt.Errorf("PEM block type %q, want PUBLIC KEY", block.Type)
+	}
+	if len(bytes.TrimSpace(rest)) != 0 {
+		return nil, errors.New("trailing data after PEM block")
+	}
+	pub, err := x509.ParsePKIXPublicKey(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("parse public key: %w", err)
+	}
+	key, ok := pub.(*ecdsa.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("public key is %T, want ECDSA P-256", pub)
+	}
+	if key.Curve != elliptic.P256() {
+		return nil, fmt.Errorf("public key curve is %s, want P-256", key.Curve.Params().Name)
+	}
+	return key, nil
+}
+
+// key returns the public key for kid from the cache or, on a miss, from the
+// key endpoint. Concurrent misses for one kid share one fetch. The fetch is
+// detached from ctx's cancellation (so one impatient caller cannot fail the
+// others) but bounded by the fetch timeout; each caller stops waiting when
+// its own ctx is done. Failed fetches are not cached.
+func (v *Verifier) key(ctx context.Context, kid string) (*ecdsa.PublicKey, error) {
+	if k, ok := v.cache.Get(kid); ok {
+		return k, nil
+	}
+	ch := v.flight.DoChan(kid, func() (any, error) {
+		if k, ok := v.cache.Get(kid); ok {
+			return k, nil
+		}
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), v.fetchTimeout)
+		defer cancel()
+		k, err := v.fetch(fctx, kid)
+		if err != nil {
+			return nil, err
+		}
+		v.cache.Add(kid, k)
+		return k, nil
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*ecdsa.PublicKey), nil
+	case <-ctx.Done():
+		return nil, unavailable(ReasonKeyCanceled, ctx.Err())
+	}
+}
+
+// fetch downloads and parses the key for kid. kid has been checked to be a
+// UUID, so the URL cannot leave the configured endpoint.
+func (v *Verifier) fetch(ctx context.Context, kid string) (*ecdsa.PublicKey, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, v.endpoint+"/"+kid, nil)
+	if err != nil {
+		return nil, unavailable(ReasonKeyFetch, err)
+	}
+	resp, err := v.client.Do(req)
+	if err != nil {
+		return nil, unavailable(ReasonKeyFetch, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		// Drain a little so the connection can be reused.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, MaxKeySize))
+		return nil, unavailable(ReasonKeyStatus, fmt.Errorf("key endpoint answered HTTP %d for kid %s", resp.StatusCode, kid))
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxKeySize+1))
+	if err != nil {
+		return nil, unavailable(ReasonKeyFetch, fmt.Errorf("read key %s: %w", kid, err))
+	}
+	if len(body) > MaxKeySize {
+		return nil, unavailable(ReasonKeyTooLarge, fmt.Errorf("key %s is larger than %d bytes", kid, MaxKeySize))
+	}
+	k, err := ParsePublicKeyPEM(body)
+	if err != nil {
+		return nil, unavailable(ReasonKeyUnusable, fmt.Errorf("key %s: %w", kid, err))
+	}
+	return k, nil
+}

@@ -1,0 +1,27 @@
+// Command alb-cognito-cdk is the CDK app: an Application Load Balancer that signs
+// users in with an existing Amazon Cognito user pool before a Go Lambda function
+// answers. Run it through the CDK CLI (make synth, make deploy); its
+// configuration comes from cdk.json's context and -c key=value flags.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/alb-cognito/alb-cognito-cdk/internal/siteapp"
+)
+
+func main() {
+	app := awscdk.NewApp(nil)
+	_, err := siteapp.Build(app, siteapp.Options{DefaultAccount: os.Getenv("CDK_DEFAULT_ACCOUNT")})
+	if err != nil {
+		jsii.Close()
+		fmt.Fprintf(os.Stderr, "configuration error; nothing was synthesized:\n%v\n", err)
+		os.Exit(1)
+	}
+	app.Synth(nil)
+	jsii.Close()
+}

@@ -1,0 +1,239 @@
+// Package stacks composes the app's stacks from validated configuration.
+package stacks
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	elb "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	golambda "github.com/aws/aws-cdk-go/awscdklambdagoalpha/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/alb-cognito/alb-cognito-cdk/config"
+	"github.com/alb-cognito/alb-cognito-cdk/constructs/albauth"
+)
+
+// FunctionEntry is the function's main package, relative to the module root.
+// The function may import only packages under FunctionRoot (and modules from
+// go.sum): those are what its asset hash covers.
+const (
+	FunctionEntry = "lambda/whoami"
+	FunctionRoot  = "lambda"
+)
+
+// buildFlags are the go build flags for the function: reproducible paths and
+// no symbol tables or debug info, for a small binary.
+var buildFlags = []string{"-trimpath", `-ldflags="-s -w"`}
+
+// SiteProps configures the site stack.
+type SiteProps struct {
+	awscdk.StackProps
+	// Config is the validated configuration; the stack's environment comes from it.
+	Config config.Config
+	// ModuleDir is the directory holding go.mod and the function's source.
+	// Default: found from this package's source location.
+	ModuleDir string
+}
+
+// Site is the stack: the load balancer, its Cognito login and the function.
+type Site struct {
+	awscdk.Stack
+	// Auth is the load balancer, listener, client and target wiring.
+	Auth albauth.Auth
+}
+
+// NewSite builds the site stack. Config must already be validated.
+func NewSite(scope constructs.Construct, id string, props *SiteProps) *Site {
+	cfg := props.Config
+	sp := props.StackProps
+	sp.Env = &awscdk.Environment{Account: jsii.String(cfg.Account()), Region: jsii.String(cfg.Region())}
+	if sp.Description == nil {
+		sp.Description = jsii.String("Web app behind an Application Load Balancer with Amazon Cognito login and a Go Lambda target")
+	}
+	stack := awscdk.NewStack(scope, jsii.String(id), &sp)
+	// The VPC construct asks the stack for its zones even when they are given,
+	// which is a context lookup that needs credentials. Answer it up front with
+	// the configured zones, as a cached lookup in cdk.context.json would.
+	stack.Node().SetContext(jsii.String(fmt.Sprintf("availability-zones:account=%s:region=%s", cfg.Account(), cfg.Region())),
+		jsii.Strings(cfg.AvailabilityZones...))
+
+	vpc := newVpc(stack, cfg)
+	fn := newFunction(stack, cfg, props.ModuleDir)
+
+	var logs awss3.IBucket
+	if cfg.AccessLogsBucket != "" {
+		logs = awss3.Bucket_FromBucketName(stack, jsii.String("AccessLogsBucket"), jsii.String(cfg.AccessLogsBucket))
+	}
+	auth := albauth.New(stack, "Site", &albauth.Props{
+		Vpc:                       vpc,
+		Certificate:               awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("Certificate"), jsii.String(cfg.CertificateArn)),
+		UserPool:                  awscognito.UserPool_FromUserPoolArn(stack, jsii.String("UserPool"), jsii.String(cfg.UserPoolArn)),
+		UserPoolDomain:            cfg.UserPoolDomain,
+		DomainName:                cfg.RecordName,
+		HostedZone:                awsroute53.HostedZone_FromHostedZoneAttributes(stack, jsii.String("HostedZone"), &awsroute53.HostedZoneAttributes{HostedZoneId: jsii.String(cfg.HostedZoneID), ZoneName: jsii.String(cfg.HostedZoneName)}),
+		Function:                  fn,
+		Scopes:                    cfg.OAuthScopes,
+		IdentityProviders:         cfg.IdentityProviders,
+		SessionCookieName:         cfg.SessionCookieName,
+		SessionTimeout:            cfg.SessionTimeout,
+		OnUnauthenticatedRequest:  cfg.OnUnauthenticatedRequest,
+		SSLPolicy:                 elb.SslPolicy(cfg.TLSPolicy),
+		DisableDeletionProtection: !cfg.DeletionProtection,
+		AccessLogsBucket:          logs,
+		AccessLogsExpiry:          time.Duration(cfg.AccessLogsExpirationDays) * 24 * time.Hour,
+		WAF:                       cfg.WAFEnabled,
+	})
+
+	output(stack, "SiteUrl", auth.URL(), "The site's address")
+	output(stack, "LoadBalancerDnsName", *auth.LoadBalancer().LoadBalancerDnsName(), "The load balancer's DNS name")
+	output(stack, "UserPoolClientId", *auth.Client().UserPoolClientId(), "The user pool client the load balancer signs users in with")
+	output(stack, "CallbackUrl", auth.CallbackURL(), "The client's OAuth callback URL")
+	return &Site{Stack: stack, Auth: auth}
+}
+
+func output(stack awscdk.Stack, id, value, description string) {
+	awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Value: jsii.String(value), Description: jsii.String(description)})
+}
+
+// newVpc imports the configured VPC or creates a minimal one: public subnets in
+// the configured availability zones and no NAT gateways, since the Lambda target
+// runs outside any VPC. Naming the zones keeps synth free of AZ lookups.
+func newVpc(stack awscdk.Stack, cfg config.Config) awsec2.IVpc {
+	if cfg.VpcID != "" {
+		return awsec2.Vpc_FromVpcAttributes(stack, jsii.String("Vpc"), &awsec2.VpcAttributes{
+			VpcId:             jsii.String(cfg.VpcID),
+			AvailabilityZones: jsii.Strings(cfg.AvailabilityZones...),
+			PublicSubnetIds:   jsii.Strings(cfg.PublicSubnetIDs...),
+		})
+	}
+	vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{
+		IpAddresses:       awsec2.IpAddresses_Cidr(jsii.String("10.0.0.0/24")),
+		AvailabilityZones: jsii.Strings(cfg.AvailabilityZones...),
+		NatGateways:       jsii.Number(0),
+		SubnetConfiguration: &[]*awsec2.SubnetConfiguration{{
+			Name:       jsii.String("Public"),
+			SubnetType: awsec2.SubnetType_PUBLIC,
+			CidrMask:   jsii.Number(27),
+		}},
+		RestrictDefaultSecurityGroup: jsii.Bool(false),
+	})
+	for _, subnet := range *vpc.PublicSubnets() {
+		awscdk.Annotations_Of(subnet.Node().DefaultChild()).AcknowledgeWarning(jsii.String("CloudFormation-Validate::W3010"),
+			jsii.String("The zones are named on purpose (config key availabilityZones) so that synth needs no AZ lookup and no credentials"))
+	}
+	// Flow logs of rejected traffic only: accepted connections are all HTTP(S)
+	// to the load balancer and already in its access logs; rejected ones are the
+	// probes a security review wants to see, at a fraction of the volume.
+	flowLogs := awslogs.NewLogGroup(stack, jsii.String("FlowLogs"), &awslogs.LogGroupProps{
+		Retention:     retention(cfg.LogRetentionDays),
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	vpc.AddFlowLog(jsii.String("FlowLog"), &awsec2.FlowLogOptions{
+		Destination: awsec2.FlowLogDestination_ToCloudWatchLogs(flowLogs, nil),
+		TrafficType: awsec2.FlowLogTrafficType_REJECT,
+	})
+	return vpc
+}
+
+// newFunction builds the Go function with a role that may only write to its
+// own log group, which the stack creates with a retention period and keeps.
+func newFunction(stack awscdk.Stack, cfg config.Config, moduleDir string) awslambda.Function {
+	if moduleDir == "" {
+		moduleDir = ModuleDir()
+	}
+	logGroup := awslogs.NewLogGroup(stack, jsii.String("FunctionLogs"), &awslogs.LogGroupProps{
+		Retention:     retention(cfg.LogRetentionDays),
+		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
+	})
+	role := awsiam.NewRole(stack, jsii.String("FunctionRole"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String("Runs the site function: writes its own logs, nothing else"),
+	})
+	logGroup.GrantWrite(role)
+
+	fn := golambda.NewGoFunction(stack, jsii.String("Function"), &golambda.GoFunctionProps{
+		Entry:                        jsii.String(filepath.Join(moduleDir, FunctionEntry)),
+		ModuleDir:                    jsii.String(filepath.Join(moduleDir, "go.mod")),
+		Runtime:                      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture:                 awslambda.Architecture_ARM_64(),
+		MemorySize:                   jsii.Number(float64(cfg.FunctionMemoryMiB)),
+		Timeout:                      awscdk.Duration_Seconds(jsii.Number(float64(cfg.FunctionTimeoutSeconds))),
+		ReservedConcurrentExecutions: jsii.Number(float64(cfg.ReservedConcurrency)),
+		Role:                         role,
+		LogGroup:                     logGroup,
+		LoggingFormat:                awslambda.LoggingFormat_JSON,
+		Description:                  jsii.String("Answers requests the load balancer has authenticated; verifies the signed user claims first"),
+		Bundling: &golambda.BundlingOptions{
+			GoBuildFlags: jsii.Strings(buildFlags...),
+			// A hash of the build's inputs: synth skips the build when cdk.out
+			// already holds this asset, and the template changes exactly when
+			// the function's code or dependencies do.
+			AssetHash:     jsii.String(sourceHash(moduleDir)),
+			AssetHashType: awscdk.AssetHashType_CUSTOM,
+		},
+	})
+	awscdk.Annotations_Of(stack).AcknowledgeWarning(jsii.String("@aws-cdk/aws-lambda-go-alpha:goBuildFlagsSecurityWarning"),
+		jsii.String("The build flags are constants in this file, not user input"))
+	// The role's policy must exist before the function can write logs.
+	fn.Node().AddDependency(role)
+	return fn
+}
+
+// ModuleDir finds the directory holding this project's go.mod: first from this
+// source file's location, then upwards from the working directory.
+func ModuleDir() string {
+	var starts []string
+	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
+		starts = append(starts, filepath.Dir(file))
+	}
+	if wd, err := os.Getwd(); err == nil {
+		starts = append(starts, wd)
+	}
+	for _, dir := range starts {
+		for d := dir; ; d = filepath.Dir(d) {
+			if _, err := os.Stat(filepath.Join(d, FunctionEntry)); err == nil {
+				if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+					return d
+				}
+			}
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	panic(fmt.Sprintf("stacks: cannot find the module directory holding %s; set SiteProps.ModuleDir", FunctionEntry))
+}
+
+// retentionDays maps CloudWatch Logs' allowed retention periods, in days, to the
+// CDK's names for them. The config package accepts only these numbers.
+var retentionDays = map[int]awslogs.RetentionDays{
+	1: awslogs.RetentionDays_ONE_DAY, 3: awslogs.RetentionDays_THREE_DAYS, 5: awslogs.RetentionDays_FIVE_DAYS,
+	7: awslogs.RetentionDays_ONE_WEEK, 14: awslogs.RetentionDays_TWO_WEEKS, 30: awslogs.RetentionDays_ONE_MONTH,
+	60: awslogs.RetentionDays_TWO_MONTHS, 90: awslogs.RetentionDays_THREE_MONTHS, 120: awslogs.RetentionDays_FOUR_MONTHS,
+	150: awslogs.RetentionDays_FIVE_MONTHS, 180: awslogs.RetentionDays_SIX_MONTHS, 365: awslogs.RetentionDays_ONE_YEAR,
+	400: awslogs.RetentionDays_THIRTEEN_MONTHS, 545: awslogs.RetentionDays_EIGHTEEN_MONTHS, 731: awslogs.RetentionDays_TWO_YEARS,
+	1096: awslogs.RetentionDays_THREE_YEARS, 1827: awslogs.RetentionDays_FIVE_YEARS, 2192: awslogs.RetentionDays_SIX_YEARS,
+	2557: awslogs.RetentionDays_SEVEN_YEARS, 2922: awslogs.RetentionDays_EIGHT_YEARS, 3288: awslogs.RetentionDays_NINE_YEARS,
+	3653: awslogs.RetentionDays_TEN_YEARS,
+}
+
+func retention(days int) awslogs.RetentionDays {
+	r, ok := retentionDays[days]
+	if !ok {
+		panic(fmt.Sprintf("stacks: %d is not a CloudWatch Logs retention period", days))
+	}
+	return r
+}

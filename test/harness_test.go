@@ -1,0 +1,225 @@
+// Package test holds the snapshot tests and fine-grained assertions on the
+// synthesized templates. Every stack is synthesized once per test binary and
+// shared by the snapshot and the assertions; the jsii kernel is closed once,
+// in TestMain.
+package test
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/alb-cognito/alb-cognito-cdk/config"
+	"github.com/alb-cognito/alb-cognito-cdk/internal/siteapp"
+	"github.com/alb-cognito/alb-cognito-cdk/stacks"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden templates under testdata/")
+
+// tempRoot holds every cloud assembly the tests write; TestMain removes it.
+var tempRoot string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	var err error
+	if tempRoot, err = os.MkdirTemp("", "albauth-test"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	jsii.Close()
+	os.RemoveAll(tempRoot)
+	os.Exit(code)
+}
+
+// synthesized is one stack's synthesized template, in both forms the tests use.
+type synthesized struct {
+	app      awscdk.App
+	site     *stacks.Site
+	template assertions.Template
+	// doc is the template as plain Go values, for checks in plain Go.
+	doc map[string]any
+}
+
+// exampleContext is the shipped example configuration plus the context key that
+// skips bundling, so templates are deterministic and no go build runs.
+func exampleContext(overrides map[string]any) map[string]any {
+	ctx := config.Example()
+	ctx["aws:cdk:bundling-stacks"] = []any{}
+	maps.Copy(ctx, overrides)
+	return ctx
+}
+
+// synth builds an app from ctx through the same path as main.go (minus the
+// final Synth call) and returns the site stack's template.
+func synth(ctx map[string]any) (s *synthesized, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("synth panicked: %v", r)
+		}
+	}()
+	// The cloud assembly (and cdk-nag's report) is written lazily, when a test
+	// first reads the template or annotations, so outdir lives as long as the binary.
+	outdir, err := os.MkdirTemp(tempRoot, "cdk.out")
+	if err != nil {
+		return nil, err
+	}
+	app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(outdir)})
+	site, err := siteapp.Build(app, siteapp.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("siteapp.Build: %w", err)
+	}
+	tmpl := assertions.Template_FromStack(site.Stack, nil)
+	doc := tmpl.ToJSON()
+	if doc == nil {
+		return nil, fmt.Errorf("template is empty")
+	}
+	return &synthesized{app: app, site: site, template: tmpl, doc: *doc}, nil
+}
+
+// exampleOnce synthesizes the example configuration's stack once per binary.
+var exampleOnce = sync.OnceValues(func() (*synthesized, error) {
+	return synth(exampleContext(nil))
+})
+
+// exampleSite is the example configuration's stack.
+func exampleSite(t *testing.T) *synthesized {
+	t.Helper()
+	s, err := exampleOnce()
+	if err != nil {
+		t.Fatalf("synthesizing the example stack: %v", err)
+	}
+	return s
+}
+
+// guard runs f and turns a jsii panic (how a failed CDK assertion reports)
+// into a test failure, so one failure does not end the whole binary.
+func guard(t testing.TB, f func()) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("%v", r)
+		}
+	}()
+	f()
+}
+
+// resources returns the template's resources of one type, by logical id.
+func (s *synthesized) resources(typ string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for id, r := range s.doc["Resources"].(map[string]any) {
+		res := r.(map[string]any)
+		if res["Type"] == typ {
+			out[id] = res
+		}
+	}
+	return out
+}
+
+// only returns the single resource of a type, failing if there is not exactly one.
+func (s *synthesized) only(t *testing.T, typ string) (string, map[string]any) {
+	t.Helper()
+	rs := s.resources(typ)
+	if len(rs) != 1 {
+		t.Fatalf("want exactly one %s, got %d", typ, len(rs))
+	}
+	for id, r := range rs {
+		return id, r
+	}
+	panic("unreachable")
+}
+
+// props returns a resource's Properties.
+func props(r map[string]any) map[string]any {
+	p, _ := r["Properties"].(map[string]any)
+	return p
+}
+
+// js renders v as compact JSON, for messages and comparisons.
+func js(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%#v", v)
+	}
+	return string(b)
+}
+
+// goldenPath is where a stack's snapshot lives.
+func goldenPath(name string) string {
+	return filepath.Join("testdata", name+".template.json")
+}
+
+// lineDiff is a small line-based diff for snapshot mismatches: it prints the
+// changed lines with a little context, '-' for the golden file, '+' for now.
+func lineDiff(want, got string) string {
+	a, b := strings.Split(want, "\n"), strings.Split(got, "\n")
+	// Longest common subsequence table, fine for templates of a few thousand lines.
+	n, m := len(a), len(b)
+	lcs := make([][]int32, n+1)
+	for i := range lcs {
+		lcs[i] = make([]int32, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	type line struct {
+		op   byte
+		text string
+	}
+	var ops []line
+	i, j := 0, 0
+	for i < n || j < m {
+		switch {
+		case i < n && j < m && a[i] == b[j]:
+			ops = append(ops, line{' ', a[i]})
+			i++
+			j++
+		case j < m && (i == n || lcs[i][j+1] >= lcs[i+1][j]):
+			ops = append(ops, line{'+', b[j]})
+			j++
+		default:
+			ops = append(ops, line{'-', a[i]})
+			i++
+		}
+	}
+	const context = 3
+	var sb strings.Builder
+	last := -1
+	for k, op := range ops {
+		if op.op == ' ' {
+			continue
+		}
+		from := max(k-context, last+1)
+		if last >= 0 && from > last+1 {
+			sb.WriteString("@@\n")
+		}
+		for c := from; c < k; c++ {
+			if ops[c].op == ' ' {
+				fmt.Fprintf(&sb, "  %s\n", ops[c].text)
+			}
+		}
+		fmt.Fprintf(&sb, "%c %s\n", op.op, op.text)
+		last = k
+		for c := k + 1; c < len(ops) && c <= k+context && ops[c].op == ' '; c++ {
+			fmt.Fprintf(&sb, "  %s\n", ops[c].text)
+			last = c
+		}
+	}
+	return sb.String()
+}

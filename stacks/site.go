@@ -82,6 +82,7 @@ func NewSite(scope constructs.Construct, id string, props *SiteProps) *Site {
 		Certificate:               awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("Certificate"), jsii.String(cfg.CertificateArn)),
 		UserPool:                  awscognito.UserPool_FromUserPoolArn(stack, jsii.String("UserPool"), jsii.String(cfg.UserPoolArn)),
 		UserPoolDomain:            cfg.UserPoolDomain,
+		UserPoolDomainHost:        cfg.UserPoolDomainHost(),
 		DomainName:                cfg.RecordName,
 		HostedZone:                awsroute53.HostedZone_FromHostedZoneAttributes(stack, jsii.String("HostedZone"), &awsroute53.HostedZoneAttributes{HostedZoneId: jsii.String(cfg.HostedZoneID), ZoneName: jsii.String(cfg.HostedZoneName)}),
 		Function:                  fn,

@@ -49,6 +49,8 @@ type synthesized struct {
 	template assertions.Template
 	// doc is the template as plain Go values, for checks in plain Go.
 	doc map[string]any
+	// outdir is the cloud assembly directory (templates, cdk-nag report).
+	outdir string
 }
 
 // exampleContext is the shipped example configuration plus the context key that
@@ -62,7 +64,10 @@ func exampleContext(overrides map[string]any) map[string]any {
 
 // synth builds an app from ctx through the same path as main.go (minus the
 // final Synth call) and returns the site stack's template.
-func synth(ctx map[string]any) (s *synthesized, err error) {
+func synth(ctx map[string]any) (*synthesized, error) { return synthWith(ctx, nil) }
+
+// synthWith is synth with a change made to the stack before it is synthesized.
+func synthWith(ctx map[string]any, mutate func(*stacks.Site)) (s *synthesized, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("synth panicked: %v", r)
@@ -79,12 +84,15 @@ func synth(ctx map[string]any) (s *synthesized, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("siteapp.Build: %w", err)
 	}
+	if mutate != nil {
+		mutate(site)
+	}
 	tmpl := assertions.Template_FromStack(site.Stack, nil)
 	doc := tmpl.ToJSON()
 	if doc == nil {
 		return nil, fmt.Errorf("template is empty")
 	}
-	return &synthesized{app: app, site: site, template: tmpl, doc: *doc}, nil
+	return &synthesized{app: app, site: site, template: tmpl, doc: *doc, outdir: outdir}, nil
 }
 
 // exampleOnce synthesizes the example configuration's stack once per binary.

@@ -43,13 +43,13 @@ func (s *synthesized) listener(t *testing.T, port float64) map[string]any {
 	return nil
 }
 
-// attributes turns a [{Key, Value}] list into a map.
-func attributes(list any) map[string]string {
-	out := map[string]string{}
+// attributes turns a [{Key, Value}] list into a map; values may be references.
+func attributes(list any) map[string]any {
+	out := map[string]any{}
 	items, _ := list.([]any)
 	for _, it := range items {
 		kv := it.(map[string]any)
-		out[kv["Key"].(string)] = kv["Value"].(string)
+		out[kv["Key"].(string)] = kv["Value"]
 	}
 	return out
 }

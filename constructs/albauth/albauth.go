@@ -61,6 +61,11 @@ type Props struct {
 	// UserPoolDomain is the pool's existing domain: a Cognito prefix ("myapp")
 	// or a custom domain name ("auth.example.com"), never a URL. Required.
 	UserPoolDomain string
+	// UserPoolDomainHost is the host name users are sent to for sign-in and
+	// sign-out. Default: UserPoolDomain itself for a custom domain, else
+	// <prefix>.auth.<region>.amazoncognito.com. Set it where that rule does not
+	// hold, such as GovCloud's auth-fips hosts.
+	UserPoolDomainHost string
 	// DomainName is the site's fully qualified, lower-case domain name. Required.
 	DomainName string
 	// HostedZone, when set, gets alias records for DomainName that point at the
@@ -232,7 +237,7 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 		"ALB_ARN":             a.lb.LoadBalancerArn(),
 		"USER_POOL_CLIENT_ID": a.client.UserPoolClientId(),
 		"TOKEN_ISSUER":        issuer(stack, p.UserPool),
-		"USER_POOL_DOMAIN":    domainHost(stack, p.UserPoolDomain),
+		"USER_POOL_DOMAIN":    domainHost(stack, p.UserPoolDomain, p.UserPoolDomainHost),
 		"APP_URL":             jsii.String(a.url),
 		"SESSION_COOKIE_NAME": jsii.String(p.SessionCookieName),
 	}
@@ -423,7 +428,10 @@ func issuer(stack awscdk.Stack, pool awscognito.IUserPool) *string {
 
 // domainHost is the host name of the pool's domain: a custom domain as is, a
 // prefix as <prefix>.auth.<region>.amazoncognito.com.
-func domainHost(stack awscdk.Stack, domain string) *string {
+func domainHost(stack awscdk.Stack, domain, host string) *string {
+	if host != "" {
+		return jsii.String(host)
+	}
 	if strings.Contains(domain, ".") {
 		return jsii.String(domain)
 	}

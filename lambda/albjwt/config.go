@@ -41,7 +41,8 @@ type Config struct {
 	// https, except that http is allowed for loopback hosts (local tests).
 	KeyEndpoint string
 	// HTTPClient fetches keys. Nil means a client with a DefaultFetchTimeout
-	// timeout that does not follow redirects.
+	// timeout that does not follow redirects. Each fetch is bounded by the
+	// client's Timeout, or by DefaultFetchTimeout if it has none.
 	HTTPClient *http.Client
 	// Clock returns the current time. Nil means time.Now.
 	Clock func() time.Time
@@ -249,7 +250,7 @@ func isLoopback(host string) bool {
 }
 
 func isPartition(s string) bool {
-	if s != "aws" && !strings.HasPrefix(s, "aws-") || len(s) > 20 {
+	if (s != "aws" && !strings.HasPrefix(s, "aws-")) || len(s) > 20 {
 		return false
 	}
 	for _, p := range strings.Split(s, "-") {

@@ -1,0 +1,143 @@
+package test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/alb-cognito/alb-cognito-cdk/internal/siteapp"
+)
+
+// TestHostileConfigurationIsRefused drives bad configurations through the same
+// entry point as main.go. Each must be refused with a message that names the key
+// and the fix, and the app must be left without a stack, so nothing can be
+// synthesized. The config package's own tests cover every rule in detail; this
+// table proves they are wired in front of synthesis.
+func TestHostileConfigurationIsRefused(t *testing.T) {
+	cases := []struct {
+		name      string
+		overrides map[string]any
+		want      []string // substrings of the message: the key, then the fix
+	}{
+		{"pool ARN of another service", map[string]any{"userPoolArn": "arn:aws:cognito-identity:eu-west-1:123456789012:identitypool/eu-west-1:1234"}, []string{"userPoolArn", "cognito-idp"}},
+		{"pool ARN of another type", map[string]any{"userPoolArn": "arn:aws:cognito-idp:eu-west-1:123456789012:group/eu-west-1_Example1"}, []string{"userPoolArn", "userpool/"}},
+		{"pool in another region", map[string]any{"userPoolArn": "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Example1"}, []string{"certificateArn", "eu-west-1", "us-east-1"}},
+		{"certificate in another region", map[string]any{"certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"}, []string{"certificateArn", "us-east-1"}},
+		{"certificate ARN of another partition", map[string]any{"certificateArn": "arn:aws-cn:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"}, []string{"certificateArn", "partition"}},
+		{"certificate ARN of another service", map[string]any{"certificateArn": "arn:aws:iam::123456789012:server-certificate/site"}, []string{"certificateArn", "acm"}},
+		{"account mismatch", map[string]any{"account": "210987654321"}, []string{"account", "123456789012"}},
+		{"pool domain as a URL", map[string]any{"userPoolDomain": "https://example-app.auth.eu-west-1.amazoncognito.com"}, []string{"userPoolDomain", "not a URL"}},
+		{"upper-case zone", map[string]any{"hostedZoneName": "Example.com"}, []string{"hostedZoneName", "lower case"}},
+		{"upper-case record", map[string]any{"recordName": "App.example.com"}, []string{"recordName", "lower case"}},
+		{"trailing-dot record", map[string]any{"recordName": "app.example.com."}, []string{"recordName", "trailing dot"}},
+		{"record outside the zone", map[string]any{"recordName": "app.example.org"}, []string{"recordName", "example.com"}},
+		{"empty value", map[string]any{"userPoolArn": ""}, []string{"userPoolArn"}},
+		{"whitespace value", map[string]any{"hostedZoneId": "  "}, []string{"hostedZoneId"}},
+		{"bad zone id", map[string]any{"hostedZoneId": "/hostedzone/Z0123456789EXAMPLE0AB"}, []string{"hostedZoneId", "Z0123456789EXAMPLE0AB"}},
+		{"session timeout of 0", map[string]any{"sessionTimeout": "0"}, []string{"sessionTimeout", "7 days"}},
+		{"session timeout over 7 days", map[string]any{"sessionTimeout": "169h"}, []string{"sessionTimeout", "7 days"}},
+		{"unknown scope", map[string]any{"oauthScopes": "openid,mail"}, []string{"oauthScopes", "mail"}},
+		{"scope with spaces", map[string]any{"oauthScopes": []any{"openid", "email profile"}}, []string{"oauthScopes", "space"}},
+		{"admin scope", map[string]any{"oauthScopes": "openid,aws.cognito.signin.user.admin"}, []string{"oauthScopes", "aws.cognito.signin.user.admin"}},
+		{"typo in a key", map[string]any{"certificateARN": "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"}, []string{"certificateARN", "certificateArn"}},
+		{"wrong type in cdk.json", map[string]any{"deletionProtection": "maybe"}, []string{"deletionProtection", "true"}},
+		{"number where a list belongs", map[string]any{"oauthScopes": 5.0}, []string{"oauthScopes", "list"}},
+		{"unsupported TLS policy", map[string]any{"tlsPolicy": "TLS12"}, []string{"tlsPolicy", "TLS13_13_PQ"}},
+		{"vpc without subnets", map[string]any{"vpcId": "vpc-0123456789abcdef0"}, []string{"publicSubnetIds", "vpcId"}},
+		{"log retention CloudWatch lacks", map[string]any{"logRetentionDays": "31"}, []string{"logRetentionDays", "30"}},
+	}
+	if len(cases) < 20 {
+		t.Fatalf("only %d cases", len(cases))
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := exampleContext(tc.overrides)
+			guard(t, func() {
+				app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
+				site, err := siteapp.Build(app, siteapp.Options{})
+				if err == nil {
+					t.Fatalf("configuration %v was accepted", tc.overrides)
+				}
+				if site != nil || len(*app.Node().Children()) != 0 {
+					t.Errorf("a refused configuration left %d constructs in the app", len(*app.Node().Children()))
+				}
+				msg := err.Error()
+				for _, w := range tc.want {
+					if !strings.Contains(msg, w) {
+						t.Errorf("message does not contain %q:\n%s", w, msg)
+					}
+				}
+			})
+		})
+	}
+}
+
+func TestEveryProblemIsReportedAtOnce(t *testing.T) {
+	ctx := exampleContext(map[string]any{"recordName": "App.example.com", "sessionTimeout": "0", "tlsPolicy": "TLS12"})
+	guard(t, func() {
+		app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
+		_, err := siteapp.Build(app, siteapp.Options{})
+		if err == nil {
+			t.Fatal("accepted")
+		}
+		for _, key := range []string{"recordName", "sessionTimeout", "tlsPolicy"} {
+			if !strings.Contains(err.Error(), key) {
+				t.Errorf("%s not reported:\n%v", key, err)
+			}
+		}
+	})
+}
+
+// TestExampleConfigIsRefusedForDeploy: with credentials for a real account (the
+// CLI passes CDK_DEFAULT_ACCOUNT), the example configuration fails early and
+// says what to do; without credentials it synthesizes.
+func TestExampleConfigIsRefusedForDeploy(t *testing.T) {
+	ctx := exampleContext(nil)
+	guard(t, func() {
+		app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
+		_, err := siteapp.Build(app, siteapp.Options{DefaultAccount: "210987654321"})
+		if err == nil || !strings.Contains(err.Error(), "example") || !strings.Contains(err.Error(), "set real values") {
+			t.Errorf("example config with real credentials: err = %v", err)
+		}
+	})
+}
+
+// TestCLIRefusesBadValue runs the real CDK CLI once: `cdk synth -c <bad value>`
+// must exit non-zero with the message and write no template. It needs the
+// pinned CLI from `make deps`; it is skipped under -short.
+func TestCLIRefusesBadValue(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the CDK CLI; skipped with -short")
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cdk := filepath.Join(root, "node_modules", ".bin", "cdk")
+	if _, err := os.Stat(cdk); err != nil {
+		t.Fatalf("the pinned CDK CLI is not installed (%v): run `make deps`", err)
+	}
+	out := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, cdk, "synth", "--quiet", "-o", out, "-c", "sessionTimeout=200h")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "AWS_EC2_METADATA_DISABLED=true", "CDK_DISABLE_CLI_TELEMETRY=true")
+	b, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("cdk synth -c sessionTimeout=200h succeeded:\n%s", b)
+	}
+	if !strings.Contains(string(b), "sessionTimeout") || !strings.Contains(string(b), "7 days") {
+		t.Errorf("output does not name the key and the limit:\n%s", b)
+	}
+	if m, _ := filepath.Glob(filepath.Join(out, "*.template.json")); len(m) > 0 {
+		t.Errorf("templates were written: %v", m)
+	}
+}

@@ -92,8 +92,8 @@ type Config struct {
 	// an existing bucket's lifecycle.
 	AccessLogsExpirationDays int
 	// LogRetentionDays is context key "logRetentionDays": how long the function's
-	// CloudWatch log group keeps events, one of the periods CloudWatch Logs
-	// allows. Default 30.
+	// CloudWatch log group, and the VPC flow logs' group when the stack creates
+	// the VPC, keep events, one of the periods CloudWatch Logs allows. Default 30.
 	LogRetentionDays int
 	// FunctionMemoryMiB is context key "functionMemoryMiB": the function's memory,
 	// 128 to 10240 MiB. Default 256.

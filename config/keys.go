@@ -258,7 +258,7 @@ var specs = []spec{
 		Key: Key{
 			Name: "logRetentionDays", Default: "30",
 			Example:     `30`,
-			Description: "Days the function's log group keeps events: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653.",
+			Description: "Days the function's log group (and the VPC flow logs' group, when the stack creates the VPC) keeps events: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653.",
 		},
 		field:      func(c *Config) any { return &c.LogRetentionDays },
 		setDefault: func(c *Config) { c.LogRetentionDays = defaultLogRetentionDays },

@@ -20,7 +20,7 @@ NPM_STAMP := node_modules/.package-lock.json
 .PHONY: help deps synth test deploy diff clean
 
 help: ## List the targets.
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -58,5 +58,32 @@ deploy: deps ## Deploy with your credentials and real config (cdk.json context o
 diff: deps ## Show what a deploy would change.
 	$(CDK) diff $(CDK_ARGS)
 
+.PHONY: bench
+bench: deps ## Measure synth, tests and the function against their floors (bench/results.md).
+	go run ./bench/cmd/bench
+
 clean: ## Remove build output.
 	rm -rf cdk.out
+
+# The local preview and its browser test: cmd/preview, internal/preview, e2e/.
+.PHONY: preview e2e
+
+preview: ## Serve the app on 127.0.0.1:8080 behind a simulated load balancer (PREVIEW_ARGS='-email bob@example.com'; -h lists flags).
+	go run ./cmd/preview $(PREVIEW_ARGS)
+
+# Installs Debian's chromium when no browser is found, as root or with
+# password-less sudo; where it cannot, the test skips and says why.
+e2e: ## Drive headless Chromium against the preview (installs Debian's chromium if missing).
+	@if [ ! -x /usr/bin/chromium ] && [ -z "$${E2E_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo=sudo; \
+	  else sudo=no; fi; \
+	  if [ "$$sudo" = no ] || ! command -v apt-get >/dev/null 2>&1; then \
+	    echo "e2e: no Chromium, and no apt-get as root or with password-less sudo to install it"; \
+	  else \
+	    echo "e2e: installing Debian's chromium"; \
+	    $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium \
+	      || echo "e2e: installing chromium failed"; \
+	  fi; \
+	fi
+	go test -tags e2e -count=1 -v ./e2e/...

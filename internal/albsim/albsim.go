@@ -209,9 +209,25 @@ type User struct {
 }
 
 // Claims returns a payload like the one the load balancer forwards from
-// Cognito's userinfo endpoint: sub, email, email_verified, username, plus exp
-// and iss.
+// Cognito's userinfo endpoint: UserClaims(u) plus the exp and iss the load
+// balancer adds.
 func (lb *LoadBalancer) Claims(u User) map[string]any {
+	c := UserClaims(u)
+	lb.Stamp(c)
+	return c
+}
+
+// Stamp sets the exp and iss the load balancer puts in every payload, for a
+// token minted now, replacing any already in claims.
+func (lb *LoadBalancer) Stamp(claims map[string]any) {
+	claims["exp"] = lb.Expiry().Unix()
+	claims["iss"] = lb.Issuer
+}
+
+// UserClaims returns the userinfo claims Cognito gives the load balancer for
+// u: sub, email, email_verified and username, with User's defaults for empty
+// fields. The load balancer adds exp and iss (see Stamp).
+func UserClaims(u User) map[string]any {
 	if u.Sub == "" {
 		u.Sub = "6c7d8e9f-1a2b-4c3d-8e4f-5a6b7c8d9e0f"
 	}
@@ -226,8 +242,6 @@ func (lb *LoadBalancer) Claims(u User) map[string]any {
 		"email_verified": "true",
 		"email":          u.Email,
 		"username":       u.Username,
-		"exp":            lb.Expiry().Unix(),
-		"iss":            lb.Issuer,
 	}
 }
 

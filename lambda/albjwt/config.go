@@ -21,6 +21,19 @@ const (
 	// or has no timeout of its own.
 	DefaultFetchTimeout = 3 * time.Second
 
+	// DefaultKeyFetchBurst is Config.KeyFetchBurst when it is 0.
+	DefaultKeyFetchBurst = 5
+	// MaxKeyFetchBurst is the largest Config.KeyFetchBurst.
+	MaxKeyFetchBurst = 100
+	// DefaultKeyFetchInterval is Config.KeyFetchInterval when it is 0.
+	DefaultKeyFetchInterval = 10 * time.Second
+	// DefaultKeyFetchPenalty is Config.KeyFetchPenalty when it is 0.
+	DefaultKeyFetchPenalty = 30 * time.Second
+	// MinKeyFetchInterval and MaxKeyFetchInterval bound Config.KeyFetchInterval
+	// and Config.KeyFetchPenalty.
+	MinKeyFetchInterval = time.Second
+	MaxKeyFetchInterval = time.Hour
+
 	maxCacheSize = 4096
 )
 
@@ -54,6 +67,32 @@ type Config struct {
 	// Leeway is the clock skew allowed when checking exp and nbf, between 0
 	// and MaxLeeway.
 	Leeway time.Duration
+
+	// KeyFetchBurst, KeyFetchInterval and KeyFetchPenalty bound the fetches
+	// made for kids that are not in the cache, which anyone who knows the
+	// (non-secret) ARN, client ID and issuer can trigger with made-up kids.
+	// A cache hit never consults them. A refused fetch makes Verify fail with
+	// ErrKeyUnavailable and ReasonKeyThrottled, without any request.
+	//
+	// Fetches draw from a token bucket that starts full, so the first
+	// KeyFetchBurst misses after start-up are fetched at once; after that one
+	// more is allowed every KeyFetchInterval. The load balancer signs with
+	// one key at a time and rotates rarely, so a process normally needs one
+	// fetch, plus one per rotation.
+	//
+	// KeyFetchBurst is between 1 and MaxKeyFetchBurst; 0 means
+	// DefaultKeyFetchBurst.
+	KeyFetchBurst int
+	// KeyFetchInterval is between MinKeyFetchInterval and
+	// MaxKeyFetchInterval; 0 means DefaultKeyFetchInterval.
+	KeyFetchInterval time.Duration
+	// KeyFetchPenalty is how long a kid whose fetch failed (any error or
+	// status other than 200, or a body that is not a P-256 key) is refused
+	// before it is fetched again, so one bad kid cannot spend the whole
+	// bucket. Up to 1024 failed kids are remembered. It is between
+	// MinKeyFetchInterval and MaxKeyFetchInterval; 0 means
+	// DefaultKeyFetchPenalty.
+	KeyFetchPenalty time.Duration
 }
 
 // FieldError reports a problem with one Config field.
@@ -79,10 +118,13 @@ func (c Config) Validate() error {
 
 // resolved holds a validated configuration with defaults applied.
 type resolved struct {
-	arn      string
-	clientID string
-	issuer   string
-	endpoint string
+	arn           string
+	clientID      string
+	issuer        string
+	endpoint      string
+	fetchBurst    int
+	fetchInterval time.Duration
+	fetchPenalty  time.Duration
 }
 
 func (c Config) resolve() (resolved, error) {
@@ -116,10 +158,34 @@ func (c Config) resolve() (resolved, error) {
 	if c.Leeway < 0 || c.Leeway > MaxLeeway {
 		bad("Leeway", fmt.Errorf("must be between 0 and %v, got %v", MaxLeeway, c.Leeway))
 	}
+	burst := c.KeyFetchBurst
+	switch {
+	case burst == 0:
+		burst = DefaultKeyFetchBurst
+	case burst < 1 || burst > MaxKeyFetchBurst:
+		bad("KeyFetchBurst", fmt.Errorf("must be between 1 and %d (or 0 for %d), got %d", MaxKeyFetchBurst, DefaultKeyFetchBurst, burst))
+	}
+	interval := durationOr(c.KeyFetchInterval, DefaultKeyFetchInterval, "KeyFetchInterval", bad)
+	penalty := durationOr(c.KeyFetchPenalty, DefaultKeyFetchPenalty, "KeyFetchPenalty", bad)
 	if len(errs) > 0 {
 		return resolved{}, errors.Join(errs...)
 	}
-	return resolved{arn: c.ALBARN, clientID: c.ClientID, issuer: c.Issuer, endpoint: endpoint}, nil
+	return resolved{
+		arn: c.ALBARN, clientID: c.ClientID, issuer: c.Issuer, endpoint: endpoint,
+		fetchBurst: burst, fetchInterval: interval, fetchPenalty: penalty,
+	}, nil
+}
+
+// durationOr returns d, or def when d is 0, reporting d to bad unless it is
+// between MinKeyFetchInterval and MaxKeyFetchInterval.
+func durationOr(d, def time.Duration, field string, bad func(string, error)) time.Duration {
+	if d == 0 {
+		return def
+	}
+	if d < MinKeyFetchInterval || d > MaxKeyFetchInterval {
+		bad(field, fmt.Errorf("must be between %v and %v (or 0 for %v), got %v", MinKeyFetchInterval, MaxKeyFetchInterval, def, d))
+	}
+	return d
 }
 
 // ARN is a parsed application load balancer ARN:

@@ -80,6 +80,9 @@ func TestConfigValidate(t *testing.T) {
 	if err != nil || r.endpoint != "https://public-keys.auth.elb.eu-west-1.amazonaws.com" {
 		t.Fatalf("resolve = %+v, %v", r, err)
 	}
+	if r.fetchBurst != DefaultKeyFetchBurst || r.fetchInterval != DefaultKeyFetchInterval || r.fetchPenalty != DefaultKeyFetchPenalty {
+		t.Errorf("fetch limit defaults = %d, %v, %v", r.fetchBurst, r.fetchInterval, r.fetchPenalty)
+	}
 	for _, tc := range []struct {
 		name  string
 		mod   func(*Config)
@@ -106,6 +109,20 @@ func TestConfigValidate(t *testing.T) {
 		{"negative leeway", func(c *Config) { c.Leeway = -time.Second }, "Leeway"},
 		{"leeway too large", func(c *Config) { c.Leeway = 61 * time.Second }, "Leeway"},
 		{"negative cache", func(c *Config) { c.CacheSize = -1 }, "CacheSize"},
+		{"ok fetch limits at minimum", func(c *Config) {
+			c.KeyFetchBurst, c.KeyFetchInterval, c.KeyFetchPenalty = 1, MinKeyFetchInterval, MinKeyFetchInterval
+		}, ""},
+		{"ok fetch limits at maximum", func(c *Config) {
+			c.KeyFetchBurst, c.KeyFetchInterval, c.KeyFetchPenalty = MaxKeyFetchBurst, MaxKeyFetchInterval, MaxKeyFetchInterval
+		}, ""},
+		{"negative burst", func(c *Config) { c.KeyFetchBurst = -1 }, "KeyFetchBurst"},
+		{"burst too large", func(c *Config) { c.KeyFetchBurst = MaxKeyFetchBurst + 1 }, "KeyFetchBurst"},
+		{"negative interval", func(c *Config) { c.KeyFetchInterval = -time.Second }, "KeyFetchInterval"},
+		{"interval too short", func(c *Config) { c.KeyFetchInterval = MinKeyFetchInterval - 1 }, "KeyFetchInterval"},
+		{"interval too long", func(c *Config) { c.KeyFetchInterval = MaxKeyFetchInterval + 1 }, "KeyFetchInterval"},
+		{"negative penalty", func(c *Config) { c.KeyFetchPenalty = -time.Second }, "KeyFetchPenalty"},
+		{"penalty too short", func(c *Config) { c.KeyFetchPenalty = time.Millisecond }, "KeyFetchPenalty"},
+		{"penalty too long", func(c *Config) { c.KeyFetchPenalty = 2 * time.Hour }, "KeyFetchPenalty"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -24,6 +24,22 @@
 // never from the token. Keys are cached per kid in a bounded cache, and
 // concurrent misses for one kid share a single fetch.
 //
+// The ARN, client ID and issuer are not secrets, so anyone can still send
+// tokens that pass the header checks with made-up kids, each a cache miss.
+// Fetches for kids that are not cached are therefore bounded, as
+// aws-jwt-verify's "penalty box" does: they draw from a token bucket that
+// starts full with [Config.KeyFetchBurst] tokens ([DefaultKeyFetchBurst]) and
+// regains one every [Config.KeyFetchInterval] ([DefaultKeyFetchInterval]), and
+// a kid whose fetch failed is not fetched again for [Config.KeyFetchPenalty]
+// ([DefaultKeyFetchPenalty]). A refused fetch makes no request and fails with
+// [ErrKeyUnavailable] and [ReasonKeyThrottled]. With the defaults a process
+// makes at most 5 fetches at once and 6 a minute after that, whatever it is
+// sent. The first kid after start-up is always fetched, and a rotated key is
+// fetched at once while the bucket has a token; cache hits never touch the
+// limiter. The price is that an attacker who keeps the bucket empty delays a
+// new key until a token refills, racing legitimate requests for it; keys
+// already cached keep working.
+//
 // Errors wrap either [ErrInvalidToken] (answer 401) or [ErrKeyUnavailable]
 // (answer 503) and carry a short machine-readable reason (see [Reason]); they
 // never contain the token.

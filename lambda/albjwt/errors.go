@@ -12,7 +12,9 @@ var ErrInvalidToken = errors.New("invalid token")
 // ErrKeyUnavailable is wrapped by errors that mean the token could not be
 // checked because the public key could not be obtained: the key endpoint is
 // unreachable, slow, answers other than 200, or serves something that is not
-// a P-256 public key. Callers answer 503; the token is not trusted either.
+// a P-256 public key, or fetching it was refused because too many fetches
+// were attempted (see [ReasonKeyThrottled]). Callers answer 503; the token is
+// not trusted either.
 var ErrKeyUnavailable = errors.New("public key unavailable")
 
 // Reasons reported by [Error.Reason]. They are stable, short and safe to log.
@@ -38,6 +40,12 @@ const (
 	ReasonKeyTooLarge = "key_too_large"
 	ReasonKeyUnusable = "key_unusable"
 	ReasonKeyCanceled = "key_fetch_canceled"
+	// ReasonKeyThrottled means no fetch was attempted: the kid's key failed
+	// to fetch less than Config.KeyFetchPenalty ago, or the budget for
+	// fetching keys that are not cached (Config.KeyFetchBurst and
+	// Config.KeyFetchInterval) is spent. A flood of these suggests tokens
+	// with made-up kids.
+	ReasonKeyThrottled = "key_fetch_throttled"
 )
 
 // Error is the error type returned by [Verifier.Verify]. It wraps either

@@ -68,7 +68,10 @@ func signatureValid(pub *ecdsa.PublicKey, token string) bool {
 
 // FuzzVerify checks that Verify never panics, never accepts a token without a
 // valid signature by the load balancer's key, never fetches anything but
-// /<uuid>, and always fails with a classified error that omits the token.
+// /<uuid>, and always fails with a classified error that omits the token. The
+// clock is fixed, so the fetch limiter never refills: however many kids the
+// fuzzer invents, the key endpoint sees at most DefaultKeyFetchBurst requests
+// per process, and a throttled verification makes none.
 func FuzzVerify(f *testing.F) {
 	lb, err := albsim.New(albsim.Config{Key: fixedKey(f), Now: clock})
 	if err != nil {
@@ -108,9 +111,20 @@ func FuzzVerify(f *testing.F) {
 
 	pub := &lb.Key.Private.PublicKey
 	f.Fuzz(func(t *testing.T, token string) {
+		before := lb.Keys.Requests()
 		got, err := v.Verify(context.Background(), token)
+		after := lb.Keys.Requests()
 		if tr.badPath.Load() {
 			t.Fatal("key endpoint was asked for a path that is not /<uuid>")
+		}
+		if after > albjwt.DefaultKeyFetchBurst {
+			t.Fatalf("key endpoint saw %d requests with a fixed clock, want at most %d", after, albjwt.DefaultKeyFetchBurst)
+		}
+		if after-before > 1 {
+			t.Fatalf("one verification made %d requests", after-before)
+		}
+		if albjwt.Reason(err) == albjwt.ReasonKeyThrottled && after != before {
+			t.Fatal("a throttled verification made a request")
 		}
 		if err == nil {
 			if !signatureValid(pub, token) {

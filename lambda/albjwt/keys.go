@@ -115,10 +115,12 @@ func ParsePublicKeyPEM(data []byte) (*ecdsa.PublicKey, error) {
 }
 
 // key returns the public key for kid from the cache or, on a miss, from the
-// key endpoint. Concurrent misses for one kid share one fetch. The fetch is
-// detached from ctx's cancellation (so one impatient caller cannot fail the
-// others) but bounded by the fetch timeout; each caller stops waiting when
-// its own ctx is done. Failed fetches are not cached.
+// key endpoint. Concurrent misses for one kid share one fetch, and one
+// permission from the fetch limiter; the limiter is not consulted on a hit.
+// The fetch is detached from ctx's cancellation (so one impatient caller
+// cannot fail the others) but bounded by the fetch timeout; each caller
+// stops waiting when its own ctx is done. Failed fetches are not cached, but
+// they put the kid in the limiter's penalty box.
 func (v *Verifier) key(ctx context.Context, kid string) (*ecdsa.PublicKey, error) {
 	if k, ok := v.cache.Get(kid); ok {
 		return k, nil
@@ -127,10 +129,14 @@ func (v *Verifier) key(ctx context.Context, kid string) (*ecdsa.PublicKey, error
 		if k, ok := v.cache.Get(kid); ok {
 			return k, nil
 		}
+		if err := v.limit.allow(kid); err != nil {
+			return nil, err
+		}
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), v.fetchTimeout)
 		defer cancel()
 		k, err := v.fetch(fctx, kid)
 		if err != nil {
+			v.limit.fail(kid)
 			return nil, err
 		}
 		v.cache.Add(kid, k)

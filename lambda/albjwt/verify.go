@@ -30,6 +30,7 @@ type Verifier struct {
 	cache        KeyCache
 	parser       *jwt.Parser
 	flight       singleflight.Group
+	limit        *fetchLimiter
 }
 
 // Claims is what a verified token says. Header values have been checked
@@ -90,6 +91,7 @@ func New(cfg Config) (*Verifier, error) {
 		}
 		v.cache = NewLRUCache(size)
 	}
+	v.limit = newFetchLimiter(r.fetchBurst, r.fetchInterval, r.fetchPenalty, v.clock)
 	v.parser = jwt.NewParser(
 		jwt.WithValidMethods([]string{jwt.SigningMethodES256.Alg()}),
 		jwt.WithPaddingAllowed(),

@@ -36,7 +36,14 @@ type fixture struct {
 // verifier pointed at it; mod may adjust the verifier's config.
 func newFixture(t testing.TB, mod func(*albjwt.Config)) *fixture {
 	t.Helper()
-	lb, err := albsim.New(albsim.Config{Now: clock})
+	return newFixtureAt(t, clock, mod)
+}
+
+// newFixtureAt is newFixture with now as the clock of both the load balancer
+// and the verifier.
+func newFixtureAt(t testing.TB, now func() time.Time, mod func(*albjwt.Config)) *fixture {
+	t.Helper()
+	lb, err := albsim.New(albsim.Config{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +54,7 @@ func newFixture(t testing.TB, mod func(*albjwt.Config)) *fixture {
 		ClientID:    lb.ClientID,
 		Issuer:      lb.Issuer,
 		KeyEndpoint: srv.URL,
-		Clock:       clock,
+		Clock:       now,
 		HTTPClient:  &http.Client{Timeout: 2 * time.Second},
 	}
 	if mod != nil {
@@ -524,7 +531,8 @@ func TestSingleflight(t *testing.T) {
 
 func TestFailedFetchNotCached(t *testing.T) {
 	t.Parallel()
-	lb, err := albsim.New(albsim.Config{Now: clock})
+	clk := newFakeClock()
+	lb, err := albsim.New(albsim.Config{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -542,7 +550,7 @@ func TestFailedFetchNotCached(t *testing.T) {
 		lb.Keys.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	v, err := albjwt.New(albjwt.Config{ALBARN: lb.ARN, ClientID: lb.ClientID, Issuer: lb.Issuer, KeyEndpoint: srv.URL, Clock: clock})
+	v, err := albjwt.New(albjwt.Config{ALBARN: lb.ARN, ClientID: lb.ClientID, Issuer: lb.Issuer, KeyEndpoint: srv.URL, Clock: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -550,6 +558,11 @@ func TestFailedFetchNotCached(t *testing.T) {
 	if _, err := v.Verify(context.Background(), tok); !errors.Is(err, albjwt.ErrKeyUnavailable) {
 		t.Fatalf("first Verify: err = %v, want ErrKeyUnavailable", err)
 	}
+	// The kid is in the penalty box: refused without a request.
+	if _, err := v.Verify(context.Background(), tok); albjwt.Reason(err) != albjwt.ReasonKeyThrottled {
+		t.Fatalf("Verify within the penalty: err = %v, want %s", err, albjwt.ReasonKeyThrottled)
+	}
+	clk.Advance(albjwt.DefaultKeyFetchPenalty)
 	for i := range 3 {
 		if _, err := v.Verify(context.Background(), tok); err != nil {
 			t.Fatalf("Verify %d after recovery: %v", i, err)

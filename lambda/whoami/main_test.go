@@ -4,32 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 )
-
-func TestBuild(t *testing.T) {
-	t.Parallel()
-	env := map[string]string{
-		"ALB_ARN":             "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188",
-		"USER_POOL_CLIENT_ID": "client123",
-		"TOKEN_ISSUER":        "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123",
-		"USER_POOL_DOMAIN":    "myprefix.auth.eu-west-1.amazoncognito.com",
-		"APP_URL":             "https://app.example.com",
-	}
-	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	if h, err := build(func(k string) string { return env[k] }, logger); err != nil || h == nil {
-		t.Fatalf("build: %v", err)
-	}
-	delete(env, "TOKEN_ISSUER")
-	if _, err := build(func(k string) string { return env[k] }, logger); err == nil || !strings.Contains(err.Error(), "TOKEN_ISSUER") {
-		t.Fatalf("build without TOKEN_ISSUER: %v", err)
-	}
-}
 
 // TestMainFailsOnBadConfig runs main in a child process with an empty
 // environment: it must exit non-zero with one JSON log line naming the

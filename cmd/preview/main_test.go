@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is written by run while the test polls it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestRunRefuses(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	notObject := filepath.Join(dir, "array.json")
+	if err := os.WriteFile(notObject, []byte(`["a"]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"help", []string{"-h"}, 0, "Ctrl-C and run it"},
+		{"all interfaces", []string{"-addr", "0.0.0.0:8080"}, 1, "loopback only"},
+		{"no host", []string{"-addr", ":8080"}, 1, "loopback only"},
+		{"claim without =", []string{"-claim", "oops"}, 2, "want name=value"},
+		{"missing user file", []string{"-user", filepath.Join(dir, "nope.json")}, 2, "no such file"},
+		{"user file not an object", []string{"-user", notObject}, 2, "want a JSON object"},
+		{"stray argument", []string{"serve"}, 2, "unexpected arguments"},
+		{"unknown flag", []string{"-port", "1"}, 2, "flag provided but not defined"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			if code := run(context.Background(), tc.args, &stdout, &stderr); code != tc.wantCode {
+				t.Errorf("run(%q) = %d, want %d; stderr:\n%s", tc.args, code, tc.wantCode, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tc.wantErr) {
+				t.Errorf("stderr lacks %q:\n%s", tc.wantErr, stderr.String())
+			}
+		})
+	}
+}
+
+// TestRunServesUntilCancelled runs the command as make preview does, with a
+// user file and flags on top, fetches the page and stops it as Ctrl-C does.
+func TestRunServesUntilCancelled(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "user.json")
+	if err := os.WriteFile(file, []byte(`{"sub":"file-sub","email":"file@example.com","username":"fileuser","custom:team":"core","exp":1}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-addr", "127.0.0.1:0", "-user", file, "-email", "flag@example.com", "-groups", "admins, staff", "-claim", "custom:tier=gold", "-claim", "custom:x=a=b"}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, args, stdout, stderr) }()
+
+	var url string
+	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		for _, line := range strings.Split(stdout.String(), "\n") {
+			if u, ok := strings.CutPrefix(strings.TrimSpace(line), "open "); ok {
+				url = strings.TrimSpace(u)
+			}
+		}
+	}
+	if url == "" {
+		t.Fatalf("no URL printed; stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+	}
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Accept", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	for _, want := range []string{`"email":"flag@example.com"`, `"username":"fileuser"`, `"sub":"file-sub"`, `"custom:team":"core"`,
+		`"cognito:groups":["admins","staff"]`, `"custom:tier":"gold"`, `"custom:x":"a=b"`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("claims lack %s: %s", want, body)
+		}
+	}
+	if !strings.Contains(stdout.String(), "signed in as flag@example.com") || !strings.Contains(stderr.String(), `claim "exp" is set by the load balancer`) {
+		t.Errorf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 || !strings.Contains(stdout.String(), "Preview stopped.") {
+			t.Errorf("run = %d; stdout:\n%s", code, stdout.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not stop after cancel")
+	}
+	if _, err := http.Get(url); err == nil {
+		t.Error("server still answers after shutdown")
+	}
+}

@@ -1,0 +1,282 @@
+// Package preview serves the Lambda function's pages on this machine, with
+// itself in the load balancer's place: for each browser request it mints an
+// x-amzn-oidc-data token exactly as the load balancer does (package albsim),
+// builds the ALB event, calls the handler the Lambda runs (built by
+// webapp.FromEnv, pointed through ALB_PUBLIC_KEY_ENDPOINT at a key endpoint
+// of its own) and writes the ALB response back. Redirects that would leave
+// the machine, such as sign-out's redirect to Cognito, stop at a local page
+// saying where the deployment would go.
+//
+// cmd/preview is its command line; the browser test in e2e starts it in
+// process with Start.
+package preview
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/webapp"
+)
+
+// The handler's configuration besides the load balancer's own (ARN, client,
+// issuer, key endpoint), which albsim provides.
+const (
+	// UserPoolDomain is the Cognito domain the handler sends sign-out to.
+	UserPoolDomain = "example.auth.eu-west-1.amazoncognito.com"
+	// AppURL is where Cognito would return the user after sign-out.
+	AppURL = "https://app.example.com"
+)
+
+// Options configures a preview server.
+type Options struct {
+	// Claims are the signed-in user's claims, as Cognito's userinfo
+	// endpoint gives them to the load balancer. On every request the load
+	// balancer's exp and iss are set on a copy, replacing any given here. Nil
+	// means albsim.UserClaims(albsim.User{}) (alice@example.com).
+	Claims map[string]any
+	// SignedOut forwards every request without a token, to show the
+	// handler's 401 page. (The load balancer itself never does this: it
+	// sends signed-out users to Cognito's sign-in page.)
+	SignedOut bool
+	// Logger receives the handler's line per request and the preview's own
+	// errors. Nil discards them.
+	Logger *slog.Logger
+
+	// target replaces the handler (tests of the event and response shapes).
+	target func(context.Context, events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error)
+}
+
+// Server is a running preview: the app on URL, the public key on
+// KeyEndpoint.
+type Server struct {
+	// URL is the app's address, e.g. http://127.0.0.1:8080/.
+	URL string
+	// KeyEndpoint is the key server's base URL, given to the handler as
+	// ALB_PUBLIC_KEY_ENDPOINT.
+	KeyEndpoint string
+
+	app, keys *http.Server
+	errc      chan error
+}
+
+// CheckAddr reports whether addr (host:port) is one the preview may listen
+// on: a loopback address or localhost. Anyone who can reach the preview is
+// signed in, so it never listens beyond this machine.
+func CheckAddr(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("address %q: %w", addr, err)
+	}
+	if strings.EqualFold(host, "localhost") {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("refusing to listen on %q: the preview signs in whoever reaches it, so it listens on loopback only (e.g. 127.0.0.1:8080)", addr)
+}
+
+// Start listens on addr, which must pass CheckAddr (port 0 picks a free
+// port), and serves the app until Shutdown. It returns once both listeners
+// are open, so URL answers at once.
+func Start(addr string, opts Options) (*Server, error) {
+	if err := CheckAddr(addr); err != nil {
+		return nil, err
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	lb, err := albsim.New(albsim.Config{})
+	if err != nil {
+		return nil, err
+	}
+	host, _, _ := net.SplitHostPort(addr)
+	keysLn, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return nil, fmt.Errorf("key endpoint: %w", err)
+	}
+	s := &Server{
+		KeyEndpoint: "http://" + keysLn.Addr().String(),
+		keys:        &http.Server{Handler: lb.Keys, ReadHeaderTimeout: 10 * time.Second},
+		errc:        make(chan error, 2),
+	}
+	p := &proxy{lb: lb, signedOut: opts.SignedOut, log: logger, target: opts.target}
+	if opts.Claims != nil {
+		p.claims = maps.Clone(opts.Claims)
+	} else {
+		p.claims = albsim.UserClaims(albsim.User{})
+	}
+	if p.target == nil {
+		env := map[string]string{
+			webapp.EnvALBARN:         lb.ARN,
+			webapp.EnvClientID:       lb.ClientID,
+			webapp.EnvIssuer:         lb.Issuer,
+			webapp.EnvKeyEndpoint:    s.KeyEndpoint,
+			webapp.EnvUserPoolDomain: UserPoolDomain,
+			webapp.EnvAppURL:         AppURL,
+		}
+		h, err := webapp.FromEnv(func(k string) string { return env[k] }, logger)
+		if err != nil {
+			keysLn.Close()
+			return nil, err
+		}
+		p.target = h.Handle
+	}
+	appLn, err := net.Listen("tcp", addr)
+	if err != nil {
+		keysLn.Close()
+		return nil, err
+	}
+	s.URL = "http://" + appLn.Addr().String() + "/"
+	s.app = &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	go s.serve(s.keys, keysLn)
+	go s.serve(s.app, appLn)
+	return s, nil
+}
+
+func (s *Server) serve(srv *http.Server, ln net.Listener) {
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		s.errc <- err
+	}
+}
+
+// Err delivers an error if a listener fails while serving.
+func (s *Server) Err() <-chan error { return s.errc }
+
+// Shutdown stops accepting requests, waits for those in flight until ctx
+// ends, then stops the key endpoint.
+func (s *Server) Shutdown(ctx context.Context) error {
+	return errors.Join(s.app.Shutdown(ctx), s.keys.Shutdown(ctx))
+}
+
+// proxy plays the load balancer in front of the target.
+type proxy struct {
+	lb        *albsim.LoadBalancer
+	claims    map[string]any
+	signedOut bool
+	log       *slog.Logger
+	target    func(context.Context, events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error)
+}
+
+func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var token, identity string
+	if !p.signedOut {
+		c := maps.Clone(p.claims)
+		p.lb.Stamp(c)
+		var err error
+		if token, err = p.lb.Mint(c); err != nil {
+			p.log.Error("preview: mint token", slog.String("error", err.Error()))
+			http.Error(w, "500 Internal Server Error: the preview could not mint a token (see its log)", http.StatusInternalServerError)
+			return
+		}
+		identity, _ = c["sub"].(string)
+	}
+	event, err := albsim.FromHTTP(r, token, identity)
+	switch {
+	case errors.Is(err, albsim.ErrBodyTooLarge):
+		http.Error(w, "413 Request Entity Too Large", http.StatusRequestEntityTooLarge)
+		return
+	case err != nil:
+		http.Error(w, "400 Bad Request", http.StatusBadRequest)
+		return
+	}
+	resp, err := p.target(r.Context(), event)
+	if err != nil {
+		// The load balancer answers 502 when the function returns an error.
+		p.log.Error("preview: handler returned an error", slog.String("error", err.Error()))
+		http.Error(w, "502 Bad Gateway", http.StatusBadGateway)
+		return
+	}
+	if loc, ok := offBox(resp, r); ok {
+		p.interstitial(w, r, resp, loc)
+		return
+	}
+	if err := albsim.WriteResponse(w, resp); err != nil {
+		p.log.Error("preview: response", slog.String("error", err.Error()))
+	}
+}
+
+// offBox returns the Location of a redirect that would take the browser
+// off this machine.
+func offBox(resp events.ALBTargetGroupResponse, r *http.Request) (string, bool) {
+	if resp.StatusCode < 300 || resp.StatusCode > 399 {
+		return "", false
+	}
+	loc := headerValues(resp, "Location")
+	if len(loc) == 0 {
+		return "", false
+	}
+	u, err := url.Parse(loc[0])
+	if err != nil {
+		return loc[0], true // never send the browser somewhere unparseable
+	}
+	if u.Host == "" && u.Scheme == "" {
+		return "", false // relative: stays here
+	}
+	return loc[0], !strings.EqualFold(u.Host, r.Host)
+}
+
+// headerValues returns the response's values for name, matching it
+// case-insensitively, from whichever header map the load balancer would use.
+func headerValues(resp events.ALBTargetGroupResponse, name string) []string {
+	var out []string
+	if resp.MultiValueHeaders != nil {
+		for k, vs := range resp.MultiValueHeaders {
+			if strings.EqualFold(k, name) {
+				out = append(out, vs...)
+			}
+		}
+		return out
+	}
+	for k, v := range resp.Headers {
+		if strings.EqualFold(k, name) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// interstitial answers an off-box redirect with a local page naming its
+// Location. The response's cookies are still set, as the load balancer
+// would pass them on, and listed.
+func (p *proxy) interstitial(w http.ResponseWriter, r *http.Request, resp events.ALBTargetGroupResponse, loc string) {
+	page := redirectPage{Status: resp.StatusCode, Location: loc, Path: r.URL.Path, SignOut: r.URL.Path == "/logout"}
+	if u, err := url.Parse(loc); err == nil {
+		page.Host = u.Host
+	}
+	for _, c := range headerValues(resp, "Set-Cookie") {
+		w.Header().Add("Set-Cookie", c)
+		name, _, _ := strings.Cut(c, "=")
+		page.Cookies = append(page.Cookies, cookie{Name: strings.TrimSpace(name), Header: c})
+	}
+	body, err := renderRedirect(page)
+	if err != nil {
+		p.log.Error("preview: render redirect page", slog.String("error", err.Error()))
+		http.Error(w, "500 Internal Server Error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, body)
+}

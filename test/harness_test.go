@@ -36,7 +36,13 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	if !testing.Short() {
+		startCLIRun(tempRoot)
+	}
 	code := m.Run()
+	if cliRun.done != nil {
+		<-cliRun.done
+	}
 	jsii.Close()
 	os.RemoveAll(tempRoot)
 	os.Exit(code)

@@ -2,6 +2,7 @@ package test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -109,35 +110,63 @@ func TestExampleConfigIsRefusedForDeploy(t *testing.T) {
 	})
 }
 
-// TestCLIRefusesBadValue runs the real CDK CLI once: `cdk synth -c <bad value>`
+// cliRun is the one run of the real CDK CLI with a bad value. TestMain starts it
+// in the background, so the CLI's own start-up (a Go build check, a Node.js
+// process, the jsii kernel) overlaps the in-process synths on the other core.
+var cliRun struct {
+	done   chan struct{}
+	out    []byte
+	err    error
+	outdir string
+	setup  error
+}
+
+// startCLIRun launches `cdk synth -c sessionTimeout=200h` from the module root.
+func startCLIRun(tempRoot string) {
+	cliRun.done = make(chan struct{})
+	go func() {
+		defer close(cliRun.done)
+		root, err := filepath.Abs("..")
+		if err != nil {
+			cliRun.setup = err
+			return
+		}
+		cdk := filepath.Join(root, "node_modules", ".bin", "cdk")
+		if _, err := os.Stat(cdk); err != nil {
+			cliRun.setup = fmt.Errorf("the pinned CDK CLI is not installed (%v): run `make deps`", err)
+			return
+		}
+		if cliRun.outdir, err = os.MkdirTemp(tempRoot, "cli.out"); err != nil {
+			cliRun.setup = err
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, cdk, "synth", "--quiet", "-o", cliRun.outdir, "-c", "sessionTimeout=200h")
+		cmd.Dir = root
+		cmd.Env = append(os.Environ(), "AWS_EC2_METADATA_DISABLED=true", "CDK_DISABLE_CLI_TELEMETRY=true")
+		cliRun.out, cliRun.err = cmd.CombinedOutput()
+	}()
+}
+
+// TestCLIRefusesBadValue checks the real CDK CLI run: `cdk synth -c <bad value>`
 // must exit non-zero with the message and write no template. It needs the
 // pinned CLI from `make deps`; it is skipped under -short.
 func TestCLIRefusesBadValue(t *testing.T) {
-	if testing.Short() {
+	if cliRun.done == nil {
 		t.Skip("runs the CDK CLI; skipped with -short")
 	}
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
+	<-cliRun.done
+	if cliRun.setup != nil {
+		t.Fatal(cliRun.setup)
 	}
-	cdk := filepath.Join(root, "node_modules", ".bin", "cdk")
-	if _, err := os.Stat(cdk); err != nil {
-		t.Fatalf("the pinned CDK CLI is not installed (%v): run `make deps`", err)
+	if cliRun.err == nil {
+		t.Fatalf("cdk synth -c sessionTimeout=200h succeeded:\n%s", cliRun.out)
 	}
-	out := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, cdk, "synth", "--quiet", "-o", out, "-c", "sessionTimeout=200h")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "AWS_EC2_METADATA_DISABLED=true", "CDK_DISABLE_CLI_TELEMETRY=true")
-	b, err := cmd.CombinedOutput()
-	if err == nil {
-		t.Fatalf("cdk synth -c sessionTimeout=200h succeeded:\n%s", b)
+	if !strings.Contains(string(cliRun.out), "sessionTimeout") || !strings.Contains(string(cliRun.out), "7 days") {
+		t.Errorf("output does not name the key and the limit:\n%s", cliRun.out)
 	}
-	if !strings.Contains(string(b), "sessionTimeout") || !strings.Contains(string(b), "7 days") {
-		t.Errorf("output does not name the key and the limit:\n%s", b)
-	}
-	if m, _ := filepath.Glob(filepath.Join(out, "*.template.json")); len(m) > 0 {
+	if m, _ := filepath.Glob(filepath.Join(cliRun.outdir, "*.template.json")); len(m) > 0 {
 		t.Errorf("templates were written: %v", m)
 	}
 }

@@ -93,22 +93,29 @@ func TestNagSuppressionsAreTheReviewedOnes(t *testing.T) {
 	}
 }
 
-// TestNagCatchesAWildcardAction proves the checks are live: a wildcard IAM
-// action added to the function's role must be reported as an error.
+// TestNagCatchesAWildcardAction proves the checks are live: the variant stack
+// (every option on, so also proving those options are nag-clean) has a wildcard
+// IAM action added to the function's role, and that must be the one and only
+// error cdk-nag reports.
 func TestNagCatchesAWildcardAction(t *testing.T) {
-	s, err := synthWith(exampleContext(nil), func(site *stacks.Site) {
-		site.Auth.Function().AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
-			Actions:   jsii.Strings("s3:*"),
-			Resources: jsii.Strings("*"),
-		}))
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := variantSite(t)
 	errs := nagFindings(t, s, "error")
-	if !slices.ContainsFunc(errs, func(e string) bool { return strings.Contains(e, "AwsSolutions-IAM5") }) {
-		t.Errorf("cdk-nag did not flag a wildcard action; findings: %v", errs)
+	if len(errs) == 0 {
+		t.Fatal("cdk-nag did not flag the wildcard action")
 	}
+	for _, e := range errs {
+		if !strings.Contains(e, "AwsSolutions-IAM5") || !strings.Contains(e, "/FunctionRole/") {
+			t.Errorf("unexpected cdk-nag error (only the planted wildcard on the function role may fail): %s", e)
+		}
+	}
+}
+
+// addWildcard plants a deliberately bad change: a wildcard action.
+func addWildcard(site *stacks.Site) {
+	site.Auth.Function().AddToRolePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Actions:   jsii.Strings("s3:*"),
+		Resources: jsii.Strings("*"),
+	}))
 }
 
 func TestLoadBalancerHardening(t *testing.T) {
@@ -242,9 +249,10 @@ func TestNoWAFByDefault(t *testing.T) {
 	}
 }
 
-// The variant stack turns on every option the example leaves at its default.
+// The variant stack turns on every option the example leaves at its default,
+// and carries one planted cdk-nag violation (addWildcard).
 var variantOnce = sync.OnceValues(func() (*synthesized, error) {
-	return synth(exampleContext(map[string]any{
+	return synthWith(exampleContext(map[string]any{
 		"wafEnabled":          "true",
 		"deletionProtection":  "false",
 		"accessLogsBucket":    "my-existing-log-bucket",
@@ -256,7 +264,7 @@ var variantOnce = sync.OnceValues(func() (*synthesized, error) {
 		"identityProviders":   "COGNITO,Okta",
 		"functionMemoryMiB":   "512",
 		"reservedConcurrency": "5",
-	}))
+	}), addWildcard)
 })
 
 func variantSite(t *testing.T) *synthesized {
@@ -327,8 +335,5 @@ func TestWAFAttachesManagedRules(t *testing.T) {
 	_, assoc := s.only(t, "AWS::WAFv2::WebACLAssociation")
 	if js(props(assoc)["ResourceArn"]) != js(ref(lbID)) || js(props(assoc)["WebACLArn"]) != js(getAtt(aclID, "Arn")) {
 		t.Errorf("association = %s", js(props(assoc)))
-	}
-	if errs := nagFindings(t, s, "error"); len(errs) > 0 {
-		t.Errorf("the variant stack has unsuppressed cdk-nag errors:\n%s", strings.Join(errs, "\n"))
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -288,6 +289,10 @@ func wantsJSON(accept string) bool {
 	return strings.Contains(a, "application/json") && !strings.Contains(a, "text/html")
 }
 
+// logLine writes the request's one log line. It builds the record itself,
+// as Logger.LogAttrs would, but leaves its PC zero instead of walking the
+// stack for it: the source would always be this function, so a handler with
+// AddSource simply omits it.
 func (h *Handler) logLine(ctx context.Context, level slog.Level, req events.ALBTargetGroupRequest, status int, reason, detail string, more ...slog.Attr) {
 	if !h.log.Enabled(ctx, level) {
 		return
@@ -296,43 +301,49 @@ func (h *Handler) logLine(ctx context.Context, level slog.Level, req events.ALBT
 	if len(path) > maxLoggedPath {
 		path = path[:maxLoggedPath]
 	}
-	attrs := make([]slog.Attr, 0, 7+len(more))
-	attrs = append(attrs,
+	r := slog.NewRecord(time.Now(), level, "request", 0)
+	r.AddAttrs(
 		slog.Int("status", status),
 		slog.String("reason", reason),
 		slog.String("method", req.HTTPMethod),
 		slog.String("path", path),
 	)
 	if detail != "" {
-		attrs = append(attrs, slog.String("detail", detail))
+		r.AddAttrs(slog.String("detail", detail))
 	}
 	if lc, ok := lambdacontext.FromContext(ctx); ok {
-		attrs = append(attrs, slog.String("request_id", lc.AwsRequestID))
+		r.AddAttrs(slog.String("request_id", lc.AwsRequestID))
 	}
-	attrs = append(attrs, more...)
-	h.log.LogAttrs(ctx, level, "request", attrs...)
+	r.AddAttrs(more...)
+	_ = h.log.Handler().Handle(ctx, r)
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// claimsTmpl is the page renderHTML executes, looked up once.
+var claimsTmpl = pages.Lookup("claims")
+
+// renderHTML renders the claims page. Every value is passed as a plain
+// string, computed here once, and html/template escapes each for its context.
 func renderHTML(c *albjwt.Claims) (string, error) {
-	names := make([]string, 0, len(c.All))
-	for k := range c.All {
-		names = append(names, k)
+	rows := make([]claimRow, 0, len(c.All))
+	for k, v := range c.All {
+		rows = append(rows, claimRow{Name: k, Value: claimText(v)})
 	}
-	slices.Sort(names)
-	rows := make([]claimRow, len(names))
-	for i, k := range names {
-		rows[i] = claimRow{Name: k, Value: claimText(c.All[k])}
-	}
+	slices.SortFunc(rows, func(a, b claimRow) int { return strings.Compare(a.Name, b.Name) })
+	// Both renderings of the expiry share one allocation.
+	var tb [64]byte
 	exp := c.ExpiresAt.UTC()
+	t := exp.AppendFormat(tb[:0], "2006-01-02T15:04:05Z")
+	iso := len(t)
+	times := string(exp.AppendFormat(t, "Mon, 2 Jan 2006 15:04:05 UTC"))
 	page := claimsPage{
 		Who:        firstNonEmpty(c.Username, c.Email, c.Subject),
-		Username:   c.Username,
-		Email:      c.Email,
+		Username:   firstNonEmpty(c.Username, "—"),
+		Email:      firstNonEmpty(c.Email, "—"),
 		Sub:        c.Subject,
-		Expires:    exp.Format("Mon, 2 Jan 2006 15:04:05 UTC"),
-		ExpiresISO: exp.Format("2006-01-02T15:04:05Z"),
+		Expires:    times[iso:],
+		ExpiresISO: times[:iso],
 		Claims:     rows,
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
@@ -342,7 +353,7 @@ func renderHTML(c *albjwt.Claims) (string, error) {
 			bufPool.Put(buf)
 		}
 	}()
-	if err := pages.ExecuteTemplate(buf, "claims", &page); err != nil {
+	if err := claimsTmpl.Execute(buf, &page); err != nil {
 		return "", fmt.Errorf("webapp: render claims page: %w", err)
 	}
 	return buf.String(), nil

@@ -292,6 +292,38 @@ func TestHostileClaimsEscaped(t *testing.T) {
 	}
 }
 
+// TestPageLayout pins what the Go side of the claims page computes: the
+// placeholder for a missing username or email, who the user is shown as,
+// the rows sorted by claim name, and values that are not strings shown as
+// JSON, each still escaped.
+func TestPageLayout(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil, 2*time.Second)
+	c := f.lb.Claims(albsim.User{Sub: "s<1>"})
+	delete(c, "username")
+	delete(c, "email")
+	c["b"] = []any{"<x>", 2}
+	c["a"] = true
+	resp := f.handle(t, f.request(t, "/", c))
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	for _, want := range []string{
+		"<h1>Signed in as s&lt;1&gt;</h1>",
+		"<dt>Username</dt><dd>—</dd><dt>Email</dt><dd>—</dd>",
+		"<dd><code>s&lt;1&gt;</code></dd>",
+		`<tr><th scope="row"><code>a</code></th><td>true</td></tr>` + "\n" +
+			`<tr><th scope="row"><code>b</code></th><td>[&#34;\u003cx\u003e&#34;,2]</td></tr>` + "\n" +
+			`<tr><th scope="row"><code>email_verified</code></th><td>true</td></tr>` + "\n" +
+			`<tr><th scope="row"><code>exp</code></th><td>` + strconv.FormatInt(f.lb.Expiry().Unix(), 10) + `</td></tr>`,
+		`<time datetime="` + f.lb.Expiry().UTC().Format(time.RFC3339) + `">` + f.lb.Expiry().UTC().Format("Mon, 2 Jan 2006 15:04:05 UTC") + `</time>`,
+	} {
+		if !strings.Contains(resp.Body, want) {
+			t.Errorf("page lacks %q:\n%s", want, resp.Body)
+		}
+	}
+}
+
 func TestUnauthorized(t *testing.T) {
 	t.Parallel()
 	otherARN := "arn:aws:elasticloadbalancing:eu-west-1:999999999999:loadbalancer/app/evil/0123456789abcdef"

@@ -29,23 +29,36 @@ var csp = func() string {
 		"'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 }()
 
-const pageHTML = `{{define "top"}}<!doctype html>
+// head and foot are the static parts every page shares; head needs the
+// page title between its halves.
+const (
+	headStart = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
-	`<meta name="robots" content="noindex"><title>{{.}}</title><style>` + css + `</style></head>
+		`<meta name="robots" content="noindex"><title>`
+	headEnd = `</title><style>` + css + `</style></head>
 <body><main>
-{{end}}{{define "bottom"}}</main></body></html>
-{{end}}{{define "claims"}}{{template "top" "Who am I"}}<header><h1>Signed in as {{.Who}}</h1><a class="btn" href="/logout">Sign out</a></header>
-<dl><dt>Username</dt><dd>{{or .Username "—"}}</dd><dt>Email</dt><dd>{{or .Email "—"}}</dd>` +
+`
+	foot = `</main></body></html>
+`
+)
+
+// pageHTML holds the pages. The claims page, rendered on every request, is
+// kept to one action per value shown: its title is static text and the data
+// arrive as plain strings computed once in Go (see renderHTML), so each
+// action is just a field lookup and the escaper html/template adds.
+const pageHTML = `{{define "claims"}}` + headStart + `Who am I` + headEnd +
+	`<header><h1>Signed in as {{.Who}}</h1><a class="btn" href="/logout">Sign out</a></header>
+<dl><dt>Username</dt><dd>{{.Username}}</dd><dt>Email</dt><dd>{{.Email}}</dd>` +
 	`<dt>Subject (sub)</dt><dd><code>{{.Sub}}</code></dd><dt>Session token expires</dt><dd><time datetime="{{.ExpiresISO}}">{{.Expires}}</time></dd></dl>
 <h2>All claims</h2>
 <div class="scroll"><table><thead><tr><th scope="col">Claim</th><th scope="col">Value</th></tr></thead><tbody>
 {{range .Claims}}<tr><th scope="row"><code>{{.Name}}</code></th><td>{{.Value}}</td></tr>
 {{end}}</tbody></table></div>
 <p class="note">Read from the load balancer's signed x-amzn-oidc-data header after checking its signature, signer, client, issuer and expiry.</p>
-{{template "bottom"}}{{end}}{{define "problem"}}{{template "top" .Title}}<h1>{{.Title}}</h1>
+` + foot + `{{end}}{{define "problem"}}` + headStart + `{{.Title}}` + headEnd + `<h1>{{.Title}}</h1>
 <p>{{.Message}}</p>
 <p><a href="/">Try again</a></p>
-{{template "bottom"}}{{end}}`
+` + foot + `{{end}}`
 
 // pages is parsed once; html/template escapes every claim for its context.
 var pages = template.Must(template.New("pages").Parse(pageHTML))

@@ -22,7 +22,12 @@
 // any key is fetched, so forged tokens cause no outbound requests. The key
 // endpoint comes from configuration or from the ARN's partition and region,
 // never from the token. Keys are cached per kid in a bounded cache, and
-// concurrent misses for one kid share a single fetch.
+// concurrent misses for one kid share a single fetch. A fetched key enters
+// the cache only after a token naming our signer has verified with it. The
+// key endpoint serves the keys of every load balancer in the region, so a
+// key that fetches and parses is not yet ours: tokens naming our signer but
+// other load balancers' kids fetch valid keys, fail their signature check,
+// and leave the cache, and our key in it, untouched.
 //
 // The ARN, client ID and issuer are not secrets, so anyone can still send
 // tokens that pass the header checks with made-up kids, each a cache miss.
@@ -34,7 +39,10 @@
 // ([DefaultKeyFetchPenalty]). A refused fetch makes no request and fails with
 // [ErrKeyUnavailable] and [ReasonKeyThrottled]. With the defaults a process
 // makes at most 5 fetches at once and 6 a minute after that, whatever it is
-// sent. The first kid after start-up is always fetched, and a rotated key is
+// sent. A key that fetches but does not verify is fetched again by the next
+// token naming it; that draws from the same bucket, so the bound holds. It
+// is not penalized, since anyone can forge a signature over our real kid. The
+// first kid after start-up is always fetched, and a rotated key is
 // fetched at once while the bucket has a token; cache hits never touch the
 // limiter. The price is that an attacker who keeps the bucket empty delays a
 // new key until a token refills, racing legitimate requests for it; keys

@@ -18,10 +18,14 @@ import (
 // MaxKeySize is the largest key endpoint response body, in bytes, that is read.
 const MaxKeySize = 8 << 10
 
-// KeyCache stores verified public keys by kid. Implementations must be safe
-// for concurrent use and should be bounded. Only keys that were fetched and
-// parsed successfully are added, so a bounded cache cannot be filled by
-// forged tokens.
+// KeyCache stores proven public keys by kid. Implementations must be safe
+// for concurrent use and should be bounded. A fetched key is added only
+// after a token naming the configured signer has verified with it, which
+// proves that our load balancer signs with it. Fetching and parsing alone
+// prove nothing: the key endpoint serves the keys of every load balancer in
+// the region, so tokens naming our signer but real kids of other load
+// balancers fetch valid keys. Those keys are never added, so such tokens
+// cannot cycle a bounded cache and evict our key.
 type KeyCache interface {
 	// Get returns the key cached for kid.
 	Get(kid string) (*ecdsa.PublicKey, bool)
@@ -115,19 +119,33 @@ func ParsePublicKeyPEM(data []byte) (*ecdsa.PublicKey, error) {
 }
 
 // key returns the public key for kid from the cache or, on a miss, from the
-// key endpoint. Concurrent misses for one kid share one fetch, and one
-// permission from the fetch limiter; the limiter is not consulted on a hit.
-// The fetch is detached from ctx's cancellation (so one impatient caller
-// cannot fail the others) but bounded by the fetch timeout; each caller
-// stops waiting when its own ctx is done. Failed fetches are not cached, but
-// they put the kid in the limiter's penalty box.
-func (v *Verifier) key(ctx context.Context, kid string) (*ecdsa.PublicKey, error) {
+// key endpoint. cached reports whether it came from the cache, which holds
+// only proven keys (see [KeyCache]). A fetched key is returned unproven and
+// is not cached here: Verify adds it once a signature has verified with it.
+//
+// Concurrent misses for one kid share one fetch, and one permission from the
+// fetch limiter; each of them verifies its own token with the shared key,
+// and the first that verifies caches it. (A miss that arrives after the
+// flight has returned but before that is a new flight; the window is one
+// signature check long.) The limiter is not consulted on a hit. The fetch is detached from ctx's cancellation (so one impatient
+// caller cannot fail the others) but bounded by the fetch timeout; each
+// caller stops waiting when its own ctx is done. Failed fetches are not
+// cached, but they put the kid in the limiter's penalty box.
+//
+// A key that fetches but never verifies (another load balancer's key, or a
+// forged signature over a real kid) is fetched again by the next token that
+// names it, without penalty: that fetch draws from the same bucket as any
+// other miss, so it cannot exceed the limiter's bound, and repeating a kid
+// gains an attacker nothing over inventing new ones. It is deliberately not
+// penalized: anyone can forge a signature over our real kid, so a penalty
+// would let them keep our own key out of a cold cache.
+func (v *Verifier) key(ctx context.Context, kid string) (k *ecdsa.PublicKey, cached bool, err error) {
 	if k, ok := v.cache.Get(kid); ok {
-		return k, nil
+		return k, true, nil
 	}
 	ch := v.flight.DoChan(kid, func() (any, error) {
 		if k, ok := v.cache.Get(kid); ok {
-			return k, nil
+			return flightKey{key: k, cached: true}, nil
 		}
 		if err := v.limit.allow(kid); err != nil {
 			return nil, err
@@ -139,18 +157,25 @@ func (v *Verifier) key(ctx context.Context, kid string) (*ecdsa.PublicKey, error
 			v.limit.fail(kid)
 			return nil, err
 		}
-		v.cache.Add(kid, k)
-		return k, nil
+		return flightKey{key: k}, nil
 	})
 	select {
 	case r := <-ch:
 		if r.Err != nil {
-			return nil, r.Err
+			return nil, false, r.Err
 		}
-		return r.Val.(*ecdsa.PublicKey), nil
+		fk := r.Val.(flightKey)
+		return fk.key, fk.cached, nil
 	case <-ctx.Done():
-		return nil, unavailable(ReasonKeyCanceled, ctx.Err())
+		return nil, false, unavailable(ReasonKeyCanceled, ctx.Err())
 	}
+}
+
+// flightKey is the result of a single flight for a kid: a key found in the
+// cache (cached, so proven) or a key just fetched (not yet proven).
+type flightKey struct {
+	key    *ecdsa.PublicKey
+	cached bool
 }
 
 // fetch downloads and parses the key for kid. kid has been checked to be a

@@ -2,6 +2,7 @@ package albjwt
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"encoding/json"
 	"errors"
 	"math"
@@ -109,7 +110,8 @@ func (v *Verifier) KeyEndpoint() string { return v.endpoint }
 // Verify checks token, the raw value of the x-amzn-oidc-data header, and
 // returns its claims. Every error is an *Error wrapping ErrInvalidToken or
 // ErrKeyUnavailable. Header checks that need no key (size, alg, signer, kid,
-// client, iss, exp) run before any key is fetched.
+// client, iss, exp) run before any key is fetched. A fetched key is cached
+// only once this token's signature has verified with it.
 //
 // The load balancer pads every segment with "=". Segments without padding
 // are decoded too (jwt.WithPaddingAllowed accepts both), but the signature
@@ -125,6 +127,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	var (
 		hdr     header
 		keyErr  error
+		fetched *ecdsa.PublicKey // fetched for this token, not proven yet
 		payload = jwt.MapClaims{}
 		keyfunc = func(t *jwt.Token) (any, error) {
 			h, err := v.checkHeader(t.Header)
@@ -133,10 +136,13 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 				return nil, err
 			}
 			hdr = h
-			k, err := v.key(ctx, h.kid)
+			k, cached, err := v.key(ctx, h.kid)
 			if err != nil {
 				keyErr = err
 				return nil, err
+			}
+			if !cached {
+				fetched = k
 			}
 			return k, nil
 		}
@@ -144,6 +150,12 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	tok, err := v.parser.ParseWithClaims(token, payload, keyfunc)
 	if keyErr != nil {
 		return nil, keyErr
+	}
+	if fetched != nil && signatureVerified(err) {
+		// The header named our signer and the signature verified with
+		// this key, so our load balancer signs with it: cache it. This
+		// holds even if a later claim check fails.
+		v.cache.Add(hdr.kid, fetched)
 	}
 	if err != nil {
 		return nil, classify(tok, err)
@@ -242,6 +254,15 @@ func (v *Verifier) claims(h header, payload jwt.MapClaims) (*Claims, error) {
 		Signer:    h.signer,
 		All:       payload,
 	}, nil
+}
+
+// signatureVerified reports whether err, returned by ParseWithClaims after
+// the key function returned a key, means the signature verified: either no
+// error, or a claims error, which the parser reports only after the
+// signature has verified. Any other error, including ones a future parser
+// might add, counts as not verified, so the key is not cached.
+func signatureVerified(err error) bool {
+	return err == nil || (errors.Is(err, jwt.ErrTokenInvalidClaims) && !errors.Is(err, jwt.ErrTokenSignatureInvalid))
 }
 
 // classify maps a jwt parser error (other than one from the key function) to

@@ -158,9 +158,13 @@ func (s *Server) serve(srv *http.Server, ln net.Listener) {
 func (s *Server) Err() <-chan error { return s.errc }
 
 // Shutdown stops accepting requests, waits for those in flight until ctx
-// ends, then stops the key endpoint.
+// ends, then closes the key endpoint. The key endpoint's only client is the
+// handler's own key fetcher, which has nothing in flight once the app server
+// has stopped; closing it outright (rather than a graceful Shutdown) also
+// drops connections that the fetcher's transport dialled but never used,
+// which a graceful Shutdown would wait up to five seconds for.
 func (s *Server) Shutdown(ctx context.Context) error {
-	return errors.Join(s.app.Shutdown(ctx), s.keys.Shutdown(ctx))
+	return errors.Join(s.app.Shutdown(ctx), s.keys.Close())
 }
 
 // proxy plays the load balancer in front of the target.

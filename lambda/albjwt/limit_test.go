@@ -345,7 +345,8 @@ func TestCachedKeyUnaffectedByLimit(t *testing.T) {
 }
 
 // TestSingleflightSharesOneToken checks that concurrent cold verifications
-// of one kid share a single token: with a burst of one they all succeed.
+// of one kid cause one fetch and so share a single token: with a burst of
+// one they all succeed (a second fetch would have been throttled).
 func TestSingleflightSharesOneToken(t *testing.T) {
 	t.Parallel()
 	lb, err := albsim.New(albsim.Config{Now: clock})

@@ -492,43 +492,6 @@ func slowHandler(h http.Handler, d time.Duration) http.Handler {
 	})
 }
 
-func TestSingleflight(t *testing.T) {
-	t.Parallel()
-	lb, err := albsim.New(albsim.Config{Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(slowHandler(lb.Keys, 100*time.Millisecond))
-	t.Cleanup(srv.Close)
-	v, err := albjwt.New(albjwt.Config{ALBARN: lb.ARN, ClientID: lb.ClientID, Issuer: lb.Issuer, KeyEndpoint: srv.URL, Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := lb.Mint(lb.Claims(albsim.User{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	const n = 64
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for range n {
-		wg.Go(func() {
-			_, err := v.Verify(context.Background(), tok)
-			errs <- err
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatalf("Verify: %v", err)
-		}
-	}
-	if got := lb.Keys.Requests(); got != 1 {
-		t.Errorf("%d concurrent cold verifications made %d fetches, want 1", n, got)
-	}
-}
-
 func TestFailedFetchNotCached(t *testing.T) {
 	t.Parallel()
 	clk := newFakeClock()

@@ -101,20 +101,24 @@ func synthWith(ctx map[string]any, mutate func(*stacks.Site)) (s *synthesized, e
 	return &synthesized{app: app, site: site, template: tmpl, doc: *doc, outdir: outdir}, nil
 }
 
-// exampleOnce synthesizes the example configuration's stack once per binary.
-var exampleOnce = sync.OnceValues(func() (*synthesized, error) {
-	return synth(exampleContext(nil))
-})
+// shared synthesizes a stack on first use and hands the same result to every
+// test that asks, so each stack is synthesized once per test binary.
+func shared(name string, build func() (*synthesized, error)) func(*testing.T) *synthesized {
+	once := sync.OnceValues(build)
+	return func(t *testing.T) *synthesized {
+		t.Helper()
+		s, err := once()
+		if err != nil {
+			t.Fatalf("synthesizing the %s stack: %v", name, err)
+		}
+		return s
+	}
+}
 
 // exampleSite is the example configuration's stack.
-func exampleSite(t *testing.T) *synthesized {
-	t.Helper()
-	s, err := exampleOnce()
-	if err != nil {
-		t.Fatalf("synthesizing the example stack: %v", err)
-	}
-	return s
-}
+var exampleSite = shared("example", func() (*synthesized, error) {
+	return synth(exampleContext(nil))
+})
 
 // guard runs f and turns a jsii panic (how a failed CDK assertion reports)
 // into a test failure, so one failure does not end the whole binary.

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
@@ -251,7 +250,7 @@ func TestNoWAFByDefault(t *testing.T) {
 
 // The variant stack turns on every option the example leaves at its default,
 // and carries one planted cdk-nag violation (addWildcard).
-var variantOnce = sync.OnceValues(func() (*synthesized, error) {
+var variantSite = shared("variant", func() (*synthesized, error) {
 	return synthWith(exampleContext(map[string]any{
 		"wafEnabled":          "true",
 		"deletionProtection":  "false",
@@ -266,15 +265,6 @@ var variantOnce = sync.OnceValues(func() (*synthesized, error) {
 		"reservedConcurrency": "5",
 	}), addWildcard)
 })
-
-func variantSite(t *testing.T) *synthesized {
-	t.Helper()
-	s, err := variantOnce()
-	if err != nil {
-		t.Fatalf("synthesizing the variant stack: %v", err)
-	}
-	return s
-}
 
 func TestOptionsReachTheTemplate(t *testing.T) {
 	s := variantSite(t)

@@ -1,6 +1,7 @@
 package test
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -359,21 +360,11 @@ func TestOutputs(t *testing.T) {
 	outputs := s.doc["Outputs"].(map[string]any)
 	for _, name := range []string{"SiteUrl", "LoadBalancerDnsName", "UserPoolClientId", "CallbackUrl"} {
 		if _, ok := outputs[name]; !ok {
-			t.Errorf("missing output %s (have %v)", name, slices.Sorted(mapsKeys(outputs)))
+			t.Errorf("missing output %s (have %v)", name, slices.Sorted(maps.Keys(outputs)))
 		}
 	}
 	if v := outputs["CallbackUrl"].(map[string]any)["Value"]; v != ex.CallbackURL() {
 		t.Errorf("CallbackUrl = %v, want %s", v, ex.CallbackURL())
-	}
-}
-
-func mapsKeys(m map[string]any) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
 	}
 }
 

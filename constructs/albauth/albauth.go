@@ -180,13 +180,14 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 
 	a.client = newClient(c, p)
 
+	tgName := targetGroupName(c)
 	a.tg = elb.NewApplicationTargetGroup(c, jsii.String("TargetGroup"), &elb.ApplicationTargetGroupProps{
 		TargetType:               elb.TargetType_LAMBDA,
-		TargetGroupName:          targetGroupName(c),
+		TargetGroupName:          tgName,
 		MultiValueHeadersEnabled: jsii.Bool(true),
 		Targets:                  &[]elb.IApplicationLoadBalancerTarget{&lambdaTarget{fn: p.Function}},
 	})
-	invoke := allowInvoke(c, p.Function, *a.tg.Node().Id(), *targetGroupName(c), stack)
+	invoke := allowInvoke(c, p.Function, *a.tg.Node().Id(), *tgName, stack)
 	a.tg.Node().AddDependency(invoke)
 
 	a.listener = a.lb.AddListener(jsii.String("Https"), &elb.BaseApplicationListenerProps{

@@ -37,8 +37,13 @@ type Verifier interface {
 // maxBody keeps responses well under the load balancer's 1 MB limit.
 const maxBody = 900 << 10
 
-// maxLoggedPath bounds the request path written to logs.
-const maxLoggedPath = 256
+// maxLoggedPath and maxLoggedMethod bound the request path and method written
+// to logs: both come from the client. No registered HTTP method is longer than
+// 17 bytes.
+const (
+	maxLoggedPath   = 256
+	maxLoggedMethod = 32
+)
 
 const (
 	headerToken  = "x-amzn-oidc-data"
@@ -297,15 +302,18 @@ func (h *Handler) logLine(ctx context.Context, level slog.Level, req events.ALBT
 	if !h.log.Enabled(ctx, level) {
 		return
 	}
-	path := req.Path
+	path, method := req.Path, req.HTTPMethod
 	if len(path) > maxLoggedPath {
 		path = path[:maxLoggedPath]
+	}
+	if len(method) > maxLoggedMethod {
+		method = method[:maxLoggedMethod]
 	}
 	r := slog.NewRecord(time.Now(), level, "request", 0)
 	r.AddAttrs(
 		slog.Int("status", status),
 		slog.String("reason", reason),
-		slog.String("method", req.HTTPMethod),
+		slog.String("method", method),
 		slog.String("path", path),
 	)
 	if detail != "" {

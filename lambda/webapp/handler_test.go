@@ -570,3 +570,25 @@ func TestNew(t *testing.T) {
 		t.Errorf("New with bad AppURL: %v", err)
 	}
 }
+
+// TestLogLineBoundsRequestFields: the method and the path come from the
+// client, so the log line keeps at most 256 bytes of the path and 32 of the
+// method, however long either is.
+func TestLogLineBoundsRequestFields(t *testing.T) {
+	f := newFixture(t, nil, time.Second)
+	req := f.request(t, "/"+strings.Repeat("p", 4096), nil)
+	req.HTTPMethod = strings.Repeat("M", 4096)
+	f.handle(t, req)
+	lines := logLines(t, f)
+	if len(lines) != 1 {
+		t.Fatalf("want one log line, got %d", len(lines))
+	}
+	method, _ := lines[0]["method"].(string)
+	path, _ := lines[0]["path"].(string)
+	if method == "" || len(method) > 32 {
+		t.Errorf("method logged with %d bytes, want 1 to 32", len(method))
+	}
+	if path == "" || len(path) > 256 {
+		t.Errorf("path logged with %d bytes, want 1 to 256", len(path))
+	}
+}

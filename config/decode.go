@@ -105,15 +105,20 @@ func decodeValue(s spec, v any) string {
 	var err string
 	switch s.kind() {
 	case kindString:
-		if _, ok := v.(string); ok {
-			return ""
+		if str, ok := v.(string); ok {
+			return tokenProblem(str)
 		}
 		if isNumber(v) {
 			err = " (write it in quotes, as a string)"
 		}
 	case kindList:
-		_, detail, ok := toList(v)
+		list, detail, ok := toList(v)
 		if ok {
+			for _, e := range list {
+				if msg := tokenProblem(e); msg != "" {
+					return msg
+				}
+			}
 			return ""
 		}
 		err = detail
@@ -138,6 +143,23 @@ func decodeValue(s spec, v any) string {
 	}
 	return fmt.Sprintf("expected %s, got %s%s; e.g. %q: %s in cdk.json, or -c %s=%s",
 		expectation(s.kind()), describe(v), err, s.Name, s.Example, s.Name, s.cliExample())
+}
+
+// tokenMarker starts a CDK token, the CDK's encoding of a value that is only
+// known later ("${Token[...]}"). A configuration string holding one would reach
+// the template as something other than what was written, or make synth panic.
+const tokenMarker = "${"
+
+// tokenProblem says why s cannot be used if it holds tokenMarker; "" otherwise.
+func tokenProblem(s string) string {
+	if !strings.Contains(s, tokenMarker) {
+		return ""
+	}
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return fmt.Sprintf("%q contains %q, which the CDK reads as the start of a CDK token (a value resolved at deploy time), "+
+		"not as text; configuration values are literal: write the value itself, without ${", s, tokenMarker)
 }
 
 // decodeInto stores v, which decodeValue accepted, in the field ptr points to.

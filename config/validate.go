@@ -50,11 +50,44 @@ func (c Config) Validate() error {
 		v.add("stackName", "%q is not a valid CloudFormation stack name; use a letter followed by up to 127 letters, digits or hyphens, e.g. %s",
 			c.StackName, defaultStackName)
 	}
+	v.ps = withTokenProblems(v.ps, c)
 	return v.ps.asError()
 }
 
 type validator struct {
 	ps Problems
+}
+
+// withTokenProblems returns ps with every key whose string value, or a list
+// element, holds a CDK token marker reported for that alone: such a value is
+// not what the user meant to write, so other problems with it would mislead.
+func withTokenProblems(ps Problems, c Config) Problems {
+	var tokens Problems
+	for _, s := range specs {
+		var values []string
+		switch f := s.field(&c).(type) {
+		case *string:
+			values = []string{*f}
+		case *[]string:
+			values = *f
+		}
+		for _, e := range values {
+			if msg := tokenProblem(e); msg != "" {
+				tokens = append(tokens, Problem{s.Name, msg})
+				break
+			}
+		}
+	}
+	if len(tokens) == 0 {
+		return ps
+	}
+	out := tokens
+	for _, p := range ps {
+		if !slices.ContainsFunc(tokens, func(t Problem) bool { return t.Key == p.Key }) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func (v *validator) add(key, format string, args ...any) {

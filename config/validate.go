@@ -226,7 +226,8 @@ func (v *validator) certificateArn(s string) (arn, bool) {
 }
 
 // sameEnvironment checks that the certificate is where the pool is: the load
-// balancer, and so the stack, must be in the user pool's region.
+// balancer, and so the stack, must be in the user pool's partition, region and
+// account.
 func (v *validator) sameEnvironment(c Config, pool, cert arn) {
 	if pool.Partition != cert.Partition {
 		v.add("certificateArn", "partition %s differs from userPoolArn's partition %s; all resources must be in one partition: use a certificate in %s",
@@ -237,6 +238,21 @@ func (v *validator) sameEnvironment(c Config, pool, cert arn) {
 		v.add("certificateArn", "region %s differs from userPoolArn's region %s; an ALB certificate must be in the ALB's region: "+
 			"import or request the certificate in %s", cert.Region, pool.Region, pool.Region)
 	}
+	// The stack creates the user pool client on the pool, in its own account:
+	// CloudFormation cannot create it on another account's pool.
+	if account := c.Account(); accountRe.MatchString(account) && pool.Account != account {
+		v.add("userPoolArn", "is in account %s, but the stack deploys to account %s (the certificate's%s), and creates the pool's client there, "+
+			"which fails for another account's pool: use a user pool of account %s, or deploy to account %s with a certificate of that account",
+			pool.Account, account, accountKeyNote(c), account, pool.Account)
+	}
+}
+
+// accountKeyNote says where the stack's account comes from, for messages.
+func accountKeyNote(c Config) string {
+	if c.AccountID != "" {
+		return " and the account key's"
+	}
+	return ""
 }
 
 func (v *validator) account(account string, cert arn, certOK bool) {

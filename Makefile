@@ -36,21 +36,9 @@ synth: deps ## Synthesize the app (cdk.json's example config by default) into cd
 	$(CDK) synth --quiet $(CDK_ARGS)
 	@echo "Templates and the cdk-nag report are in cdk.out/"
 
-# Packages that start the jsii kernel run without -race: jsii-runtime-go's own
-# process handling races in jsii.Close (two goroutines call exec.Cmd.Wait), which
-# the detector reports as a failure of whichever test binary closes the kernel.
-# Everything else (config, the function, the simulator) runs with -race.
-LIST_JSII := go list -f '{{.ImportPath}} {{join .Deps " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... \
-	| awk '/ github.com\/aws\/jsii-runtime-go( |$$)/ {print $$1}'
-
-test: deps ## Run go vet and every test.
+test: deps ## Run go vet and every test, with the race detector.
 	go vet ./...
-	@jsii="$$($(LIST_JSII))"; \
-	pure="$$(go list ./... | grep -vxF -f <(printf '%s\n' $$jsii))"; \
-	echo "go test -race -count=1 <$$(echo $$pure | wc -w) packages without jsii>"; \
-	go test -race -count=1 $$pure; \
-	echo "go test -count=1 <$$(echo $$jsii | wc -w) packages with the jsii kernel>"; \
-	go test -count=1 $$jsii
+	go test -race -count=1 ./...
 
 deploy: deps ## Deploy with your credentials and real config (cdk.json context or CDK_ARGS="-c key=value ...").
 	$(CDK) deploy $(CDK_ARGS)

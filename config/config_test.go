@@ -65,7 +65,7 @@ func TestExampleDecodesWithDefaults(t *testing.T) {
 		LogRetentionDays:         30,
 		FunctionMemoryMiB:        256,
 		FunctionTimeoutSeconds:   10,
-		ReservedConcurrency:      25,
+		ReservedConcurrency:      0,
 		StackName:                "AlbCognitoSite",
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -117,6 +117,16 @@ func TestValidConfigurations(t *testing.T) {
 		set   map[string]any
 		check func(t *testing.T, c Config)
 	}{
+		{"no reserved concurrency, explicitly", map[string]any{"reservedConcurrency": 0.0}, func(t *testing.T, c Config) {
+			if c.ReservedConcurrency != 0 {
+				t.Errorf("ReservedConcurrency = %d", c.ReservedConcurrency)
+			}
+		}},
+		{"reserved concurrency", map[string]any{"reservedConcurrency": "25"}, func(t *testing.T, c Config) {
+			if c.ReservedConcurrency != 25 {
+				t.Errorf("ReservedConcurrency = %d", c.ReservedConcurrency)
+			}
+		}},
 		{"custom user pool domain", map[string]any{"userPoolDomain": "auth.example.com"}, func(t *testing.T, c Config) {
 			if got := c.UserPoolDomainHost(); got != "auth.example.com" {
 				t.Errorf("UserPoolDomainHost() = %q", got)
@@ -374,7 +384,8 @@ func TestInvalidConfigurations(t *testing.T) {
 		{"upper-case bucket", map[string]any{"accessLogsBucket": "My-Logs"}, "accessLogsBucket", "use my-logs"},
 		{"function timeout too short", map[string]any{"functionTimeoutSeconds": 3.0}, "functionTimeoutSeconds", "3-second timeout"},
 		{"function memory too small", map[string]any{"functionMemoryMiB": "64"}, "functionMemoryMiB", "use 128 to 10240"},
-		{"no concurrency", map[string]any{"reservedConcurrency": 0.0}, "reservedConcurrency", "use 1 to 1000"},
+		{"negative concurrency", map[string]any{"reservedConcurrency": -1.0}, "reservedConcurrency", "use 1 to 1000, or 0 for no reservation"},
+		{"too much concurrency", map[string]any{"reservedConcurrency": "1001"}, "reservedConcurrency", "use 1 to 1000, or 0 for no reservation"},
 		{"bad stack name", map[string]any{"stackName": "1st_stack"}, "stackName", "use a letter followed by up to 127 letters, digits or hyphens"},
 	}
 	for _, tc := range tests {

@@ -1,6 +1,6 @@
 // Package siteapp turns a CDK app's context into the site stack: it decodes and
-// validates the configuration, refuses the example configuration where it would
-// be deployed, applies the cdk-nag AwsSolutions checks and adds the stack.
+// validates the configuration, applies the cdk-nag AwsSolutions checks, adds
+// the stack, and warns when the example configuration meets real credentials.
 package siteapp
 
 import (
@@ -25,22 +25,32 @@ type Options struct {
 
 // Build validates the configuration in app's context and adds the site stack to
 // app, with the cdk-nag checks applied. On any configuration problem it returns
-// all of them at once and adds nothing, so no template can be written.
+// all of them at once and adds nothing, so no template can be written. The
+// shipped example synthesizes with any credentials, with a warning
+// (ExampleWarning) when they are for another account than the example's.
 func Build(app awscdk.App, opts Options) (*stacks.Site, error) {
 	ctx, _ := app.Node().GetAllContext(nil).(map[string]any)
 	cfg, err := config.FromContext(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.IsExample() && opts.DefaultAccount != "" && opts.DefaultAccount != cfg.Account() {
-		return nil, fmt.Errorf("the configuration is the shipped example (account %s), but your credentials are for account %s:\n"+
-			"  set real values in cdk.json's \"context\" or with -c key=value before deploying (see the README's configuration reference)",
-			cfg.Account(), opts.DefaultAccount)
-	}
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{
 		Verbose: jsii.Bool(true),
 		Reports: jsii.Bool(true),
 	}), nil)
 	site := stacks.NewSite(app, cfg.StackName, &stacks.SiteProps{Config: cfg, ModuleDir: opts.ModuleDir})
+	if cfg.IsExample() && opts.DefaultAccount != "" && opts.DefaultAccount != cfg.Account() {
+		// Synth deploys nothing, so it goes ahead; a deploy stops in the CLI,
+		// which has no credentials for the example account.
+		awscdk.Annotations_Of(site.Stack).AddWarningV2(jsii.String(ExampleWarning), jsii.String(fmt.Sprintf(
+			"This is the shipped example configuration (account %s) and your credentials are for account %s: "+
+				"it synthesizes, but cdk deploy will fail (\"Need to perform AWS calls for account %s\"). "+
+				"Set real values in cdk.json's context or with -c key=value (README: Deploying for real).",
+			cfg.Account(), opts.DefaultAccount, cfg.Account())))
+	}
 	return site, nil
 }
+
+// ExampleWarning is the id of the warning Build adds when the shipped example
+// is synthesized with credentials for another account.
+const ExampleWarning = "alb-cognito-cdk:exampleConfiguration"

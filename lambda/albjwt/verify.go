@@ -42,8 +42,15 @@ type Claims struct {
 	Subject string
 	// Username is the payload username, or cognito:username when absent.
 	Username string
-	// Email is the payload email, if any.
+	// Email is the payload email, if any. It is whatever address the user
+	// pool holds for the user: unless EmailVerified, nobody has proven that
+	// the user controls it, so never treat it as an identity by itself.
 	Email string
+	// EmailVerified is true when the payload's email_verified is true, as the
+	// string "true" (how Cognito's userInfo endpoint, the source of the load
+	// balancer's claims, sends it) or the JSON boolean true. Anything else,
+	// including a missing claim, is false.
+	EmailVerified bool
 	// ExpiresAt is the header exp: when this token stops being accepted.
 	ExpiresAt time.Time
 	// KeyID is the header kid of the key that signed the token.
@@ -245,14 +252,16 @@ func (v *Verifier) claims(h header, payload jwt.MapClaims) (*Claims, error) {
 		username, _ = payload["cognito:username"].(string)
 	}
 	email, _ := payload["email"].(string)
+	verified := payload["email_verified"] == "true" || payload["email_verified"] == true
 	return &Claims{
-		Subject:   sub,
-		Username:  username,
-		Email:     email,
-		ExpiresAt: h.exp,
-		KeyID:     h.kid,
-		Signer:    h.signer,
-		All:       payload,
+		Subject:       sub,
+		Username:      username,
+		Email:         email,
+		EmailVerified: verified,
+		ExpiresAt:     h.exp,
+		KeyID:         h.kid,
+		Signer:        h.signer,
+		All:           payload,
 	}, nil
 }
 

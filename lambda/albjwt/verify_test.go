@@ -583,3 +583,32 @@ func TestReasonOfOtherErrors(t *testing.T) {
 		t.Error("Reason of non-albjwt errors")
 	}
 }
+
+// TestEmailVerified: Cognito's userInfo endpoint, which the load balancer's
+// claims come from, sends email_verified as the string "true" or "false";
+// an ID token sends a boolean. Only a true value in either form counts.
+func TestEmailVerified(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	for _, tc := range []struct {
+		value any
+		want  bool
+	}{
+		{"true", true}, {true, true},
+		{"false", false}, {false, false}, {nil, false}, {"TRUE", false}, {"yes", false}, {1, false},
+	} {
+		c := f.lb.Claims(albsim.User{Email: "ann@example.com"})
+		if tc.value == nil {
+			delete(c, "email_verified")
+		} else {
+			c["email_verified"] = tc.value
+		}
+		got, err := f.v.Verify(context.Background(), f.mint(t, c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.EmailVerified != tc.want {
+			t.Errorf("email_verified %#v: EmailVerified = %v, want %v", tc.value, got.EmailVerified, tc.want)
+		}
+	}
+}

@@ -349,6 +349,7 @@ func renderHTML(c *albjwt.Claims) (string, error) {
 		Who:        firstNonEmpty(c.Username, c.Email, c.Subject),
 		Username:   firstNonEmpty(c.Username, "—"),
 		Email:      firstNonEmpty(c.Email, "—"),
+		EmailState: emailState(c),
 		Sub:        c.Subject,
 		Expires:    times[iso:],
 		ExpiresISO: times[:iso],
@@ -367,21 +368,34 @@ func renderHTML(c *albjwt.Claims) (string, error) {
 	return buf.String(), nil
 }
 
+// emailState says whether Cognito has verified the user's email, for the page.
+func emailState(c *albjwt.Claims) string {
+	switch {
+	case c.Email == "":
+		return ""
+	case c.EmailVerified:
+		return "verified"
+	}
+	return "not verified"
+}
+
 type whoami struct {
-	Username  string         `json:"username"`
-	Email     string         `json:"email"`
-	Sub       string         `json:"sub"`
-	ExpiresAt string         `json:"expires_at"`
-	Claims    map[string]any `json:"claims"`
+	Username      string         `json:"username"`
+	Email         string         `json:"email"`
+	EmailVerified bool           `json:"email_verified"`
+	Sub           string         `json:"sub"`
+	ExpiresAt     string         `json:"expires_at"`
+	Claims        map[string]any `json:"claims"`
 }
 
 func renderJSON(c *albjwt.Claims) (string, error) {
 	b, err := json.Marshal(whoami{
-		Username:  c.Username,
-		Email:     c.Email,
-		Sub:       c.Subject,
-		ExpiresAt: c.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z"),
-		Claims:    c.All,
+		Username:      c.Username,
+		Email:         c.Email,
+		EmailVerified: c.EmailVerified,
+		Sub:           c.Subject,
+		ExpiresAt:     c.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z"),
+		Claims:        c.All,
 	})
 	if err != nil {
 		return "", fmt.Errorf("webapp: encode claims: %w", err)

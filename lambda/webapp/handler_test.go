@@ -592,3 +592,36 @@ func TestLogLineBoundsRequestFields(t *testing.T) {
 		t.Errorf("path logged with %d bytes, want 1 to 256", len(path))
 	}
 }
+
+// TestPageShowsEmailVerification: the email is shown with whether Cognito has
+// verified it, so an unverified address is never taken for a proven one.
+func TestPageShowsEmailVerification(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil, 2*time.Second)
+	for _, tc := range []struct {
+		verified any
+		want     string
+	}{
+		{"true", "<dt>Email</dt><dd>ann@example.com <span class=\"note\">(verified)</span></dd>"},
+		{"false", "<dt>Email</dt><dd>ann@example.com <span class=\"note\">(not verified)</span></dd>"},
+		{nil, "<dt>Email</dt><dd>ann@example.com <span class=\"note\">(not verified)</span></dd>"},
+	} {
+		c := f.lb.Claims(albsim.User{Email: "ann@example.com"})
+		if tc.verified == nil {
+			delete(c, "email_verified")
+		} else {
+			c["email_verified"] = tc.verified
+		}
+		resp := f.handle(t, f.request(t, "/", c))
+		if !strings.Contains(resp.Body, tc.want) {
+			t.Errorf("email_verified %v: page lacks %q:\n%s", tc.verified, tc.want, resp.Body)
+		}
+		req := f.request(t, "/", c)
+		req.MultiValueHeaders["accept"] = []string{"application/json"}
+		js := f.handle(t, req)
+		want := `"email_verified":` + strconv.FormatBool(tc.verified == "true")
+		if !strings.Contains(js.Body, want) {
+			t.Errorf("email_verified %v: JSON lacks %s: %s", tc.verified, want, js.Body)
+		}
+	}
+}

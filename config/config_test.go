@@ -509,7 +509,7 @@ func TestCommandLineValues(t *testing.T) {
 		{"reservedConcurrency", 100.0, []string{"100"}},
 		{"logRetentionDays", 90.0, []string{"90"}},
 		{"accessLogsExpirationDays", 30.0, []string{"30"}},
-		{"oauthScopes", []any{"openid", "email"}, []string{"openid,email", `["openid","email"]`, `["openid", "email"]`, "email"}},
+		{"oauthScopes", []any{"openid", "email"}, []string{"openid,email", `["openid","email"]`, `["openid", "email"]`, "email", "[openid,email]"}},
 		{"identityProviders", []any{"COGNITO", "Google"}, []string{"COGNITO,Google", `["COGNITO","Google"]`}},
 		{"availabilityZones", []any{"eu-west-1a", "eu-west-1c"}, []string{"eu-west-1a,eu-west-1c"}},
 		{"region", "eu-west-1", []string{"eu-west-1"}},

@@ -18,8 +18,9 @@ import (
 // booleans accept true/false or "true"/"false"; integers accept whole numbers
 // or decimal strings; durations accept a number of seconds or a string of
 // seconds ("3600") or a Go duration ("8h"); lists accept a JSON array of
-// strings or a string holding a JSON array (["openid","email"]) or a
-// comma-separated list (openid,email). A null value, and an empty string for an
+// strings or a string holding a JSON array (["openid","email"]), a
+// comma-separated list (openid,email) or one in brackets ([openid,email], what
+// a shell leaves of an unquoted JSON array). A null value, and an empty string for an
 // optional key, mean the key is not set, so -c vpcId= restores the default.
 // Strings are never trimmed: surrounding whitespace is an error.
 //
@@ -226,8 +227,9 @@ func isNumber(v any) bool {
 	return false
 }
 
-// toList accepts a JSON array of strings, or a string holding a JSON array or
-// a comma-separated list. When it doesn't, detail may say why.
+// toList accepts a JSON array of strings, or a string holding a JSON array, a
+// comma-separated list, or a comma-separated list in brackets (a JSON array
+// after a shell removed its quotes). When it doesn't, detail may say why.
 func toList(v any) (list []string, detail string, ok bool) {
 	switch x := v.(type) {
 	case []string:
@@ -245,10 +247,17 @@ func toList(v any) (list []string, detail string, ok bool) {
 	case string:
 		if strings.HasPrefix(strings.TrimSpace(x), "[") {
 			var arr []any
-			if err := json.Unmarshal([]byte(x), &arr); err != nil {
+			err := json.Unmarshal([]byte(x), &arr)
+			if err == nil {
+				return toList(arr)
+			}
+			// A JSON array whose quotes a shell removed, as make synth
+			// CDK_ARGS='-c oauthScopes=["openid","email"]' does: [openid,email].
+			inner, ok := strings.CutPrefix(x, "[")
+			if inner, ok = strings.CutSuffix(inner, "]"); !ok || strings.ContainsAny(inner, `"[]`) {
 				return nil, " that starts like a JSON array but is not valid JSON (" + err.Error() + ")", false
 			}
-			return toList(arr)
+			x = inner
 		}
 		list := strings.Split(x, ",")
 		for _, e := range list {

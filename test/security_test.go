@@ -320,6 +320,25 @@ func TestExistingVpcSynthesizesWithoutWarnings(t *testing.T) {
 	})
 }
 
+// TestVpcChangeKeepsTheLoadBalancer: with vpcId the load balancer and its
+// security group keep their logical IDs; only the group's VpcId (which
+// requires replacement) and the load balancer's Subnets change. This is why
+// cdk diff plans the move to another VPC as an in-place update of the load
+// balancer (README: Moving the load balancer to another VPC).
+func TestVpcChangeKeepsTheLoadBalancer(t *testing.T) {
+	a, b := exampleSite(t), variantSite(t)
+	lbA, _ := a.only(t, typeLB)
+	lbB, _ := b.only(t, typeLB)
+	sgA, sgPropsA := a.only(t, "AWS::EC2::SecurityGroup")
+	sgB, sgPropsB := b.only(t, "AWS::EC2::SecurityGroup")
+	if lbA != lbB || sgA != sgB {
+		t.Errorf("logical IDs differ: load balancer %s / %s, security group %s / %s", lbA, lbB, sgA, sgB)
+	}
+	if js(props(sgPropsA)["VpcId"]) == js(props(sgPropsB)["VpcId"]) {
+		t.Errorf("security group VpcId does not change with vpcId: %s", js(props(sgPropsB)["VpcId"]))
+	}
+}
+
 // TestRedirectListenerHidesServerHeader: the port-80 listener's redirects do
 // not name the server either.
 func TestRedirectListenerHidesServerHeader(t *testing.T) {

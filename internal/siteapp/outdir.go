@@ -3,15 +3,14 @@ package siteapp
 import (
 	"os"
 	"path/filepath"
-	"strings"
 )
 
-// RemoveStaleAssembly removes what an earlier synth left at the top of the
-// cloud assembly folder outdir (its manifest, templates, asset manifests, tree
-// and cdk-nag reports), so that a refused synth leaves no template that looks
-// current; it keeps the asset.* folders, which the next synth reuses. A folder
-// without a manifest.json is not a cloud assembly and is left alone. It
-// returns the names it removed.
+// RemoveStaleAssembly removes every file at the top of the cloud assembly
+// folder outdir (an earlier synth's manifest, templates, asset manifests, tree,
+// reports), so that a refused synth leaves no template that looks current; it
+// keeps the folders (asset.*), which the next synth reuses. A folder without a
+// manifest.json is not a cloud assembly and is left alone. It returns the
+// names it removed.
 func RemoveStaleAssembly(outdir string) []string {
 	if outdir == "" {
 		return nil
@@ -25,24 +24,12 @@ func RemoveStaleAssembly(outdir string) []string {
 	}
 	var removed []string
 	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !isAssemblyFile(name) {
+		if !e.Type().IsRegular() {
 			continue
 		}
-		if os.Remove(filepath.Join(outdir, name)) == nil {
-			removed = append(removed, name)
+		if os.Remove(filepath.Join(outdir, e.Name())) == nil {
+			removed = append(removed, e.Name())
 		}
 	}
 	return removed
-}
-
-// isAssemblyFile reports whether name is a file a synth writes at the top of
-// the cloud assembly.
-func isAssemblyFile(name string) bool {
-	switch name {
-	case "manifest.json", "tree.json", "cdk.out":
-		return true
-	}
-	return strings.HasSuffix(name, ".template.json") || strings.HasSuffix(name, ".assets.json") ||
-		strings.HasSuffix(name, "-NagReport.csv") || strings.HasSuffix(name, "-NagReport.json")
 }

@@ -10,7 +10,7 @@ import (
 func TestRemoveStaleAssembly(t *testing.T) {
 	t.Parallel()
 	files := []string{"manifest.json", "tree.json", "cdk.out", "AlbCognitoSite.template.json", "AlbCognitoSite.assets.json",
-		"AwsSolutions-AlbCognitoSite-NagReport.csv", "notes.txt", "asset.0123/bootstrap"}
+		"AwsSolutions-AlbCognitoSite-NagReport.csv", "AlbCognitoSite.metadata.json", "validation-report.json", "asset.0123/bootstrap"}
 	write := func(t *testing.T, dir string, names []string) {
 		for _, f := range names {
 			p := filepath.Join(dir, f)
@@ -25,11 +25,12 @@ func TestRemoveStaleAssembly(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, files)
 	removed := RemoveStaleAssembly(dir)
-	want := []string{"AlbCognitoSite.assets.json", "AlbCognitoSite.template.json", "AwsSolutions-AlbCognitoSite-NagReport.csv", "cdk.out", "manifest.json", "tree.json"}
+	want := []string{"AlbCognitoSite.assets.json", "AlbCognitoSite.metadata.json", "AlbCognitoSite.template.json",
+		"AwsSolutions-AlbCognitoSite-NagReport.csv", "cdk.out", "manifest.json", "tree.json", "validation-report.json"}
 	if !slices.Equal(removed, want) {
 		t.Errorf("removed %v, want %v", removed, want)
 	}
-	for _, keep := range []string{"notes.txt", "asset.0123/bootstrap"} {
+	for _, keep := range []string{"asset.0123/bootstrap"} {
 		if _, err := os.Stat(filepath.Join(dir, keep)); err != nil {
 			t.Errorf("%s was removed: %v", keep, err)
 		}

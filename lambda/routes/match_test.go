@@ -19,10 +19,10 @@ func TestMatchPattern(t *testing.T) {
 		{"/admin", "/admin", true},
 		{"/admin", "/Admin", false},
 		{"/ADMIN/*", "/admin/x", false},
-		{"/admin", "/admin/", false},  // a trailing slash is a different path
-		{"/admin/", "/admin", false},  // and the other way round
-		{"/admin", "/admins", false},  // no implicit prefix match
-		{"/admin", "/xadmin", false},  // nor suffix match
+		{"/admin", "/admin/", false}, // a trailing slash is a different path
+		{"/admin/", "/admin", false}, // and the other way round
+		{"/admin", "/admins", false}, // no implicit prefix match
+		{"/admin", "/xadmin", false}, // nor suffix match
 		{"/admin", "", false},
 		// "*" crosses "/" and may be empty.
 		{"/api/*", "/api/", true},

@@ -8,62 +8,15 @@ import (
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
-// PriorityStep is the gap between derived listener rule priorities: a route
-// without a priority gets the next multiple of PriorityStep above the
-// previous route's priority (100, 200, ...). Appending a route, or inserting
-// one with an explicit priority in a gap, renumbers no other rule.
-const PriorityStep = 100
-
-// MaxRouteTableBytes bounds the route table's JSON, which the function gets in
-// one environment variable. Lambda allows 4 KB for all of a function's
-// environment variables together; the other variables take well under 1 KB.
-const MaxRouteTableBytes = 3072
-
-// EnvRouteTable is the function's environment variable that holds the route
-// table's JSON (RouteTableJSON), read with routes.Parse.
-const EnvRouteTable = "ROUTE_TABLE"
-
 // RouteTable returns the route table the stack and the function use: Routes
-// with their derived fields filled in.
-//
-//   - Priority: the route's own, else the next multiple of PriorityStep above
-//     the previous route's.
-//   - RequestScopes: what the route's listener rule requests: OAuthScopes
-//     (openid first) followed by the route's Scopes, without duplicates. The
-//     site's scopes are kept so that every page gets the same user claims.
-//   - SessionCookieName: SessionCookieName when the route requests the same
-//     scope set as the default action, else routes.CookieName of it: routes
-//     with different scope sets never share a session cookie, routes with the
-//     same set share one.
-//
-// SessionCookieNames lists SessionCookieName first, then each derived name
-// once, in table order.
+// with their derived fields (priorities, requested scopes, session cookie
+// names) filled in by routes.Derive from OAuthScopes and SessionCookieName.
 func (c Config) RouteTable() routes.Table {
-	t := routes.Table{Routes: make([]routes.Route, 0, len(c.Routes)), SessionCookieNames: []string{c.SessionCookieName}}
-	base := routes.ScopeSetKey(c.OAuthScopes)
-	prev := 0
-	for _, r := range c.Routes {
-		if r.Priority == 0 {
-			r.Priority = (prev/PriorityStep + 1) * PriorityStep
-		}
-		if r.Priority > prev {
-			prev = r.Priority
-		}
-		r.RequestScopes = dedupe(append(slices.Clone(c.OAuthScopes), r.Scopes...))
-		r.SessionCookieName = c.SessionCookieName
-		if routes.ScopeSetKey(r.RequestScopes) != base {
-			r.SessionCookieName = routes.CookieName(c.SessionCookieName, r.RequestScopes)
-			if !slices.Contains(t.SessionCookieNames, r.SessionCookieName) {
-				t.SessionCookieNames = append(t.SessionCookieNames, r.SessionCookieName)
-			}
-		}
-		t.Routes = append(t.Routes, r)
-	}
-	return t
+	return routes.Derive(c.Routes, c.OAuthScopes, c.SessionCookieName)
 }
 
-// RouteTableJSON returns RouteTable as the JSON the function reads from
-// EnvRouteTable.
+// RouteTableJSON returns RouteTable as the JSON the function reads from its
+// environment variable routes.EnvVar.
 func (c Config) RouteTableJSON() string {
 	data, err := c.RouteTable().JSON()
 	if err != nil {
@@ -73,15 +26,13 @@ func (c Config) RouteTableJSON() string {
 }
 
 // ClientScopes returns every scope the load balancer requests, for the app
-// client's allowed scopes: OAuthScopes, then each route's scopes not yet
+// client's allowed scopes: OAuthScopes, then the routes' scopes not yet
 // listed.
 func (c Config) ClientScopes() []string {
 	out := slices.Clone(c.OAuthScopes)
-	for _, r := range c.Routes {
-		for _, s := range r.Scopes {
-			if !slices.Contains(out, s) {
-				out = append(out, s)
-			}
+	for _, s := range c.RouteTable().Scopes() {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
 		}
 	}
 	return out
@@ -130,8 +81,8 @@ func (v *validator) routes(c Config) {
 		}
 		return
 	}
-	if n := len(c.RouteTableJSON()); n > MaxRouteTableBytes {
+	if n := len(c.RouteTableJSON()); n > routes.MaxJSONBytes {
 		v.add(key, "the route table is %d bytes as JSON, more than the %d the function's environment can hold (Lambda allows 4 KB for all variables); "+
-			"use fewer routes, or shorter names, patterns, groups and scopes", n, MaxRouteTableBytes)
+			"use fewer routes, or shorter names, patterns, groups and scopes", n, routes.MaxJSONBytes)
 	}
 }

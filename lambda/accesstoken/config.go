@@ -36,8 +36,10 @@ const (
 // Config configures a Verifier. Issuer and ClientIDs are required.
 type Config struct {
 	// Issuer is the user pool's issuer, which the token's iss must equal
-	// exactly: https://cognito-idp.<region>.amazonaws.com/<user pool id>
-	// (amazonaws.com.cn in China). The pool ID's region must be the host's.
+	// exactly: https://cognito-idp.<region>.amazonaws.com/<user pool id>,
+	// or https://issuer-cognito-idp.<region>.amazonaws.com/<user pool id>
+	// for a pool whose IssuerConfiguration is UPDATED (amazonaws.com.cn in
+	// China). The pool ID's region must be the host's.
 	Issuer string
 	// ClientIDs are the app client IDs whose tokens are accepted (the
 	// token's client_id must be one of them). At least one is required.
@@ -80,11 +82,14 @@ func (c Config) Validate() error {
 	return err
 }
 
-// issuerPattern matches the issuer of a user pool: the pool ID is
-// <region>_<alphanumerics>, as aws-jwt-verify also requires.
-var issuerPattern = regexp.MustCompile(`^https://cognito-idp\.([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.(amazonaws\.com|amazonaws\.com\.cn)/([a-z]{2}(?:-[a-z]+)+-\d{1,2})_[A-Za-z0-9]+$`)
+// issuerPattern matches the issuer of a user pool, in either of the forms
+// of the pool's IssuerConfiguration (Cognito API reference,
+// IssuerConfigurationType): ORIGINAL https://cognito-idp.<region>.amazonaws.com/<pool id>
+// and UPDATED https://issuer-cognito-idp.<region>.amazonaws.com/<pool id>.
+// The pool ID is <region>_<alphanumerics>, as aws-jwt-verify also requires.
+var issuerPattern = regexp.MustCompile(`^https://(?:issuer-)?cognito-idp\.([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.(?:amazonaws\.com|amazonaws\.com\.cn)/([a-z]{2}(?:-[a-z]+)+-\d{1,2})_[A-Za-z0-9]+$`)
 
-const issuerShape = "https://cognito-idp.<region>.amazonaws.com/<region>_<pool id> (amazonaws.com.cn in China)"
+const issuerShape = "https://cognito-idp.<region>.amazonaws.com/<region>_<pool id>, or issuer-cognito-idp for a pool with the UPDATED issuer (amazonaws.com.cn in China)"
 
 type resolved struct {
 	issuer        string
@@ -105,8 +110,8 @@ func (c Config) resolve() (resolved, error) {
 		bad("Issuer", errors.New("required (want "+issuerShape+")"))
 	case m == nil:
 		bad("Issuer", errors.New("not a Cognito user pool issuer (want "+issuerShape+")"))
-	case m[1] != m[3]:
-		bad("Issuer", fmt.Errorf("the user pool ID's region %s is not the host's region %s", m[3], m[1]))
+	case m[1] != m[2]:
+		bad("Issuer", fmt.Errorf("the user pool ID's region %s is not the host's region %s", m[2], m[1]))
 	default:
 		issuerOK = true
 	}

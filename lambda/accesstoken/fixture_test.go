@@ -126,9 +126,9 @@ func newClock(t time.Time) *clock {
 	return c
 }
 
-func (c *clock) Now() time.Time              { return time.Unix(0, c.ns.Load()).UTC() }
-func (c *clock) Advance(d time.Duration)     { c.ns.Add(int64(d)) }
-func (c *clock) Set(t time.Time)             { c.ns.Store(t.UnixNano()) }
+func (c *clock) Now() time.Time          { return time.Unix(0, c.ns.Load()).UTC() }
+func (c *clock) Advance(d time.Duration) { c.ns.Add(int64(d)) }
+func (c *clock) Set(t time.Time)         { c.ns.Store(t.UnixNano()) }
 
 type fixture struct {
 	jwks  *jwksServer

@@ -59,8 +59,10 @@ func TestVerifyValid(t *testing.T) {
 			},
 		},
 		{
-			name:  "second configured client",
-			token: func() string { return mint(keyA, header(kidA), with(func(c map[string]any) { c["client_id"] = "otherclientofours" })) },
+			name: "second configured client",
+			token: func() string {
+				return mint(keyA, header(kidA), with(func(c map[string]any) { c["client_id"] = "otherclientofours" }))
+			},
 			check: func(t *testing.T, c *accesstoken.Claims) {
 				if c.ClientID != "otherclientofours" {
 					t.Errorf("ClientID = %q", c.ClientID)
@@ -84,8 +86,10 @@ func TestVerifyValid(t *testing.T) {
 			},
 		},
 		{
-			name:  "cognito:username when username is absent",
-			token: func() string { return mint(keyA, header(kidA), with(func(c map[string]any) { delete(c, "username"); c["cognito:username"] = "bob" })) },
+			name: "cognito:username when username is absent",
+			token: func() string {
+				return mint(keyA, header(kidA), with(func(c map[string]any) { delete(c, "username"); c["cognito:username"] = "bob" }))
+			},
 			check: func(t *testing.T, c *accesstoken.Claims) {
 				if c.Username != "bob" {
 					t.Errorf("Username = %q", c.Username)
@@ -93,21 +97,31 @@ func TestVerifyValid(t *testing.T) {
 			},
 		},
 		{
-			name:  "exp a nanosecond-free second ahead",
-			token: func() string { return mint(keyA, header(kidA), with(func(c map[string]any) { c["exp"] = testNow.Unix() + 1 })) },
+			name: "exp a nanosecond-free second ahead",
+			token: func() string {
+				return mint(keyA, header(kidA), with(func(c map[string]any) { c["exp"] = testNow.Unix() + 1 }))
+			},
 		},
 		{
-			name:  "expired but within leeway",
-			token: func() string { return mint(keyA, header(kidA), with(func(c map[string]any) { c["exp"] = testNow.Unix() - 5 })) },
-			mod:   func(c *accesstoken.Config) { c.Leeway = 10 * time.Second },
+			name: "expired but within leeway",
+			token: func() string {
+				return mint(keyA, header(kidA), with(func(c map[string]any) { c["exp"] = testNow.Unix() - 5 }))
+			},
+			mod: func(c *accesstoken.Config) { c.Leeway = 10 * time.Second },
 		},
 		{
-			name:  "nbf exactly now",
-			token: func() string { return mint(keyA, header(kidA), with(func(c map[string]any) { c["nbf"] = json.Number("1893553445.25") })) },
+			name: "nbf exactly now",
+			token: func() string {
+				return mint(keyA, header(kidA), with(func(c map[string]any) { c["nbf"] = json.Number("1893553445.25") }))
+			},
 		},
 		{
-			name:  "typ header and an aud are tolerated",
-			token: func() string { h := header(kidA); h["typ"] = "JWT"; return mint(keyA, h, with(func(c map[string]any) { c["aud"] = "x" })) },
+			name: "typ header and an aud are tolerated",
+			token: func() string {
+				h := header(kidA)
+				h["typ"] = "JWT"
+				return mint(keyA, h, with(func(c map[string]any) { c["aud"] = "x" }))
+			},
 		},
 	}
 	for _, tc := range cases {
@@ -247,7 +261,9 @@ func TestVerifyHostile(t *testing.T) {
 		{name: "JWKS endpoint down", token: valid, setup: func(f *fixture) { f.jwks.Close() }, kind: unav, reason: albjwt.ReasonKeyFetch, maxHits: 0},
 		{name: "JWKS invalid JSON", token: valid, setup: func(f *fixture) { f.jwks.set(http.StatusOK, []byte(`{"keys":[`), 0) }, kind: unav, reason: albjwt.ReasonKeyUnusable, maxHits: 1},
 		{name: "JWKS without keys", token: valid, setup: func(f *fixture) { f.jwks.set(http.StatusOK, []byte(`{}`), 0) }, kind: unav, reason: albjwt.ReasonKeyUnusable, maxHits: 1},
-		{name: "JWKS a PEM", token: valid, setup: func(f *fixture) { f.jwks.set(http.StatusOK, []byte("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"), 0) }, kind: unav, reason: albjwt.ReasonKeyUnusable, maxHits: 1},
+		{name: "JWKS a PEM", token: valid, setup: func(f *fixture) {
+			f.jwks.set(http.StatusOK, []byte("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"), 0)
+		}, kind: unav, reason: albjwt.ReasonKeyUnusable, maxHits: 1},
 		{name: "JWKS too large", token: valid, setup: func(f *fixture) {
 			f.jwks.set(http.StatusOK, []byte(`{"keys":[],"pad":"`+strings.Repeat("x", accesstoken.MaxJWKSSize)+`"}`), 0)
 		}, kind: unav, reason: albjwt.ReasonKeyTooLarge, maxHits: 1},

@@ -48,13 +48,8 @@ type spec struct {
 
 // Defaults.
 const (
-	defaultSessionCookieName = "AWSELBAuthSessionCookie"
-	defaultSessionTimeout    = 8 * time.Hour
-	defaultLoginPages        = loginPagesManaged
-	defaultTokenValidity     = time.Hour
-	// refreshTokenMargin is how much longer than the session the refresh token
-	// lasts by default.
-	refreshTokenMargin              = time.Hour
+	defaultSessionCookieName        = "AWSELBAuthSessionCookie"
+	defaultSessionTimeout           = 8 * time.Hour
 	defaultOnUnauthenticatedRequest = "authenticate"
 	defaultTLSPolicy                = "TLS13_13_PQ"
 	defaultAccessLogsExpirationDays = 90

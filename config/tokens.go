@@ -11,6 +11,14 @@ import (
 const (
 	loginPagesManaged = "managed"
 	loginPagesClassic = "classic"
+	defaultLoginPages = loginPagesManaged
+)
+
+// Default token lifetimes: Cognito's own one hour for ID and access tokens, and
+// a refresh token that outlives the session by refreshTokenMargin.
+const (
+	defaultTokenValidity = time.Hour
+	refreshTokenMargin   = time.Hour
 )
 
 // ManagedLogin reports whether the pool's domain serves managed login, so that

@@ -72,7 +72,7 @@ func TestTokenLifetimesFitTheSession(t *testing.T) {
 		id, access, refresh float64 // minutes
 	}{
 		{"defaults: 8h session", exampleSite, "28800", 60, 60, 540},
-		{"one-hour session, default tokens", variantSite, "3600", 60, 60, 120},
+		{"one-hour session, 30-minute access token", variantSite, "3600", 60, 30, 120},
 		{"Cognito's lower limits", lowerLimitsSite, "1", 5, 5, 60},
 		{"Cognito's upper limits", upperLimitsSite, "604800", 24 * 60, 24 * 60, 3650 * 24 * 60},
 	}

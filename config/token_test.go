@@ -26,6 +26,14 @@ func TestTokenMarkersAreRefused(t *testing.T) {
 			for _, tok := range tokens {
 				values = append(values, []any{"openid", tok}, "openid,"+tok, []any{tok})
 			}
+		case "list of objects":
+			for _, tok := range tokens {
+				values = append(values,
+					[]any{map[string]any{"name": "admin", "paths": []any{"/admin" + tok}}},
+					[]any{map[string]any{"name": "admin", "paths": []any{"/admin"}, "groups": []any{tok}}},
+					[]any{map[string]any{"name": "admin", "paths": []any{"/admin"}, "authenticationRequestExtraParams": map[string]any{"identity_provider": tok}}},
+					`[{"name":"admin","paths":["/admin"],"scopes":["`+tok+`"]}]`)
+			}
 		default:
 			continue
 		}
@@ -48,7 +56,7 @@ func TestTokenMarkersAreRefused(t *testing.T) {
 			}
 		}
 	}
-	if n < 15 {
+	if n < 16 {
 		t.Fatalf("only %d string keys checked", n)
 	}
 }

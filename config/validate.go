@@ -1,7 +1,9 @@
 package config
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"net"
 	"regexp"
 	"slices"
@@ -38,7 +40,10 @@ func (c Config) Validate() error {
 	v.network(c)
 	v.oauthScopes(c.OAuthScopes)
 	v.identityProviders(c.IdentityProviders)
+	v.loginPages(c.LoginPages)
 	v.session(c)
+	v.tokens(c)
+	v.routes(c)
 	v.tlsPolicy(c.TLSPolicy)
 	v.accessLogs(c.AccessLogsBucket, c.AccessLogsExpirationDays)
 	v.logRetention(c.LogRetentionDays)
@@ -66,14 +71,7 @@ type validator struct {
 func withTokenProblems(ps Problems, c Config) Problems {
 	var tokens Problems
 	for _, s := range specs {
-		var values []string
-		switch f := s.field(&c).(type) {
-		case *string:
-			values = []string{*f}
-		case *[]string:
-			values = *f
-		}
-		for _, e := range values {
+		for _, e := range stringsIn(s.field(&c)) {
 			if msg := tokenProblem(e); msg != "" {
 				tokens = append(tokens, Problem{s.Name, msg})
 				break
@@ -85,10 +83,51 @@ func withTokenProblems(ps Problems, c Config) Problems {
 	}
 	out := tokens
 	for _, p := range ps {
-		if !slices.ContainsFunc(tokens, func(t Problem) bool { return t.Key == p.Key }) {
+		if !slices.ContainsFunc(tokens, func(t Problem) bool { return p.Key == t.Key || strings.HasPrefix(p.Key, t.Key+"[") }) {
 			out = append(out, p)
 		}
 	}
+	return out
+}
+
+// stringsIn returns every string in the value ptr points to: the value
+// itself, a list's elements, or, in structured values such as the route
+// table, every string and object key at any depth.
+func stringsIn(ptr any) []string {
+	switch f := ptr.(type) {
+	case *string:
+		return []string{*f}
+	case *[]string:
+		return *f
+	case *bool, *int, *time.Duration:
+		return nil
+	}
+	b, err := json.Marshal(ptr)
+	if err != nil {
+		return nil
+	}
+	var v any
+	if json.Unmarshal(b, &v) != nil {
+		return nil
+	}
+	var out []string
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			out = append(out, x)
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			for _, k := range slices.Sorted(maps.Keys(x)) {
+				out = append(out, k)
+				walk(x[k])
+			}
+		}
+	}
+	walk(v)
 	return out
 }
 
@@ -589,14 +628,16 @@ func (v *validator) identityProviders(providers []string) {
 	}
 }
 
+// maxSessionTimeout is the longest session the load balancer allows.
+const maxSessionTimeout = 7 * 24 * time.Hour
+
 func (v *validator) session(c Config) {
 	if v.text("sessionCookieName", c.SessionCookieName) && !cookieRe.MatchString(c.SessionCookieName) {
 		v.add("sessionCookieName", "%q is not a valid cookie name; use 1 to 64 letters, digits, hyphens or underscores, e.g. %s",
 			c.SessionCookieName, defaultSessionCookieName)
 	}
-	const maxTimeout = 7 * 24 * time.Hour
 	switch d := c.SessionTimeout; {
-	case d < time.Second || d > maxTimeout:
+	case d < time.Second || d > maxSessionTimeout:
 		v.add("sessionTimeout", "%s is out of range; use 1s to 7 days (604800 seconds, 168h), e.g. 8h", d)
 	case d%time.Second != 0:
 		v.add("sessionTimeout", "%s is not a whole number of seconds; round it, e.g. %s", d, d.Round(time.Second))

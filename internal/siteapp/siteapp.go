@@ -29,7 +29,7 @@ type Options struct {
 // shipped example synthesizes with any credentials, with a warning
 // (ExampleWarning) when they are for another account than the example's.
 func Build(app awscdk.App, opts Options) (*stacks.Site, error) {
-	ctx, _ := app.Node().GetAllContext(nil).(map[string]any)
+	ctx, _ := plainJSON(app.Node().GetAllContext(nil)).(map[string]any)
 	cfg, err := config.FromContext(ctx)
 	if err != nil {
 		return nil, err
@@ -54,3 +54,32 @@ func Build(app awscdk.App, opts Options) (*stacks.Site, error) {
 // ExampleWarning is the id of the warning Build adds when the shipped example
 // is synthesized with credentials for another account.
 const ExampleWarning = "alb-cognito-cdk:exampleConfiguration"
+
+// jsiiMap is the key under which the jsii kernel hands a JavaScript object
+// nested in a context value (an object inside an array, as in the routes
+// key) to Go: {"$jsii.map": {...}}.
+const jsiiMap = "$jsii.map"
+
+// plainJSON returns v with every {"$jsii.map": m} wrapper replaced by m, at
+// any depth, so that context values reach config as the JSON they were
+// written as.
+func plainJSON(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if inner, ok := x[jsiiMap]; ok && len(x) == 1 {
+			return plainJSON(inner)
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = plainJSON(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plainJSON(e)
+		}
+		return out
+	}
+	return v
+}

@@ -23,7 +23,6 @@ package preview
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -71,7 +70,9 @@ type Options struct {
 	// carry an expired access token (see the package comment).
 	AccessTokenExpired bool
 	// Routes is the route table given to the function (ROUTE_TABLE), built
-	// from the same configuration the stack uses (see cmd/preview).
+	// from the same configuration the stack uses (ExampleRoutes,
+	// RoutesFromCDKJSON). The zero value means no routes: every path is
+	// open to any signed-in user.
 	Routes routes.Table
 	// SignedOut forwards every request without a token, to show the
 	// handler's 401 page. (The load balancer itself never does this: it
@@ -160,7 +161,10 @@ func Start(addr string, opts Options) (*Server, error) {
 		p.claims = albsim.UserClaims(albsim.User{})
 	}
 	if p.target == nil {
-		table, err := json.Marshal(opts.Routes)
+		if opts.Routes.SessionCookieNames == nil {
+			opts.Routes = routes.Derive(opts.Routes.Routes, []string{"openid"}, identity.DefaultSessionCookieName)
+		}
+		table, err := opts.Routes.JSON()
 		if err != nil {
 			keysLn.Close()
 			return nil, fmt.Errorf("route table: %w", err)

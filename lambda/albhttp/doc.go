@@ -56,13 +56,15 @@
 //
 // # Why not an existing adapter
 //
-// Both well-kept adapters were evaluated against these cases (see the
-// package tests) and neither gets them right:
+// Both well-kept adapters were run on the events in testdata (in a scratch
+// module, so their dependencies stay out of this one's go.sum), and neither
+// gets these cases right:
 //
 //   - github.com/akrylysov/algnhsa v1.1.0 refuses single-value events (an
 //     invocation error, so the load balancer answers 502), decodes query
-//     values but not keys and fails the invocation on a malformed escape,
-//     sends no statusDescription, base64-encodes only exact Content-Type
+//     values but not keys ("enco%2Fded" stays encoded) and fails the
+//     invocation on a malformed escape such as "%zz", sends no
+//     statusDescription, omits the headers field when there are none, base64-encodes only exact Content-Type
 //     matches from a list you configure ("image/png" but not
 //     "text/html; charset=utf-8"-style parameters), keeps HEAD bodies and has
 //     no size check.

@@ -39,6 +39,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/albhttp"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/webapp"
@@ -184,7 +185,7 @@ func Start(addr string, opts Options) (*Server, error) {
 			keysLn.Close()
 			return nil, err
 		}
-		p.target = webapp.ServeALB(h)
+		p.target = albhttp.New(h, &albhttp.Options{Logger: logger}).Serve
 	}
 	appLn, err := net.Listen("tcp", addr)
 	if err != nil {

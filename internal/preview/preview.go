@@ -278,7 +278,7 @@ func (p *proxy) endSession(sid string, resp events.ALBTargetGroupResponse) {
 // request without tokens and shows the function's own 401) or allow.
 func (p *proxy) anonymous(r *http.Request) bool {
 	rt, ok := p.routes.Match(r.URL.Path)
-	if !ok || (rt.OnUnauthenticatedRequest != "deny" && rt.OnUnauthenticatedRequest != "allow") {
+	if !ok || rt.Unauthenticated() == routes.Authenticate {
 		return false
 	}
 	c, err := r.Cookie(SessionCookie)

@@ -92,6 +92,7 @@ func NewSite(scope constructs.Construct, id string, props *SiteProps) *Site {
 		RefreshTokenValidity:      cfg.RefreshTokenValidity,
 		ClassicHostedUI:           !cfg.ManagedLogin(),
 		OnUnauthenticatedRequest:  cfg.OnUnauthenticatedRequest,
+		Routes:                    cfg.Routes,
 		SSLPolicy:                 elb.SslPolicy(cfg.TLSPolicy),
 		DisableDeletionProtection: !cfg.DeletionProtection,
 		AccessLogsBucket:          logs,

@@ -88,6 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&extra, "claim", "an extra string claim as `name=value`; repeat for more")
 	userFile := fs.String("user", "", "a JSON `file` holding the user's claims, replacing the defaults")
 	signedOut := fs.Bool("signed-out", false, "forward requests with no token, to show the 401 page")
+	function := fs.String("function", "lambda/whoami", "the function's main `package` (config key functionPackage), e.g. lambda/notes; any package but lambda/whoami is built and run as Lambda runs it")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -130,7 +131,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := preview.Start(*addr, preview.Options{Claims: claims, SignedOut: *signedOut, Logger: logger})
+	srv, err := preview.Start(*addr, preview.Options{Claims: claims, SignedOut: *signedOut, Logger: logger,
+		Function: *function, FunctionOutput: stderr})
 	if err != nil {
 		fmt.Fprintf(stderr, "preview: %v\n", err)
 		return 1
@@ -139,8 +141,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *signedOut {
 		who = "signed out: every request gets the 401 page"
 	}
-	fmt.Fprintf(stdout, "Preview of the app (%s)\n  open  %s\n  keys  %s\nEdit lambda/, then Ctrl-C and run again to see the change. Ctrl-C stops.\n",
-		who, srv.URL, srv.KeyEndpoint)
+	fmt.Fprintf(stdout, "Preview of %s (%s)\n  open  %s\n  keys  %s\nEdit lambda/, then Ctrl-C and run again to see the change. Ctrl-C stops.\n",
+		*function, who, srv.URL, srv.KeyEndpoint)
 
 	code := 0
 	select {

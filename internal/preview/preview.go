@@ -23,7 +23,6 @@ package preview
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -73,7 +72,9 @@ type Options struct {
 	// carry an expired access token (see the package comment).
 	AccessTokenExpired bool
 	// Routes is the route table given to the function (ROUTE_TABLE), built
-	// from the same configuration the stack uses (see cmd/preview).
+	// from the same configuration the stack uses (ExampleRoutes,
+	// RoutesFromCDKJSON). The zero value means no routes: every path is
+	// open to any signed-in user.
 	Routes routes.Table
 	// SignedOut forwards every request without a token, to show the
 	// handler's 401 page. (The load balancer itself never does this: it
@@ -170,7 +171,10 @@ func Start(addr string, opts Options) (*Server, error) {
 		p.claims = albsim.UserClaims(albsim.User{})
 	}
 	if p.target == nil {
-		table, err := json.Marshal(opts.Routes)
+		if opts.Routes.SessionCookieNames == nil {
+			opts.Routes = routes.Derive(opts.Routes.Routes, []string{"openid"}, identity.DefaultSessionCookieName)
+		}
+		table, err := opts.Routes.JSON()
 		if err != nil {
 			keysLn.Close()
 			return nil, fmt.Errorf("route table: %w", err)
@@ -302,7 +306,7 @@ func (p *proxy) endSession(sid string, resp events.ALBTargetGroupResponse) {
 // request without tokens and shows the function's own 401) or allow.
 func (p *proxy) anonymous(r *http.Request) bool {
 	rt, ok := p.routes.Match(r.URL.Path)
-	if !ok || (rt.OnUnauthenticatedRequest != "deny" && rt.OnUnauthenticatedRequest != "allow") {
+	if !ok || rt.Unauthenticated() == routes.Authenticate {
 		return false
 	}
 	c, err := r.Cookie(SessionCookie)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
@@ -123,6 +122,8 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	} else if cfg.Routes, tableErr = routes.Parse([]byte(raw)); tableErr != nil {
 		tableErr = errors.New("not a valid route table: " + tableErr.Error())
 	}
+	// A table that did not parse is reported once, above, not again by
+	// validate.
 	err := cfg.validate(envName)
 	if tableErr != nil {
 		problems := []string{EnvRouteTable + ": " + tableErr.Error()}
@@ -197,10 +198,8 @@ func (c Config) validate(name func(field string) string) error {
 			add("JWKSURL", err)
 		}
 	}
-	for _, n := range c.Routes.SessionCookieNames {
-		if err := checkCookieName(n); err != nil {
-			add("Routes", errors.New("session cookie name "+strconv.Quote(n)+": "+err.Error()))
-		}
+	if err := c.Routes.Validate(); err != nil {
+		add("Routes", err)
 	}
 	if len(problems) > 0 {
 		return &ConfigError{Problems: problems}

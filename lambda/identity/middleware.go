@@ -195,8 +195,8 @@ func (m *Middleware) decide(w http.ResponseWriter, r *http.Request, next http.Ha
 	needAccess, allowAnon, deny := false, len(enforce) > 0, false
 	for _, rt := range enforce {
 		needAccess = needAccess || rt.NeedsAccessToken()
-		allowAnon = allowAnon && rt.OnUnauthenticatedRequest == "allow" && !rt.NeedsAccessToken()
-		deny = deny || rt.OnUnauthenticatedRequest == "deny"
+		allowAnon = allowAnon && rt.Unauthenticated() == routes.Allow && !rt.NeedsAccessToken()
+		deny = deny || rt.Unauthenticated() == routes.Deny
 	}
 
 	// 3. The user claims.

@@ -24,7 +24,7 @@ func benchHandler(b *testing.B, accept string) {
 }
 
 // BenchmarkHandler measures one full request through the function's entry:
-// the ALB event shim, both token verifications with warm key caches, the
+// the ALB adapter (albhttp), both token verifications with warm key caches, the
 // route lookup, the identity page rendered as HTML and one log line.
 func BenchmarkHandler(b *testing.B) {
 	benchHandler(b, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")

@@ -3,9 +3,7 @@ package webapp_test
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +16,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/albhttp"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
@@ -100,7 +99,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{lb: lb, pool: pool, h: h, alb: webapp.ServeALB(h), logs: logs}
+	return &fixture{lb: lb, pool: pool, h: h, alb: albhttp.New(h, &albhttp.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))}).Serve, logs: logs}
 }
 
 // event returns the ALB event for GET path with both tokens.
@@ -377,57 +376,5 @@ func TestLargestTokenStaysUnderBodyLimit(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Fatalf("%s: status %d", accept, resp.StatusCode)
 		}
-	}
-}
-
-// TestServeALB checks the event shim on its own: the raw query, a base64
-// request body, binary and text response bodies, repeated headers, both
-// shapes, and a path it cannot parse.
-func TestServeALB(t *testing.T) {
-	t.Parallel()
-	var seen *http.Request
-	var seenBody []byte
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		seen = r
-		seenBody, _ = io.ReadAll(r.Body)
-		w.Header().Add("Set-Cookie", "a=1")
-		w.Header().Add("Set-Cookie", "b=2")
-		if r.URL.Path == "/png" {
-			w.Header().Set("Content-Type", "image/png")
-			_, _ = w.Write([]byte{0x89, 'P', 'N', 'G', 0})
-			return
-		}
-		w.Header().Set("Content-Type", "text/plain")
-		w.WriteHeader(http.StatusTeapot)
-		_, _ = io.WriteString(w, "tea")
-	})
-	alb := webapp.ServeALB(h)
-	ev := events.ALBTargetGroupRequest{
-		HTTPMethod: "POST", Path: "/a%20b",
-		MultiValueQueryStringParameters: map[string][]string{"q": {"x%26y", "z"}, "e": {""}},
-		MultiValueHeaders:               map[string][]string{"host": {"app.example.com"}, "x-multi": {"1", "2"}},
-		Body:                            base64.StdEncoding.EncodeToString([]byte{0, 1, 2}), IsBase64Encoded: true,
-	}
-	resp, err := alb(context.Background(), ev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if seen.Method != "POST" || seen.URL.Path != "/a b" || seen.URL.RawQuery != "e=&q=x%26y&q=z" || seen.URL.Query().Get("q") != "x&y" ||
-		seen.Host != "app.example.com" || len(seen.Header.Values("X-Multi")) != 2 || !bytes.Equal(seenBody, []byte{0, 1, 2}) {
-		t.Errorf("request %s %s %q host %q headers %v body %v", seen.Method, seen.URL.Path, seen.URL.RawQuery, seen.Host, seen.Header, seenBody)
-	}
-	if resp.StatusCode != 418 || resp.StatusDescription != "418 I'm a teapot" || resp.Body != "tea" || resp.IsBase64Encoded ||
-		len(resp.MultiValueHeaders["Set-Cookie"]) != 2 {
-		t.Errorf("response %+v", resp)
-	}
-	single := albsim.SingleValue(events.ALBTargetGroupRequest{HTTPMethod: "GET", Path: "/png", MultiValueHeaders: map[string][]string{"accept": {"*/*"}}})
-	resp, _ = alb(context.Background(), single)
-	if resp.StatusCode != 200 || !resp.IsBase64Encoded || resp.Body != base64.StdEncoding.EncodeToString([]byte{0x89, 'P', 'N', 'G', 0}) ||
-		resp.MultiValueHeaders != nil || resp.Headers["Set-Cookie"] != "a=1" {
-		t.Errorf("binary response %+v", resp)
-	}
-	resp, _ = alb(context.Background(), events.ALBTargetGroupRequest{HTTPMethod: "GET", Path: "/%zz", MultiValueHeaders: map[string][]string{}})
-	if resp.StatusCode != 400 {
-		t.Errorf("unparseable path: status %d", resp.StatusCode)
 	}
 }

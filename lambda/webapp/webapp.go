@@ -155,7 +155,7 @@ func requires(rt routes.Route) string {
 		parts = append(parts, "scopes "+strings.Join(rt.Scopes, " and "))
 	}
 	if len(parts) == 0 {
-		if rt.OnUnauthenticatedRequest == "allow" {
+		if rt.Unauthenticated() == routes.Allow {
 			return "nothing (sign-in optional)"
 		}
 		return "any signed-in user"

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -88,7 +89,7 @@ func TestBrowser(t *testing.T) {
 		// Visible: WaitVisible needs a rendered box, innerText skips hidden text.
 		if err := chromedp.Run(tab,
 			chromedp.WaitVisible(`//h1[normalize-space()="Signed in as `+username+`"]`, chromedp.BySearch),
-			chromedp.WaitVisible(`//dd[normalize-space()="`+email+`"]`, chromedp.BySearch),
+			chromedp.WaitVisible(`//dd[normalize-space()="`+email+` (verified)"]`, chromedp.BySearch),
 			chromedp.WaitVisible(`//td[normalize-space()="`+name+`"]`, chromedp.BySearch),
 		); err != nil {
 			t.Fatalf("user not visible: %v\npage text:\n%s", err, visibleText(t, tab))
@@ -190,6 +191,12 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("API answers fetch() without a session with 401 JSON", func(t *testing.T) {
 		tab := newTab(t, browser)
+		// The app's pages allow no script and no connection (CSP
+		// default-src 'none'); the test's own fetch() runs with the CSP
+		// bypassed, as a script of a page that allows it would.
+		if err := chromedp.Run(tab, cdppage.SetBypassCSP(true)); err != nil {
+			t.Fatal(err)
+		}
 		navigate(t, tab, ada.URL)
 		var got struct {
 			Status     int    `json:"status"`

@@ -21,6 +21,11 @@ const (
 	// identity middleware, against the two bare signature checks it rests on.
 	accessBench  = "identity.BenchmarkAccessRoute"    // both tokens, route, group, handler, log line
 	twoSigsBench = "identity.BenchmarkES256PlusRS256" // sha256 + P-256 verify, sha256 + RSA-2048 verify
+	// The identity page as lambda/whoami runs it (ALB adapter, middleware,
+	// page; event JSON in, response JSON out) against the handler on main
+	// before the adapter (bench/directhandler), both on the same request.
+	adapterBench = "directhandler.BenchmarkAdapterIdentityPage"
+	directBench  = "directhandler.BenchmarkDirectIdentityPage"
 )
 
 // benchSample is one line of go test -bench output.
@@ -76,12 +81,16 @@ func parseBench(out []byte) (map[string][]benchSample, map[string]string) {
 }
 
 func benchFunction(e *env) error {
-	names := []string{handlerBench, verifyBench, baselineBench, accessBench, twoSigsBench}
+	names := []string{handlerBench, verifyBench, baselineBench, accessBench, twoSigsBench, adapterBench, directBench}
 	var funcs, pkgDirs []string
 	for _, n := range names {
 		pkg, fn, _ := strings.Cut(n, ".")
 		funcs = append(funcs, fn)
-		if d := "./lambda/" + pkg; !slices.Contains(pkgDirs, d) {
+		d := "./lambda/" + pkg
+		if pkg == "directhandler" {
+			d = "./bench/directhandler"
+		}
+		if !slices.Contains(pkgDirs, d) {
 			pkgDirs = append(pkgDirs, d)
 		}
 	}
@@ -100,7 +109,7 @@ func benchFunction(e *env) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("no results for %s under lambda/ (grep 'func Benchmark' lambda/ and update bench/cmd/bench/funcbench.go)",
+		return fmt.Errorf("no results for %s under lambda/ or bench/directhandler (grep 'func Benchmark' and update bench/cmd/bench/funcbench.go)",
 			strings.Join(missing, ", "))
 	}
 	med := func(name string, f func(benchSample) float64) float64 { return median(collect(samples[name], f)) }
@@ -141,5 +150,13 @@ func benchFunction(e *env) error {
 	})
 	e.logf("%s: %s; spread %s", short(accessBench), show(accessBench), spread(collect(samples[accessBench], ns), nanos))
 	e.logf("%s: %s; spread %s", short(twoSigsBench), show(twoSigsBench), spread(collect(samples[twoSigsBench], ns), nanos))
+	r = med(adapterBench, ns) / med(directBench, ns)
+	e.addRow(row{
+		measure: fmt.Sprintf("identity page through the ALB adapter: %s (median of %d, ns/op)", short(adapterBench), len(samples[adapterBench])),
+		project: show(adapterBench), floor: show(directBench) + " (" + short(directBench) + ", the handler before the adapter)", ratio: r,
+		target: "≤ 1.1×", met: yesNo(r <= 1.1),
+	})
+	e.logf("%s: %s; spread %s", short(adapterBench), show(adapterBench), spread(collect(samples[adapterBench], ns), nanos))
+	e.logf("%s: %s; spread %s", short(directBench), show(directBench), spread(collect(samples[directBench], ns), nanos))
 	return nil
 }

@@ -60,6 +60,9 @@ func TestHostileConfigurationIsRefused(t *testing.T) {
 		{"CDK token in a string", map[string]any{"recordName": "${Token[AWS.AccountId.6]}.example.com"}, []string{"recordName", "CDK token"}},
 		{"CDK token in a list", map[string]any{"identityProviders": []any{"COGNITO", "${Token[TOKEN.99]}"}}, []string{"identityProviders", "CDK token"}},
 		{"log retention CloudWatch lacks", map[string]any{"logRetentionDays": "31"}, []string{"logRetentionDays", "30"}},
+		{"function package outside lambda/", map[string]any{"functionPackage": "cmd/preview"}, []string{"functionPackage", "lambda/<name>"}},
+		{"function package that does not exist", map[string]any{"functionPackage": "lambda/myapp"}, []string{"functionPackage", "lambda/myapp does not exist", "Put your own app behind it"}},
+		{"function package that is a library", map[string]any{"functionPackage": "lambda/albjwt"}, []string{"functionPackage", "is package albjwt, not package main"}},
 	}
 	if len(cases) < 20 {
 		t.Fatalf("only %d cases", len(cases))

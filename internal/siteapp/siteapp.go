@@ -25,7 +25,9 @@ type Options struct {
 
 // Build validates the configuration in app's context and adds the site stack to
 // app, with the cdk-nag checks applied. On any configuration problem it returns
-// all of them at once and adds nothing, so no template can be written. The
+// all of them at once and adds nothing, so no template can be written. Once
+// the context is valid it checks the functionPackage folder on disk
+// (config.CheckFunctionPackage), which needs the module directory. The
 // shipped example synthesizes with any credentials, with a warning
 // (ExampleWarning) when they are for another account than the example's.
 func Build(app awscdk.App, opts Options) (*stacks.Site, error) {
@@ -34,11 +36,18 @@ func Build(app awscdk.App, opts Options) (*stacks.Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	moduleDir := opts.ModuleDir
+	if moduleDir == "" {
+		moduleDir = stacks.ModuleDir()
+	}
+	if err := cfg.CheckFunctionPackage(moduleDir); err != nil {
+		return nil, err
+	}
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{
 		Verbose: jsii.Bool(true),
 		Reports: jsii.Bool(true),
 	}), nil)
-	site := stacks.NewSite(app, cfg.StackName, &stacks.SiteProps{Config: cfg, ModuleDir: opts.ModuleDir})
+	site := stacks.NewSite(app, cfg.StackName, &stacks.SiteProps{Config: cfg, ModuleDir: moduleDir})
 	if cfg.IsExample() && opts.DefaultAccount != "" && opts.DefaultAccount != cfg.Account() {
 		// Synth deploys nothing, so it goes ahead; a deploy stops in the CLI,
 		// which has no credentials for the example account.

@@ -1,4 +1,4 @@
-package webapp
+package directhandler
 
 import (
 	"crypto/sha256"
@@ -48,7 +48,7 @@ const (
 // action is just a field lookup and the escaper html/template adds.
 const pageHTML = `{{define "claims"}}` + headStart + `Who am I` + headEnd +
 	`<header><h1>Signed in as {{.Who}}</h1><a class="btn" href="/logout">Sign out</a></header>
-<dl><dt>Username</dt><dd>{{.Username}}</dd><dt>Email</dt><dd>{{.Email}}{{with .EmailState}} <span class="note">({{.}})</span>{{end}}</dd>` +
+<dl><dt>Username</dt><dd>{{.Username}}</dd><dt>Email</dt><dd>{{.Email}}</dd>` +
 	`<dt>Subject (sub)</dt><dd><code>{{.Sub}}</code></dd><dt>Session token expires</dt><dd><time datetime="{{.ExpiresISO}}">{{.Expires}}</time></dd></dl>
 <h2>All claims</h2>
 <div class="scroll"><table><thead><tr><th scope="col">Claim</th><th scope="col">Value</th></tr></thead><tbody>
@@ -72,7 +72,6 @@ type claimsPage struct {
 	Who        string
 	Username   string
 	Email      string
-	EmailState string // "verified", "not verified", or "" without an email
 	Sub        string
 	Expires    string
 	ExpiresISO string

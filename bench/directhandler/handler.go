@@ -1,12 +1,4 @@
-// Package webapp is the Lambda target behind an Application Load Balancer
-// whose listener authenticates users with Cognito. It verifies the load
-// balancer's x-amzn-oidc-data token (package albjwt) and shows the signed-in
-// user's claims as HTML or JSON, and it signs users out at /logout.
-//
-// Handler.Handle speaks the ALB Lambda event format directly; ConfigFromEnv is
-// the single entry point for configuration, shared by the Lambda main and the
-// local preview server.
-package webapp
+package directhandler
 
 import (
 	"bytes"
@@ -37,13 +29,8 @@ type Verifier interface {
 // maxBody keeps responses well under the load balancer's 1 MB limit.
 const maxBody = 900 << 10
 
-// maxLoggedPath and maxLoggedMethod bound the request path and method written
-// to logs: both come from the client. No registered HTTP method is longer than
-// 17 bytes.
-const (
-	maxLoggedPath   = 256
-	maxLoggedMethod = 32
-)
+// maxLoggedPath bounds the request path written to logs.
+const maxLoggedPath = 256
 
 const (
 	headerToken  = "x-amzn-oidc-data"
@@ -302,18 +289,15 @@ func (h *Handler) logLine(ctx context.Context, level slog.Level, req events.ALBT
 	if !h.log.Enabled(ctx, level) {
 		return
 	}
-	path, method := req.Path, req.HTTPMethod
+	path := req.Path
 	if len(path) > maxLoggedPath {
 		path = path[:maxLoggedPath]
-	}
-	if len(method) > maxLoggedMethod {
-		method = method[:maxLoggedMethod]
 	}
 	r := slog.NewRecord(time.Now(), level, "request", 0)
 	r.AddAttrs(
 		slog.Int("status", status),
 		slog.String("reason", reason),
-		slog.String("method", method),
+		slog.String("method", req.HTTPMethod),
 		slog.String("path", path),
 	)
 	if detail != "" {
@@ -349,7 +333,6 @@ func renderHTML(c *albjwt.Claims) (string, error) {
 		Who:        firstNonEmpty(c.Username, c.Email, c.Subject),
 		Username:   firstNonEmpty(c.Username, "—"),
 		Email:      firstNonEmpty(c.Email, "—"),
-		EmailState: emailState(c),
 		Sub:        c.Subject,
 		Expires:    times[iso:],
 		ExpiresISO: times[:iso],
@@ -368,34 +351,21 @@ func renderHTML(c *albjwt.Claims) (string, error) {
 	return buf.String(), nil
 }
 
-// emailState says whether Cognito has verified the user's email, for the page.
-func emailState(c *albjwt.Claims) string {
-	switch {
-	case c.Email == "":
-		return ""
-	case c.EmailVerified:
-		return "verified"
-	}
-	return "not verified"
-}
-
 type whoami struct {
-	Username      string         `json:"username"`
-	Email         string         `json:"email"`
-	EmailVerified bool           `json:"email_verified"`
-	Sub           string         `json:"sub"`
-	ExpiresAt     string         `json:"expires_at"`
-	Claims        map[string]any `json:"claims"`
+	Username  string         `json:"username"`
+	Email     string         `json:"email"`
+	Sub       string         `json:"sub"`
+	ExpiresAt string         `json:"expires_at"`
+	Claims    map[string]any `json:"claims"`
 }
 
 func renderJSON(c *albjwt.Claims) (string, error) {
 	b, err := json.Marshal(whoami{
-		Username:      c.Username,
-		Email:         c.Email,
-		EmailVerified: c.EmailVerified,
-		Sub:           c.Subject,
-		ExpiresAt:     c.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z"),
-		Claims:        c.All,
+		Username:  c.Username,
+		Email:     c.Email,
+		Sub:       c.Subject,
+		ExpiresAt: c.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z"),
+		Claims:    c.All,
 	})
 	if err != nil {
 		return "", fmt.Errorf("webapp: encode claims: %w", err)

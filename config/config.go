@@ -107,6 +107,26 @@ type Config struct {
 	// WAFEnabled is context key "wafEnabled": whether to put an AWS WAF web ACL
 	// in front of the load balancer. Default false.
 	WAFEnabled bool
+	// MachineClients is context key "machineClients": the names of the
+	// machine-to-machine app clients the stack creates on the pool, one per
+	// script, job or service that calls the machine routes. Each may use only
+	// the client-credentials grant and gets only the scopes of the routes that
+	// name it. Default none.
+	MachineClients []string
+	// ResourceServerID is context key "resourceServerId": the identifier of the
+	// resource server whose scopes the machine routes require, e.g.
+	// https://app.example.com. Default: SiteURL when CreateResourceServer is
+	// set, else none.
+	ResourceServerID string
+	// CreateResourceServer is context key "createResourceServer": whether the
+	// stack creates the resource server ResourceServerID on the existing pool,
+	// with the scopes the machine routes require. When false, ResourceServerID
+	// names an existing resource server. Default false.
+	CreateResourceServer bool
+	// MachineTokenValidity is context key "machineTokenValidity": how long the
+	// access tokens of the machine clients last, whole minutes from 5 minutes to
+	// 1 day (Cognito's bounds). Default 15m.
+	MachineTokenValidity time.Duration
 	// StackName is context key "stackName": the CloudFormation stack's name (and
 	// the CDK stack's id). Default AlbCognitoSite.
 	StackName string

@@ -1,0 +1,80 @@
+package config
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// TokenEndpoint returns the user pool's OAuth 2.0 token endpoint,
+// https://<UserPoolDomainHost>/oauth2/token, where machine clients exchange
+// their id and secret for an access token (client-credentials grant).
+func (c Config) TokenEndpoint() string {
+	return "https://" + c.UserPoolDomainHost() + "/oauth2/token"
+}
+
+// JWKSURL returns the user pool's key set, <Issuer>/.well-known/jwks.json,
+// against which the load balancer and the function verify access tokens.
+func (c Config) JWKSURL() string {
+	if iss := c.Issuer(); iss != "" {
+		return iss + "/.well-known/jwks.json"
+	}
+	return ""
+}
+
+// Machine clients and access tokens: Cognito's limits.
+const (
+	minMachineTokenValidity = 5 * time.Minute
+	maxMachineTokenValidity = 24 * time.Hour
+	// maxClaimValues is how many values one additional claim of the load
+	// balancer's jwt-validation action may list.
+	maxClaimValues = 10
+)
+
+// machineClientRe is a machine client's name: it names the Cognito app client,
+// a construct and a stack output, so letters, digits and inner hyphens only.
+var machineClientRe = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?$`)
+
+// machine checks the machine-client keys and how they fit together.
+func (v *validator) machine(c Config) {
+	const clientsKey, serverKey, tokenKey = "machineClients", "resourceServerId", "machineTokenValidity"
+	for _, name := range v.listElements(clientsKey, c.MachineClients, "nightly-report,billing-sync") {
+		if !machineClientRe.MatchString(name) {
+			v.add(clientsKey, "client name %q is not allowed; use 1 to 64 letters, digits or inner hyphens, e.g. nightly-report", name)
+		}
+	}
+	serverOK := false
+	switch {
+	case c.ResourceServerID == "":
+		if len(c.MachineClients) > 0 {
+			v.add(serverKey, "is not set, but machineClients are: a client-credentials client needs the scopes of a resource server; "+
+				"set resourceServerId to an existing resource server's identifier, or set createResourceServer to true (the identifier then defaults to %s)", c.SiteURL())
+		}
+		if c.CreateResourceServer {
+			v.add(serverKey, "is empty, but createResourceServer is true; remove it to use the default %s, or set it, e.g. https://app.example.com", c.SiteURL())
+		}
+	case v.text(serverKey, c.ResourceServerID):
+		if !resourceServerRe.MatchString(c.ResourceServerID) {
+			v.add(serverKey, "%q is not a valid resource server identifier; use 1 to 256 printable ASCII characters without spaces, e.g. %s",
+				c.ResourceServerID, c.SiteURL())
+		} else {
+			serverOK = true
+		}
+	}
+	_ = serverOK
+	switch d := c.MachineTokenValidity; {
+	case d < minMachineTokenValidity || d > maxMachineTokenValidity:
+		v.add(tokenKey, "%s is out of range; Cognito allows access tokens of 5m to 24h, e.g. 15m", d)
+	case d%time.Minute != 0:
+		v.add(tokenKey, "%s is not a whole number of minutes; round it, e.g. %s", d, d.Round(time.Minute))
+	}
+}
+
+// scopeOf splits "<resource server>/<name>" at its last slash.
+func scopeOf(scope string) (server, name string, ok bool) {
+	i := strings.LastIndex(scope, "/")
+	if i <= 0 || i == len(scope)-1 {
+		return "", "", false
+	}
+	return scope[:i], scope[i+1:], true
+}

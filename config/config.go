@@ -15,6 +15,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"time"
+
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
 // Config is the app's validated configuration. Each field's comment names its
@@ -107,6 +109,12 @@ type Config struct {
 	// WAFEnabled is context key "wafEnabled": whether to put an AWS WAF web ACL
 	// in front of the load balancer. Default false.
 	WAFEnabled bool
+	// Routes is context key "routes": the ordered route table, each route a
+	// listener rule with its own path patterns, required groups and scopes,
+	// unauthenticated action and extra authorize parameters. Paths no route
+	// matches keep the default action. Default: none. The derived fields
+	// (priorities, requested scopes, cookie names) come from RouteTable.
+	Routes []routes.Route
 	// MachineClients is context key "machineClients": the names of the
 	// machine-to-machine app clients the stack creates on the pool, one per
 	// script, job or service that calls the machine routes. Each may use only
@@ -148,6 +156,22 @@ func Example() map[string]any {
 		panic("config: example.json is not a JSON object: " + err.Error())
 	}
 	return ctx
+}
+
+//go:embed example_routes.json
+var exampleRoutesJSON []byte
+
+// ExampleRoutes returns an example value of the "routes" key, as cdk.json
+// would hold it: an admin area for group admins, an API under /api/* that
+// needs a custom scope and answers 401 without a session, and a partner area
+// whose users sign in with a federated provider. Each call returns a fresh
+// value.
+func ExampleRoutes() []any {
+	var v []any
+	if err := json.Unmarshal(exampleRoutesJSON, &v); err != nil {
+		panic("config: example_routes.json is not a JSON array: " + err.Error())
+	}
+	return v
 }
 
 // IsExample reports whether c deploys to the example account, that is whether it

@@ -1,9 +1,12 @@
 package config
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
 // Key documents one context key. Keys returns them from the same table that
@@ -11,7 +14,8 @@ import (
 type Key struct {
 	// Name is the context key, exactly as written in cdk.json or after -c.
 	Name string
-	// Type is "string", "string list", "boolean", "integer" or "duration".
+	// Type is "string", "string list", "boolean", "integer", "duration" or
+	// "list of objects".
 	Type string
 	// Required is true when the key has no default.
 	Required bool
@@ -301,6 +305,18 @@ var specs = []spec{
 	},
 	{
 		Key: Key{
+			Name: "routes", Default: "none: every path gets the default action",
+			Example: `[{"name": "admin", "paths": ["/admin", "/admin/*"], "groups": ["admins"]}, ` +
+				`{"name": "api", "paths": ["/api/*"], "onUnauthenticatedRequest": "deny"}]`,
+			Description: "Ordered path rules, first match wins, each a listener rule that authenticates and forwards: name, paths (1 to 3 load balancer " +
+				"path patterns), and optionally groups (the user must be in one), scopes (the access token must carry all; requested too), " +
+				"onUnauthenticatedRequest, authenticationRequestExtraParams (e.g. identity_provider) and priority. " +
+				"See Authorization. With -c, give the JSON array as one string.",
+		},
+		field: func(c *Config) any { return &c.Routes },
+	},
+	{
+		Key: Key{
 			Name: "machineClients", Default: "none",
 			Example: `["nightly-report", "billing-sync"]`,
 			Description: "Machine-to-machine app clients the stack creates on the pool, by name (letters, digits, hyphens): " +
@@ -364,6 +380,7 @@ const (
 	kindBool
 	kindInt
 	kindDuration
+	kindRoutes
 )
 
 func (k kind) String() string {
@@ -376,6 +393,8 @@ func (k kind) String() string {
 		return "integer"
 	case kindDuration:
 		return "duration"
+	case kindRoutes:
+		return "list of objects"
 	}
 	return "string"
 }
@@ -390,13 +409,21 @@ func (s spec) kind() kind {
 		return kindInt
 	case *time.Duration:
 		return kindDuration
+	case *[]routes.Route:
+		return kindRoutes
 	}
 	return kindString
 }
 
 // cliExample is the example as it would be written after -c key=: strings
-// unquoted, lists comma-separated.
+// unquoted, lists comma-separated, lists of objects as compact JSON.
 func (s spec) cliExample() string {
+	if s.kind() == kindRoutes {
+		var buf bytes.Buffer
+		if json.Compact(&buf, []byte(s.Example)) == nil {
+			return buf.String()
+		}
+	}
 	var v any
 	if err := json.Unmarshal([]byte(s.Example), &v); err != nil {
 		return s.Example
@@ -425,7 +452,13 @@ func lookup(name string) (spec, bool) {
 }
 
 // keyIndex orders problems: by the key's position in specs, unknown keys last.
+// A problem inside a list of objects, routes[2].paths[0], sorts with its key.
 func keyIndex(name string) int {
+	if i := strings.IndexByte(name, '['); i > 0 {
+		if _, ok := lookup(name[:i]); ok {
+			name = name[:i]
+		}
+	}
 	for i, s := range specs {
 		if s.Name == name {
 			return i

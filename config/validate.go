@@ -39,6 +39,7 @@ func (c Config) Validate() error {
 	v.oauthScopes(c.OAuthScopes)
 	v.identityProviders(c.IdentityProviders)
 	v.session(c)
+	v.routes(c)
 	v.tlsPolicy(c.TLSPolicy)
 	v.accessLogs(c.AccessLogsBucket, c.AccessLogsExpirationDays)
 	v.logRetention(c.LogRetentionDays)

@@ -600,15 +600,15 @@ func TestKeysDescribeTheConfig(t *testing.T) {
 			set["publicSubnetIds"] = "subnet-0123456789abcdef0,subnet-0fedcba9876543210"
 		case "publicSubnetIds":
 			set["vpcId"] = "vpc-0123456789abcdef0"
-		case "machineClients":
-			maps.Copy(set, machinePartners)
+		case "machineClients", "createResourceServer":
+			maps.Copy(set, machinePartners(k.Name))
 		}
 		if _, err := FromContext(exampleWith(set)); err != nil {
 			t.Errorf("%s: Example %s does not validate:\n%v", k.Name, k.Example, err)
 		}
 		cli := map[string]any{k.Name: s.cliExample()}
-		if k.Name == "machineClients" {
-			maps.Copy(cli, machinePartners)
+		if k.Name == "machineClients" || k.Name == "createResourceServer" {
+			maps.Copy(cli, machinePartners(k.Name))
 		}
 		if _, err := FromContext(exampleWith(cli)); err != nil && k.Name != "vpcId" && k.Name != "publicSubnetIds" {
 			t.Errorf("%s: -c %s=%s does not validate:\n%v", k.Name, k.Name, s.cliExample(), err)
@@ -621,8 +621,21 @@ func TestKeysDescribeTheConfig(t *testing.T) {
 	}
 }
 
-// machinePartners are the keys machineClients' example needs to validate.
-var machinePartners = map[string]any{"createResourceServer": true}
+// machinePartners returns the keys the example of key (machineClients or
+// createResourceServer) needs to validate: the other one and a machine route
+// that lists the example's clients.
+func machinePartners(key string) map[string]any {
+	m := map[string]any{
+		"machineClients":       []any{"nightly-report", "billing-sync"},
+		"createResourceServer": true,
+		"routes": []any{map[string]any{
+			"name": "reports", "paths": []any{"/api/reports/*"},
+			"scopes": []any{"https://app.example.com/reports.read"}, "clients": []any{"nightly-report", "billing-sync"},
+		}},
+	}
+	delete(m, key)
+	return m
+}
 
 // fieldName finds the Config field a spec decodes into.
 func fieldName(s spec) string {

@@ -1,9 +1,12 @@
 package config
 
 import (
-	"regexp"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
 // TokenEndpoint returns the user pool's OAuth 2.0 token endpoint,
@@ -33,7 +36,7 @@ const (
 
 // machineClientRe is a machine client's name: it names the Cognito app client,
 // a construct and a stack output, so letters, digits and inner hyphens only.
-var machineClientRe = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?$`)
+var machineClientRe = routes.ClientNameRe
 
 // machine checks the machine-client keys and how they fit together.
 func (v *validator) machine(c Config) {
@@ -61,12 +64,55 @@ func (v *validator) machine(c Config) {
 			serverOK = true
 		}
 	}
-	_ = serverOK
+	v.machineRoutes(c, serverOK)
 	switch d := c.MachineTokenValidity; {
 	case d < minMachineTokenValidity || d > maxMachineTokenValidity:
 		v.add(tokenKey, "%s is out of range; Cognito allows access tokens of 5m to 24h, e.g. 15m", d)
 	case d%time.Minute != 0:
 		v.add(tokenKey, "%s is not a whole number of minutes; round it, e.g. %s", d, d.Round(time.Minute))
+	}
+}
+
+// machineRoutes checks that the machine routes and the machine clients name
+// each other, and that every scope a machine route requires is one of the
+// resource server's.
+func (v *validator) machineRoutes(c Config, serverOK bool) {
+	used := map[string]bool{}
+	anyMachine := false
+	for i, r := range c.Routes {
+		if !r.Machine() {
+			continue
+		}
+		anyMachine = true
+		f := fmt.Sprintf("routes[%d]", i)
+		for j, name := range r.Clients {
+			used[name] = true
+			if !slices.Contains(c.MachineClients, name) {
+				v.add(fmt.Sprintf("%s.clients[%d]", f, j), "%q is not in machineClients (%s); add it there, or correct the name",
+					name, strings.Join(c.MachineClients, ", "))
+			}
+		}
+		if !serverOK {
+			continue
+		}
+		for j, s := range r.Scopes {
+			server, name, ok := scopeOf(s)
+			if ok && server == c.ResourceServerID && scopeNameRe.MatchString(name) {
+				continue
+			}
+			v.add(fmt.Sprintf("%s.scopes[%d]", f, j), "%q is not a scope of resource server %s; write %s/<scope>, e.g. %s/reports.read",
+				s, c.ResourceServerID, c.ResourceServerID, c.ResourceServerID)
+		}
+	}
+	for _, name := range c.MachineClients {
+		if !used[name] && machineClientRe.MatchString(name) {
+			v.add("machineClients", "%q is listed by no route's clients, so it would be granted no scope (Cognito refuses a client-credentials client without one); "+
+				"add it to a machine route's clients, or remove it", name)
+		}
+	}
+	if c.CreateResourceServer && !anyMachine {
+		v.add("createResourceServer", "is true, but no route lists clients, so the resource server would define no scope; "+
+			"add a machine route (a route with clients and scopes), or remove createResourceServer")
 	}
 }
 

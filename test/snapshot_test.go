@@ -9,7 +9,13 @@ import (
 // TestSnapshot compares each stack's template with its golden file under
 // testdata/. Rewrite them with `go test ./test -update` and review the diff.
 func TestSnapshot(t *testing.T) {
-	s := exampleSite(t)
+	matchGolden(t, exampleSite(t))
+}
+
+// matchGolden compares a stack's template with its golden file, or rewrites
+// the file with -update.
+func matchGolden(t *testing.T, s *synthesized) {
+	t.Helper()
 	got, err := json.MarshalIndent(s.doc, "", "  ")
 	if err != nil {
 		t.Fatal(err)

@@ -48,12 +48,14 @@ func FromContext(ctx map[string]any) (Config, error) {
 			continue
 		}
 		if s.kind() == kindRoutes {
-			rs, problems := decodeRoutes(s, v)
-			if len(problems) > 0 {
-				ps = append(ps, problems...)
+			rs, usable, problems := decodeRoutes(s, v)
+			ps = append(ps, problems...)
+			if !usable {
 				failed[s.Name] = true
 				continue
 			}
+			// Routes with only unknown fields are still validated, so
+			// that every problem is reported at once.
 			*s.field(&c).(*[]routes.Route) = rs
 			given[s.Name] = true
 			continue
@@ -422,46 +424,55 @@ func editDistance(a, b string) int {
 
 // decodeRoutes decodes a list of route objects: a JSON array from cdk.json, or
 // a string holding one from -c. Each route is decoded strictly, so a
-// misspelt field is an error, and every route's problem is reported.
-func decodeRoutes(s spec, v any) ([]routes.Route, Problems) {
-	wrong := func(detail string) Problems {
-		return Problems{{s.Name, fmt.Sprintf("expected %s, got %s%s; e.g. %q: %s in cdk.json, or -c %s='%s'",
+// misspelt field is an error, and every route's problem is reported. The
+// routes are usable for validation when the only problems are unknown
+// fields: the known ones are then decoded all the same.
+func decodeRoutes(s spec, v any) ([]routes.Route, bool, Problems) {
+	wrong := func(detail string) ([]routes.Route, bool, Problems) {
+		return nil, false, Problems{{s.Name, fmt.Sprintf("expected %s, got %s%s; e.g. %q: %s in cdk.json, or -c %s='%s'",
 			expectation(kindRoutes), describe(v), detail, s.Name, s.Example, s.Name, s.cliExample())}}
 	}
 	if str, ok := v.(string); ok {
 		if !strings.HasPrefix(strings.TrimSpace(str), "[") {
-			return nil, wrong("")
+			return wrong("")
 		}
 		var arr []any
 		if err := json.Unmarshal([]byte(str), &arr); err != nil {
-			return nil, wrong(" that starts like a JSON array but is not valid JSON (" + err.Error() + ")")
+			return wrong(" that starts like a JSON array but is not valid JSON (" + err.Error() + ")")
 		}
 		v = arr
 	}
 	arr, ok := v.([]any)
 	if !ok {
-		return nil, wrong("")
+		return wrong("")
 	}
 	out := make([]routes.Route, len(arr))
+	usable := true
 	var ps Problems
 	for i, e := range arr {
 		field := fmt.Sprintf("%s[%d]", s.Name, i)
 		if _, ok := e.(map[string]any); !ok {
 			ps = append(ps, Problem{field, fmt.Sprintf(`expected a route object such as {"name":"admin","paths":["/admin/*"]}, got %s`, describe(e))})
+			usable = false
 			continue
 		}
 		data, err := json.Marshal(e)
 		if err != nil {
 			ps = append(ps, Problem{field, "cannot be encoded as JSON: " + err.Error()})
+			usable = false
 			continue
 		}
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&out[i]); err != nil {
 			ps = append(ps, routeDecodeProblem(field, err))
+			out[i] = routes.Route{}
+			if json.Unmarshal(data, &out[i]) != nil {
+				usable = false
+			}
 		}
 	}
-	return out, ps
+	return out, usable, ps
 }
 
 // routeFields are the fields a route may be given in configuration.

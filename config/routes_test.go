@@ -209,7 +209,7 @@ func TestEveryRouteProblemIsReportedAtOnce(t *testing.T) {
 		"tlsPolicy": "TLS12",
 		"routes": `[
 			{"name": "all", "paths": ["/*"]},
-			{"name": "admin", "paths": ["/admin/*", "/x y"], "groups": ["admins"], "onUnauthenticatedRequest": "allow"},
+			{"name": "admin", "paths": ["/admin/*", "/x y"], "groups": ["admins"], "onUnauthenticatedRequest": "allow", "scope": ["x/y"]},
 			{"name": "all", "paths": ["/api/*"], "scopes": ["openid", "api"], "authenticationRequestExtraParams": {"state": "x"}}
 		]`,
 		"stackName": "1bad",
@@ -220,14 +220,14 @@ func TestEveryRouteProblemIsReportedAtOnce(t *testing.T) {
 	}
 	want := []string{
 		"tlsPolicy",
-		"routes[1].paths[1]", "routes[1].onUnauthenticatedRequest", "routes[2].name", "routes[2].scopes[0]", "routes[2].scopes[1]",
-		"routes[2].authenticationRequestExtraParams.state", "routes[1].paths[0]", "routes[2].paths[0]",
+		"routes[1]", "routes[1].paths[1]", "routes[1].onUnauthenticatedRequest", "routes[1].paths[0]",
+		"routes[2].name", "routes[2].scopes[0]", "routes[2].scopes[1]", "routes[2].authenticationRequestExtraParams.state", "routes[2].paths[0]",
 		"stackName",
 	}
 	if got := ps.Keys(); !slices.Equal(got, want) {
 		t.Errorf("problems for\n%v\nwant\n%v\n%v", got, want, err)
 	}
-	if lines := strings.Split(err.Error(), "\n"); len(lines) != len(ps) || !strings.HasPrefix(lines[1], "routes[1].paths[1]: ") {
+	if lines := strings.Split(err.Error(), "\n"); len(lines) != len(ps) || !strings.HasPrefix(lines[1], `routes[1]: unknown field "scope"; did you mean scopes?`) {
 		t.Errorf("Error() lines:\n%v", err)
 	}
 }

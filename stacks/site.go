@@ -149,6 +149,7 @@ func NewSite(scope constructs.Construct, id string, props *SiteProps) *Site {
 		SessionCookieName:         cfg.SessionCookieName,
 		SessionTimeout:            cfg.SessionTimeout,
 		OnUnauthenticatedRequest:  cfg.OnUnauthenticatedRequest,
+		Routes:                    cfg.Routes,
 		SSLPolicy:                 elb.SslPolicy(cfg.TLSPolicy),
 		DisableDeletionProtection: !cfg.DeletionProtection,
 		AccessLogsBucket:          logs,

@@ -9,12 +9,12 @@ import (
 // TestSnapshot compares each stack's template with its golden file under
 // testdata/. Rewrite them with `go test ./test -update` and review the diff.
 func TestSnapshot(t *testing.T) {
-	matchGolden(t, exampleSite(t))
+	t.Run("example", func(t *testing.T) { checkSnapshot(t, exampleSite(t)) })
+	t.Run("example with routes", func(t *testing.T) { checkSnapshot(t, routesSite(t)) })
+	t.Run("example with machine routes", func(t *testing.T) { checkSnapshot(t, machineSite(t)) })
 }
 
-// matchGolden compares a stack's template with its golden file, or rewrites
-// the file with -update.
-func matchGolden(t *testing.T, s *synthesized) {
+func checkSnapshot(t *testing.T, s *synthesized) {
 	t.Helper()
 	got, err := json.MarshalIndent(s.doc, "", "  ")
 	if err != nil {

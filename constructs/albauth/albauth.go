@@ -9,17 +9,27 @@
 // user pool, its domain, the certificate and the hosted zone; it never creates,
 // replaces or deletes them.
 //
+// Each of Props.Routes except machine routes (routes.Route.Machine, whose
+// jwt-validation rules the machineauth construct writes) becomes one more
+// listener rule, in order: a path-pattern
+// condition, its own authenticate-cognito action (its scopes, session cookie,
+// unauthenticated action and extra parameters) and a forward to the same
+// target group. Paths no route matches get the default action.
+//
 // The function receives the settings that a verifier of the load balancer's
 // signed user claims needs (see the lambda/albjwt package) as environment
 // variables: ALB_ARN, USER_POOL_CLIENT_ID, TOKEN_ISSUER, USER_POOL_DOMAIN,
-// APP_URL and SESSION_COOKIE_NAME.
+// APP_URL and SESSION_COOKIE_NAME, and the route table as JSON in
+// ROUTE_TABLE (see the lambda/routes package).
 package albauth
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
@@ -87,6 +97,13 @@ type Props struct {
 	SessionTimeout time.Duration
 	// OnUnauthenticatedRequest is one of "authenticate" (default), "deny" or "allow".
 	OnUnauthenticatedRequest string
+	// Routes are path rules in match order, each a listener rule with its own
+	// authenticate-cognito action. Their derived fields (priority, requested
+	// scopes, session cookie) are filled in by routes.Derive from Scopes and
+	// SessionCookieName when empty. The construct panics on a table that
+	// routes.Table.Validate refuses. The app client allows every scope the
+	// default action and the routes request.
+	Routes []routes.Route
 	// SSLPolicy of the HTTPS listener; default DefaultSSLPolicy (TLS 1.3 only,
 	// with post-quantum key exchange).
 	SSLPolicy elb.SslPolicy
@@ -178,7 +195,12 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 	}
 	a.lb.LogAccessLogs(bucket, jsii.String("alb"))
 
-	a.client = newClient(c, p)
+	table, tableJSON, err := routeTable(p)
+	if err != nil {
+		panic(fmt.Sprintf("albauth %s: %v", id, err))
+	}
+	a.client = newClient(c, p, append(slices.Clone(p.Scopes), table.Scopes()...))
+	domain := awscognito.UserPoolDomain_FromDomainName(c, jsii.String("UserPoolDomain"), jsii.String(p.UserPoolDomain))
 
 	tgName := targetGroupName(c)
 	a.tg = elb.NewApplicationTargetGroup(c, jsii.String("TargetGroup"), &elb.ApplicationTargetGroupProps{
@@ -199,7 +221,7 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 		DefaultAction: awselasticloadbalancingv2actions.NewAuthenticateCognitoAction(&awselasticloadbalancingv2actions.AuthenticateCognitoActionProps{
 			UserPool:                 p.UserPool,
 			UserPoolClient:           a.client,
-			UserPoolDomain:           awscognito.UserPoolDomain_FromDomainName(c, jsii.String("UserPoolDomain"), jsii.String(p.UserPoolDomain)),
+			UserPoolDomain:           domain,
 			Scope:                    jsii.String(strings.Join(p.Scopes, " ")),
 			SessionCookieName:        jsii.String(p.SessionCookieName),
 			SessionTimeout:           awscdk.Duration_Seconds(jsii.Number(p.SessionTimeout.Seconds())),
@@ -210,6 +232,14 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 			Next:               elb.ListenerAction_Forward(&[]elb.IApplicationTargetGroup{a.tg}, nil),
 		}),
 	})
+	for _, r := range table.Routes {
+		if r.Machine() {
+			// Bearer-token only: the machineauth construct writes its
+			// jwt-validation rule; it is still in ROUTE_TABLE.
+			continue
+		}
+		addRoute(a.listener, r, p, a.client, domain, a.tg)
+	}
 	a.listener.SetAttribute(jsii.String("routing.http.response.strict_transport_security.header_value"), jsii.String(HSTSHeaderValue))
 	a.listener.SetAttribute(jsii.String("routing.http.response.server.enabled"), jsii.String("false"))
 
@@ -241,8 +271,9 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 		"USER_POOL_DOMAIN":    domainHost(stack, p.UserPoolDomain, p.UserPoolDomainHost),
 		"APP_URL":             jsii.String(a.url),
 		"SESSION_COOKIE_NAME": jsii.String(p.SessionCookieName),
+		routes.EnvVar:         jsii.String(string(tableJSON)),
 	}
-	for _, k := range []string{"ALB_ARN", "USER_POOL_CLIENT_ID", "TOKEN_ISSUER", "USER_POOL_DOMAIN", "APP_URL", "SESSION_COOKIE_NAME"} {
+	for _, k := range []string{"ALB_ARN", "USER_POOL_CLIENT_ID", "TOKEN_ISSUER", "USER_POOL_DOMAIN", "APP_URL", "SESSION_COOKIE_NAME", routes.EnvVar} {
 		p.Function.AddEnvironment(jsii.String(k), env[k], nil)
 	}
 	return a
@@ -324,12 +355,63 @@ func unauthenticatedAction(s string) elb.UnauthenticatedAction {
 	return ""
 }
 
+// routeTable derives the route table from p (see routes.Derive), checks it
+// and returns it with its JSON for the function.
+func routeTable(p Props) (routes.Table, []byte, error) {
+	table := routes.Derive(p.Routes, p.Scopes, p.SessionCookieName)
+	if err := table.Validate(); err != nil {
+		return table, nil, fmt.Errorf("Routes:\n%w", err)
+	}
+	data, err := table.JSON()
+	if err != nil {
+		return table, nil, fmt.Errorf("Routes: %w", err)
+	}
+	if len(data) > routes.MaxJSONBytes {
+		return table, nil, fmt.Errorf("Routes: the table is %d bytes as JSON, more than the %d the function's environment can hold", len(data), routes.MaxJSONBytes)
+	}
+	return table, data, nil
+}
+
+// addRoute adds a route's listener rule: its path patterns, then
+// authenticate-cognito with the route's scopes, cookie, unauthenticated
+// action and extra parameters, then forward to the target group. The rule's
+// construct ID comes from the route's name, so reordering or adding routes
+// changes no other rule's logical ID.
+func addRoute(l elb.ApplicationListener, r routes.Route, p Props, client awscognito.IUserPoolClient, domain awscognito.IUserPoolDomain, tg elb.IApplicationTargetGroup) {
+	var extra *map[string]*string
+	if len(r.AuthenticationRequestExtraParams) > 0 {
+		m := make(map[string]*string, len(r.AuthenticationRequestExtraParams))
+		for k, v := range r.AuthenticationRequestExtraParams {
+			m[k] = jsii.String(v)
+		}
+		extra = &m
+	}
+	l.AddAction(jsii.String("Route-"+r.Name), &elb.AddApplicationActionProps{
+		Priority:   jsii.Number(float64(r.Priority)),
+		Conditions: &[]elb.ListenerCondition{elb.ListenerCondition_PathPatterns(jsii.Strings(r.Paths...))},
+		Action: awselasticloadbalancingv2actions.NewAuthenticateCognitoAction(&awselasticloadbalancingv2actions.AuthenticateCognitoActionProps{
+			UserPool:                         p.UserPool,
+			UserPoolClient:                   client,
+			UserPoolDomain:                   domain,
+			Scope:                            jsii.String(strings.Join(r.RequestScopes, " ")),
+			SessionCookieName:                jsii.String(r.SessionCookieName),
+			SessionTimeout:                   awscdk.Duration_Seconds(jsii.Number(p.SessionTimeout.Seconds())),
+			OnUnauthenticatedRequest:         unauthenticatedAction(r.Unauthenticated()),
+			AuthenticationRequestExtraParams: extra,
+			// The default action's rule already lets the load balancer reach
+			// the Cognito endpoints.
+			AllowHttpsOutbound: jsii.Bool(false),
+			Next:               elb.ListenerAction_Forward(&[]elb.IApplicationTargetGroup{tg}, nil),
+		}),
+	})
+}
+
 // newClient creates the user pool client the load balancer signs users in with:
 // a confidential client (with a secret) that may only use the authorization
-// code flow, only the configured scopes, and no username/password flows.
-func newClient(scope constructs.Construct, p Props) awscognito.UserPoolClient {
-	scopes := make([]awscognito.OAuthScope, 0, len(p.Scopes))
-	for _, s := range p.Scopes {
+// code flow, only the requested scopes, and no username/password flows.
+func newClient(scope constructs.Construct, p Props, requested []string) awscognito.UserPoolClient {
+	scopes := make([]awscognito.OAuthScope, 0, len(requested))
+	for _, s := range withOpenID(requested) {
 		scopes = append(scopes, awscognito.OAuthScope_Custom(jsii.String(s)))
 	}
 	idps := make([]awscognito.UserPoolClientIdentityProvider, 0, len(p.IdentityProviders))

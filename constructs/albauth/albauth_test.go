@@ -1,10 +1,13 @@
 package albauth
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
 func TestTokenValidityFitsTheSession(t *testing.T) {
@@ -64,5 +67,37 @@ func TestPropsAreChecked(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+func TestRouteTableIsDerivedAndChecked(t *testing.T) {
+	t.Parallel()
+	base := Props{Scopes: []string{"openid", "email"}, SessionCookieName: "S"}
+	ok := base
+	ok.Routes = []routes.Route{
+		{Name: "admin", Paths: []string{"/admin/*"}, Groups: []string{"admins"}},
+		{Name: "api", Paths: []string{"/api/*"}, Scopes: []string{"api/read"}, OnUnauthenticatedRequest: "deny"},
+	}
+	table, data, err := routeTable(ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if table.Routes[0].SessionCookieName != "S" || table.Routes[1].SessionCookieName == "S" || table.Routes[1].Priority != 200 {
+		t.Errorf("derived table %+v", table)
+	}
+	if _, err := routes.Parse(data); err != nil {
+		t.Errorf("the function would refuse the table: %v", err)
+	}
+	bad := base
+	bad.Routes = []routes.Route{{Name: "all", Paths: []string{"/*"}}, {Name: "admin", Paths: []string{"/admin/*"}}}
+	if _, _, err := routeTable(bad); err == nil || !strings.Contains(err.Error(), "shadowed") {
+		t.Errorf("shadowed route: err = %v", err)
+	}
+	big := base
+	for i := range 40 {
+		big.Routes = append(big.Routes, routes.Route{Name: fmt.Sprintf("r%d", i), Paths: []string{fmt.Sprintf("/%s%d/*", strings.Repeat("p", 60), i)}})
+	}
+	if _, _, err := routeTable(big); err == nil || !strings.Contains(err.Error(), "environment") {
+		t.Errorf("oversized table: err = %v", err)
 	}
 }

@@ -27,7 +27,7 @@ type Options struct {
 // app, with the cdk-nag checks applied. On any configuration problem it returns
 // all of them at once and adds nothing, so no template can be written.
 func Build(app awscdk.App, opts Options) (*stacks.Site, error) {
-	ctx, _ := app.Node().GetAllContext(nil).(map[string]any)
+	ctx, _ := plainJSON(app.Node().GetAllContext(nil)).(map[string]any)
 	cfg, err := config.FromContext(ctx)
 	if err != nil {
 		return nil, err
@@ -43,4 +43,33 @@ func Build(app awscdk.App, opts Options) (*stacks.Site, error) {
 	}), nil)
 	site := stacks.NewSite(app, cfg.StackName, &stacks.SiteProps{Config: cfg, ModuleDir: opts.ModuleDir})
 	return site, nil
+}
+
+// jsiiMap is the key under which the jsii kernel hands a JavaScript object
+// nested in a context value (an object inside an array, as in the routes
+// key) to Go: {"$jsii.map": {...}}.
+const jsiiMap = "$jsii.map"
+
+// plainJSON returns v with every {"$jsii.map": m} wrapper replaced by m, at
+// any depth, so that context values reach config as the JSON they were
+// written as.
+func plainJSON(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if inner, ok := x[jsiiMap]; ok && len(x) == 1 {
+			return plainJSON(inner)
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = plainJSON(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plainJSON(e)
+		}
+		return out
+	}
+	return v
 }

@@ -132,7 +132,7 @@ func TestValidate(t *testing.T) {
 			[]string{`routes[0].onUnauthenticatedRequest: "Deny" is not allowed`, "routes[1].onUnauthenticatedRequest: is allow, but"}},
 		{"extra params", []Route{{Name: "a", Paths: []string{"/a"}, AuthenticationRequestExtraParams: map[string]string{
 			"redirect_uri": "https://evil.example", "Scope": "x", "identity_provider": "", "bad key": "v", "lang": "en us", "login_hint": strings.Repeat("v", 257)}}}, nil,
-			[]string{"routes[0].authenticationRequestExtraParams.Scope: the load balancer sets Scope itself",
+			[]string{"routes[0].authenticationRequestExtraParams.Scope: the load balancer sets Scope itself; remove it and list",
 				`routes[0].authenticationRequestExtraParams: key "bad key" is not`,
 				"routes[0].authenticationRequestExtraParams.identity_provider: is empty",
 				`routes[0].authenticationRequestExtraParams.lang: "en us" contains whitespace`,

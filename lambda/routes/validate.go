@@ -380,7 +380,11 @@ func (v *checker) params(f string, params map[string]string) {
 		kf := pf + "." + k
 		switch {
 		case slices.Contains(ReservedParams, strings.ToLower(k)):
-			v.add(kf, "the load balancer sets %s itself; remove it (scopes come from the route's scopes)", k)
+			hint := "remove it"
+			if strings.EqualFold(k, "scope") {
+				hint = "remove it and list the route's scopes in its scopes"
+			}
+			v.add(kf, "the load balancer sets %s itself; %s", k, hint)
 		case len(k) > maxParamKey || !paramRe.MatchString(k):
 			v.add(pf, "key %q is not a query parameter name; use 1 to %d letters, digits and _ . ~ -, e.g. identity_provider", k, maxParamKey)
 		case val == "":

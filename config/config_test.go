@@ -64,6 +64,7 @@ func TestExampleDecodesWithDefaults(t *testing.T) {
 		DeletionProtection:       true,
 		AccessLogsExpirationDays: 90,
 		LogRetentionDays:         30,
+		FunctionPackage:          "lambda/whoami",
 		FunctionMemoryMiB:        256,
 		FunctionTimeoutSeconds:   10,
 		ReservedConcurrency:      25,
@@ -386,6 +387,17 @@ func TestInvalidConfigurations(t *testing.T) {
 		{"machine tokens too short", map[string]any{"machineTokenValidity": "1m"}, "machineTokenValidity", "5m to 24h"},
 		{"machine tokens too long", map[string]any{"machineTokenValidity": "25h"}, "machineTokenValidity", "5m to 24h"},
 		{"machine tokens in seconds", map[string]any{"machineTokenValidity": "601"}, "machineTokenValidity", "whole number of minutes"},
+		// The function's package (its form; the folder is checked by CheckFunctionPackage).
+		{"function package empty", map[string]any{"functionPackage": " "}, "functionPackage", "a folder under lambda/ holding a package main"},
+		{"function package outside lambda", map[string]any{"functionPackage": "cmd/app"}, "functionPackage", "move your app to lambda/<name>"},
+		{"function package is lambda itself", map[string]any{"functionPackage": "lambda"}, "functionPackage", "is not under lambda/"},
+		{"function package climbs out", map[string]any{"functionPackage": "lambda/../cmd/preview"}, "functionPackage", `contains ".."`},
+		{"function package absolute", map[string]any{"functionPackage": "/home/me/app/lambda/notes"}, "functionPackage", "relative to the module root"},
+		{"function package with backslashes", map[string]any{"functionPackage": `lambda\notes`}, "functionPackage", "write it with forward slashes, lambda/notes"},
+		{"function package with a trailing slash", map[string]any{"functionPackage": "lambda/notes/"}, "functionPackage", "write it as lambda/notes"},
+		{"function package with ./", map[string]any{"functionPackage": "./lambda/notes"}, "functionPackage", "write it as lambda/notes"},
+		{"function package in testdata", map[string]any{"functionPackage": "lambda/notes/testdata"}, "functionPackage", "not testdata"},
+		{"function package ignored by go", map[string]any{"functionPackage": "lambda/_draft"}, "functionPackage", "not starting with '.' or '_'"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -25,7 +25,9 @@ type Options struct {
 
 // Build validates the configuration in app's context and adds the site stack to
 // app, with the cdk-nag checks applied. On any configuration problem it returns
-// all of them at once and adds nothing, so no template can be written.
+// all of them at once and adds nothing, so no template can be written. Once
+// the context is valid it checks the functionPackage folder on disk
+// (config.CheckFunctionPackage), which needs the module directory.
 func Build(app awscdk.App, opts Options) (*stacks.Site, error) {
 	ctx, _ := plainJSON(app.Node().GetAllContext(nil)).(map[string]any)
 	cfg, err := config.FromContext(ctx)
@@ -37,11 +39,18 @@ func Build(app awscdk.App, opts Options) (*stacks.Site, error) {
 			"  set real values in cdk.json's \"context\" or with -c key=value before deploying (see the README's configuration reference)",
 			cfg.Account(), opts.DefaultAccount)
 	}
+	moduleDir := opts.ModuleDir
+	if moduleDir == "" {
+		moduleDir = stacks.ModuleDir()
+	}
+	if err := cfg.CheckFunctionPackage(moduleDir); err != nil {
+		return nil, err
+	}
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{
 		Verbose: jsii.Bool(true),
 		Reports: jsii.Bool(true),
 	}), nil)
-	site := stacks.NewSite(app, cfg.StackName, &stacks.SiteProps{Config: cfg, ModuleDir: opts.ModuleDir})
+	site := stacks.NewSite(app, cfg.StackName, &stacks.SiteProps{Config: cfg, ModuleDir: moduleDir})
 	return site, nil
 }
 

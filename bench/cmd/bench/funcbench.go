@@ -14,6 +14,10 @@ const (
 	handlerBench  = "BenchmarkHandler"     // one full request, warm key cache
 	verifyBench   = "BenchmarkVerify"      // one token verification, warm key cache
 	baselineBench = "BenchmarkECDSAVerify" // sha256 + one bare P-256 ecdsa.Verify
+	// A request on a route that needs the access token, through the
+	// identity middleware, against the two bare signature checks it rests on.
+	accessBench  = "BenchmarkAccessRoute"    // both tokens, route, group, handler, log line
+	twoSigsBench = "BenchmarkES256PlusRS256" // sha256 + P-256 verify, sha256 + RSA-2048 verify
 )
 
 // benchSample is one line of go test -bench output.
@@ -65,7 +69,7 @@ func parseBench(out []byte) (map[string][]benchSample, map[string]string) {
 }
 
 func benchFunction(e *env) error {
-	names := []string{handlerBench, verifyBench, baselineBench}
+	names := []string{handlerBench, verifyBench, baselineBench, accessBench, twoSigsBench}
 	args := []string{"test", "-run", "^$", "-bench", "^(" + strings.Join(names, "|") + ")$",
 		"-benchmem", "-count=" + strconv.Itoa(e.opts.benchCnt), "-benchtime=" + e.opts.benchTime, "./lambda/..."}
 	e.logf("go %s", strings.Join(args, " "))
@@ -106,5 +110,13 @@ func benchFunction(e *env) error {
 		e.logf("%s: %s; spread %s", short(n), show(n), spread(collect(samples[n], ns), nanos))
 	}
 	e.logf("%s: %s; spread %s", short(baselineBench), show(baselineBench), spread(collect(samples[baselineBench], ns), nanos))
+	r := med(accessBench, ns) / med(twoSigsBench, ns)
+	e.addRow(row{
+		measure: fmt.Sprintf("function per request on a route needing the access token: %s (median of %d, ns/op)", short(accessBench), len(samples[accessBench])),
+		project: show(accessBench), floor: show(twoSigsBench) + " (" + short(twoSigsBench) + ")", ratio: r,
+		target: "≤ 1.3×", met: yesNo(r <= 1.3),
+	})
+	e.logf("%s: %s; spread %s", short(accessBench), show(accessBench), spread(collect(samples[accessBench], ns), nanos))
+	e.logf("%s: %s; spread %s", short(twoSigsBench), show(twoSigsBench), spread(collect(samples[twoSigsBench], ns), nanos))
 	return nil
 }

@@ -76,6 +76,11 @@ func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	if id.Machine {
+		// A machine route answers JSON whatever the caller accepts: never
+		// the HTML page.
+		asJSON = true
+	}
 	var body string
 	var err error
 	if asJSON {
@@ -218,6 +223,9 @@ type routeJSON struct {
 }
 
 type whoami struct {
+	// Machine and Client are set for a machine client's request.
+	Machine        bool           `json:"machine,omitempty"`
+	Client         string         `json:"client,omitempty"`
 	Username       string         `json:"username"`
 	Email          string         `json:"email"`
 	EmailVerified  bool           `json:"email_verified"`
@@ -242,6 +250,12 @@ func (p *Page) renderJSON(id *identity.Identity) (string, error) {
 		Scopes:         nonNil(id.Scopes),
 		Routes:         []routeJSON{},
 		Claims:         id.Claims,
+		Machine:        id.Machine,
+		Client:         id.Client,
+	}
+	if id.Machine {
+		// No user claims: the access token's claims (all verified).
+		out.Claims = id.AccessClaims
 	}
 	for _, rt := range p.table.Routes {
 		ok, _ := id.MayEnter(rt)

@@ -47,7 +47,7 @@ func TestMachineRulesValidateTheBearerToken(t *testing.T) {
 	}
 	tgID, _ := s.only(t, "AWS::ElasticLoadBalancingV2::TargetGroup")
 	want := map[string]struct{ paths, clients, scopes string }{
-		"/api/reports": {`["/api/reports","/api/reports/*"]`, "[" + clientRef["nightly-report"] + "," + clientRef["billing-sync"] + "]", `["https://app.example.com/reports.read"]`},
+		"/api/reports":   {`["/api/reports","/api/reports/*"]`, "[" + clientRef["nightly-report"] + "," + clientRef["billing-sync"] + "]", `["https://app.example.com/reports.read"]`},
 		"/api/billing/*": {`["/api/billing/*"]`, "[" + clientRef["billing-sync"] + "]", `["https://app.example.com/billing.write","https://app.example.com/reports.read"]`},
 	}
 	found := 0

@@ -108,7 +108,7 @@ type machine struct {
 }
 
 func (m *machine) ResourceServer() awscognito.UserPoolResourceServer { return m.server }
-func (m *machine) Client(name string) awscognito.UserPoolClient     { return m.clients[name] }
+func (m *machine) Client(name string) awscognito.UserPoolClient      { return m.clients[name] }
 func (m *machine) Rules() []elb.ApplicationListenerRule              { return m.rules }
 func (m *machine) Issuer() *string                                   { return m.issuer }
 func (m *machine) JWKSURL() *string                                  { return m.jwks }

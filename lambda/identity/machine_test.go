@@ -112,7 +112,9 @@ func unsigned(t testing.TB, header map[string]any, claims map[string]any, sig st
 func TestMachineRouteRefusesHostileBearers(t *testing.T) {
 	t.Parallel()
 	f := newMachineFixture(t)
-	good := func() string { return machineToken(t, f.pool, billingID, []string{reportsRead, billingWrite}, time.Time{}) }
+	good := func() string {
+		return machineToken(t, f.pool, billingID, []string{reportsRead, billingWrite}, time.Time{})
+	}
 	user := albsim.User{}
 	hs256 := func() string {
 		claims := f.pool.MachineClaims(billingID, []string{reportsRead, billingWrite}, time.Time{})
@@ -133,7 +135,7 @@ func TestMachineRouteRefusesHostileBearers(t *testing.T) {
 	}{
 		{"no token", "/api/reports", nil, 401, "bearer_missing"},
 		{"malformed token", "/api/reports", map[string][]string{"Authorization": {"Bearer not-a-jwt"}}, 401, "bearer_token_malformed"},
-		{"Basic scheme", "/api/reports", map[string][]string{"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte(billingID + ":secret"))}}, 401, "bearer_wrong_scheme"},
+		{"Basic scheme", "/api/reports", map[string][]string{"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte(billingID+":secret"))}}, 401, "bearer_wrong_scheme"},
 		{"two Authorization headers", "/api/reports", map[string][]string{"Authorization": {"Bearer " + good(), "Bearer " + good()}}, 401, "bearer_duplicate"},
 		{"token with trailing data", "/api/reports", map[string][]string{"Authorization": {"Bearer " + good() + " x"}}, 401, "bearer_malformed"},
 		{"ID token", "/api/reports", map[string][]string{"Authorization": {"Bearer " + func() string {

@@ -179,6 +179,22 @@ func ExampleRoutes() []any {
 	return v
 }
 
+//go:embed example_machine.json
+var exampleMachineJSON []byte
+
+// ExampleMachine returns context keys that add machine clients to the
+// example configuration: two machine clients, the resource server created by
+// the stack (identifier https://app.example.com, from recordName), and a
+// route table with a sign-in route for group admins and two machine routes
+// under /api. Merge it into Example(). Each call returns a fresh map.
+func ExampleMachine() map[string]any {
+	var ctx map[string]any
+	if err := json.Unmarshal(exampleMachineJSON, &ctx); err != nil {
+		panic("config: example_machine.json is not a JSON object: " + err.Error())
+	}
+	return ctx
+}
+
 // IsExample reports whether c deploys to the example account, that is whether it
 // is still the shipped example rather than a real configuration.
 func (c Config) IsExample() bool {

@@ -93,3 +93,18 @@ func TestMachineRouteProblems(t *testing.T) {
 		}
 	}
 }
+
+func TestExampleMachineValidates(t *testing.T) {
+	t.Parallel()
+	ctx := Example()
+	for k, v := range ExampleMachine() {
+		ctx[k] = v
+	}
+	c, err := FromContext(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(c.RouteTable().Machine()); n != 2 {
+		t.Errorf("%d machine routes, want 2", n)
+	}
+}

@@ -8,26 +8,18 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/alb-cognito/alb-cognito-cdk/config"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/bearer"
 )
 
-// machineContext is the example plus two machine clients and machine routes
-// under /api, next to a sign-in route, with the resource server created by
-// the stack (its identifier defaults to the site's URL).
+// machineContext is the example plus config.ExampleMachine: two machine
+// clients, machine routes under /api next to a sign-in route, and the
+// resource server created by the stack (its identifier defaults to the
+// site's URL).
 func machineContext() map[string]any {
-	return exampleContext(map[string]any{
-		"stackName":            "AlbCognitoSiteMachine",
-		"machineClients":       []any{"nightly-report", "billing-sync"},
-		"createResourceServer": true,
-		// As a JSON string: the -c form.
-		"routes": `[
-			{"name": "admin", "paths": ["/admin", "/admin/*"], "groups": ["admins"]},
-			{"name": "reports", "paths": ["/api/reports", "/api/reports/*"],
-			 "scopes": ["https://app.example.com/reports.read"], "clients": ["nightly-report", "billing-sync"]},
-			{"name": "billing", "paths": ["/api/billing/*"],
-			 "scopes": ["https://app.example.com/billing.write", "https://app.example.com/reports.read"], "clients": ["billing-sync"]}
-		]`,
-	})
+	ctx := exampleContext(config.ExampleMachine())
+	ctx["stackName"] = "AlbCognitoSiteMachine"
+	return ctx
 }
 
 var machineSite = shared("machine", func() (*synthesized, error) { return synth(machineContext()) })

@@ -152,6 +152,9 @@ func (p *Page) routeAccess(id *identity.Identity) []routeAccess {
 }
 
 func requires(rt routes.Route) string {
+	if rt.Machine() {
+		return "a bearer token of machine client " + strings.Join(rt.Clients, " or ") + " with scopes " + strings.Join(rt.Scopes, " and ")
+	}
 	var parts []string
 	if len(rt.Groups) > 0 {
 		parts = append(parts, "group "+strings.Join(rt.Groups, " or "))

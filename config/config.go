@@ -67,12 +67,32 @@ type Config struct {
 	// IdentityProviders is context key "identityProviders": the identity
 	// providers users may sign in with, by name. Default ["COGNITO"].
 	IdentityProviders []string
+	// LoginPages is context key "loginPages": which sign-in pages the user
+	// pool's domain serves, "managed" (managed login, the domain's
+	// ManagedLoginVersion 2) or "classic" (the hosted UI, version 1). With
+	// "managed" the stack gives its app client a managed login style, without
+	// which managed login has no sign-in page for the client. Default "managed".
+	LoginPages string
 	// SessionCookieName is context key "sessionCookieName": the name of the load
 	// balancer's session cookie. Default AWSELBAuthSessionCookie.
 	SessionCookieName string
 	// SessionTimeout is context key "sessionTimeout": how long a load balancer
 	// session lasts, whole seconds from 1s to 7 days. Default 8h.
 	SessionTimeout time.Duration
+	// IDTokenValidity is context key "idTokenValidity": how long the app
+	// client's ID tokens last, whole minutes from 5 minutes to 1 day, and no
+	// longer than RefreshTokenValidity. Default 1h.
+	IDTokenValidity time.Duration
+	// AccessTokenValidity is context key "accessTokenValidity": how long the
+	// app client's access tokens last, whole minutes from 5 minutes to 1 day,
+	// and no longer than RefreshTokenValidity. The load balancer refreshes its
+	// tokens each time the access token expires. Default 1h.
+	AccessTokenValidity time.Duration
+	// RefreshTokenValidity is context key "refreshTokenValidity": how long the
+	// app client's refresh tokens last, whole minutes from 60 minutes to 3650
+	// days, and longer than SessionTimeout. Default SessionTimeout plus one
+	// hour, rounded up to a whole minute.
+	RefreshTokenValidity time.Duration
 	// OnUnauthenticatedRequest is context key "onUnauthenticatedRequest": what the
 	// load balancer does with a request that has no session: "authenticate",
 	// "deny" or "allow" (lower case, as in CloudFormation). Default "authenticate".

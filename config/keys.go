@@ -192,6 +192,18 @@ var specs = []spec{
 	},
 	{
 		Key: Key{
+			Name: "loginPages", Default: defaultLoginPages,
+			Example: `"managed"`,
+			Description: "Which sign-in pages the user pool's domain serves: managed (managed login, ManagedLoginVersion 2) or classic (the hosted UI, " +
+				"ManagedLoginVersion 1). With managed the stack gives its app client a managed login style with Cognito's default look; " +
+				"without one, managed login shows \"Login pages unavailable\". aws cognito-idp describe-user-pool-domain shows your domain's ManagedLoginVersion.",
+		},
+		what:       "managed or classic",
+		field:      func(c *Config) any { return &c.LoginPages },
+		setDefault: func(c *Config) { c.LoginPages = defaultLoginPages },
+	},
+	{
+		Key: Key{
 			Name: "sessionCookieName", Default: defaultSessionCookieName,
 			Example:     `"AWSELBAuthSessionCookie"`,
 			Description: "Name of the load balancer's session cookie.",
@@ -208,6 +220,35 @@ var specs = []spec{
 		},
 		field:      func(c *Config) any { return &c.SessionTimeout },
 		setDefault: func(c *Config) { c.SessionTimeout = defaultSessionTimeout },
+	},
+	{
+		Key: Key{
+			Name: "idTokenValidity", Default: "1h",
+			Example:     `"1h"`,
+			Description: "How long the app client's ID tokens last: whole minutes from 5m to 24h, no longer than refreshTokenValidity.",
+		},
+		field:      func(c *Config) any { return &c.IDTokenValidity },
+		setDefault: func(c *Config) { c.IDTokenValidity = defaultTokenValidity },
+	},
+	{
+		Key: Key{
+			Name: "accessTokenValidity", Default: "1h",
+			Example: `"1h"`,
+			Description: "How long the app client's access tokens last: whole minutes from 5m to 24h, no longer than refreshTokenValidity. " +
+				"The load balancer refreshes its tokens each time the access token expires.",
+		},
+		field:      func(c *Config) any { return &c.AccessTokenValidity },
+		setDefault: func(c *Config) { c.AccessTokenValidity = defaultTokenValidity },
+	},
+	{
+		Key: Key{
+			Name: "refreshTokenValidity", Default: "sessionTimeout + 1h",
+			Example: `"720h"`,
+			Description: "How long the app client's refresh tokens last: whole minutes from 60m to 3650 days (87600h), and longer than sessionTimeout, " +
+				"since the load balancer keeps the session alive with it.",
+		},
+		field:      func(c *Config) any { return &c.RefreshTokenValidity },
+		setDefault: func(c *Config) { c.RefreshTokenValidity = defaultRefreshTokenValidity(c.SessionTimeout) },
 	},
 	{
 		Key: Key{

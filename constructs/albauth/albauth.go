@@ -4,8 +4,9 @@
 // The construct creates the load balancer, its security group, an HTTPS listener
 // whose default action is authenticate-cognito followed by forward, a port-80
 // listener that only redirects to HTTPS, a Lambda target group with its invoke
-// permission, a user pool client on an existing user pool, access logs, and
-// (optionally) Route 53 alias records and an AWS WAF web ACL. It references the
+// permission, a user pool client on an existing user pool with a managed login
+// style for it (unless the pool's domain serves the classic hosted UI), access
+// logs, and (optionally) Route 53 alias records and an AWS WAF web ACL. It references the
 // user pool, its domain, the certificate and the hosted zone; it never creates,
 // replaces or deletes them.
 //
@@ -95,6 +96,22 @@ type Props struct {
 	// SessionTimeout is the load balancer session's lifetime, 1s..7 days;
 	// default DefaultSessionTimeout.
 	SessionTimeout time.Duration
+	// IDTokenValidity and AccessTokenValidity are the client's ID and access
+	// token lifetimes, whole minutes from 5 minutes to 1 day; default
+	// DefaultTokenValidity. The load balancer renews its tokens with the
+	// refresh token each time the access token expires.
+	IDTokenValidity, AccessTokenValidity time.Duration
+	// RefreshTokenValidity is the client's refresh token lifetime, whole
+	// minutes from 60 minutes to 3650 days, longer than SessionTimeout and not
+	// shorter than the other two; default SessionTimeout plus
+	// RefreshTokenMargin, rounded up to a minute. Refresh token rotation stays
+	// off: the load balancer is not documented to handle rotated tokens.
+	RefreshTokenValidity time.Duration
+	// ClassicHostedUI says the pool's domain serves the classic hosted UI
+	// (ManagedLoginVersion 1). By default the construct assumes managed login
+	// (version 2) and gives the client a managed login style with Cognito's
+	// default look, without which managed login has no sign-in page for it.
+	ClassicHostedUI bool
 	// OnUnauthenticatedRequest is one of "authenticate" (default), "deny" or "allow".
 	OnUnauthenticatedRequest string
 	// Routes are path rules in match order, each a listener rule with its own
@@ -200,6 +217,9 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 		panic(fmt.Sprintf("albauth %s: %v", id, err))
 	}
 	a.client = newClient(c, p, append(slices.Clone(p.Scopes), table.Scopes()...))
+	if !p.ClassicHostedUI {
+		newManagedLoginStyle(c, p.UserPool, a.client)
+	}
 	domain := awscognito.UserPoolDomain_FromDomainName(c, jsii.String("UserPoolDomain"), jsii.String(p.UserPoolDomain))
 
 	tgName := targetGroupName(c)
@@ -312,6 +332,9 @@ func (props *Props) withDefaults() (Props, error) {
 	if p.SessionTimeout < time.Second || p.SessionTimeout > MaxSessionTimeout || p.SessionTimeout%time.Second != 0 {
 		return p, fmt.Errorf("SessionTimeout must be whole seconds from 1s to 7 days, not %s", p.SessionTimeout)
 	}
+	if err := p.tokenDefaults(); err != nil {
+		return p, err
+	}
 	if p.OnUnauthenticatedRequest == "" {
 		p.OnUnauthenticatedRequest = "authenticate"
 	}
@@ -419,7 +442,6 @@ func newClient(scope constructs.Construct, p Props, requested []string) awscogni
 		idps = append(idps, awscognito.UserPoolClientIdentityProvider_Custom(jsii.String(name)))
 	}
 	url := "https://" + p.DomainName
-	tokens := tokenValidity(p.SessionTimeout)
 	return awscognito.NewUserPoolClient(scope, jsii.String("Client"), &awscognito.UserPoolClientProps{
 		UserPool:       p.UserPool,
 		GenerateSecret: jsii.Bool(true),
@@ -444,26 +466,11 @@ func newClient(scope constructs.Construct, p Props, requested []string) awscogni
 		SupportedIdentityProviders: &idps,
 		PreventUserExistenceErrors: jsii.Bool(true),
 		EnableTokenRevocation:      jsii.Bool(true),
-		IdTokenValidity:            awscdk.Duration_Minutes(jsii.Number(tokens.id.Minutes())),
-		AccessTokenValidity:        awscdk.Duration_Minutes(jsii.Number(tokens.id.Minutes())),
-		RefreshTokenValidity:       awscdk.Duration_Minutes(jsii.Number(tokens.refresh.Minutes())),
+		IdTokenValidity:            awscdk.Duration_Minutes(jsii.Number(p.IDTokenValidity.Minutes())),
+		AccessTokenValidity:        awscdk.Duration_Minutes(jsii.Number(p.AccessTokenValidity.Minutes())),
+		RefreshTokenValidity:       awscdk.Duration_Minutes(jsii.Number(p.RefreshTokenValidity.Minutes())),
+		// RefreshTokenRotationGracePeriod stays unset: rotation off.
 	})
-}
-
-type validities struct{ id, refresh time.Duration }
-
-// tokenValidity fits Cognito's token lifetimes to the load balancer session.
-// ID and access tokens live for the session, clamped to Cognito's 5 min..1 day;
-// the refresh token, which the load balancer uses to keep a longer session
-// alive, outlives the session and is at least one hour (Cognito's minimum).
-func tokenValidity(session time.Duration) validities {
-	id := session.Round(time.Minute)
-	id = min(max(id, 5*time.Minute), 24*time.Hour)
-	refresh := max((session + time.Minute - 1).Truncate(time.Minute), time.Hour)
-	if refresh <= id {
-		refresh = id + time.Hour
-	}
-	return validities{id: id, refresh: refresh}
 }
 
 // lambdaTarget registers a function in a target group without the CDK's

@@ -46,8 +46,9 @@
 // are bounded exactly as lambda/albjwt bounds them, with its limiter
 // ([albjwt.FetchLimiter]): a token bucket of [Config.KeyFetchBurst] that
 // regains one token every [Config.KeyFetchInterval], and a penalty of
-// [Config.KeyFetchPenalty] for a kid whose fetch failed or that the fetched
-// set does not contain. A refused fetch makes no request and fails with
+// [Config.KeyFetchPenalty] for a kid whose fetch failed, that the fetched
+// set does not contain, or whose published key is unusable (such a kid is
+// fetched again after its penalty, in case the JWKS was fixed). A refused fetch makes no request and fails with
 // [albjwt.ReasonKeyThrottled]. Known kids never touch the limiter.
 //
 // Errors are [*albjwt.Error] values wrapping [albjwt.ErrInvalidToken]

@@ -41,8 +41,9 @@ var (
 	keyEC              *ecdsa.PrivateKey
 )
 
-func keys(t testing.TB) {
-	t.Helper()
+// keys generates the test keys once; the argument is unused, so that an
+// Example can call keys(nil).
+func keys(testing.TB) {
 	keysOnce.Do(func() {
 		var err error
 		if keyA, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {

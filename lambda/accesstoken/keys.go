@@ -24,17 +24,19 @@ type keyEntry struct {
 }
 
 // key returns the RSA key for kid: from the last fetched JWKS if it lists
-// kid, else from a new fetch. Concurrent misses for one kid share one fetch
+// a usable key for kid, else from a new fetch (so a kid whose key was
+// unusable is fetched again once its penalty is over, in case the JWKS was
+// fixed). Concurrent misses for one kid share one fetch
 // and one permission from the limiter; a known kid never consults the
 // limiter. The fetch is detached from ctx's cancellation (one impatient
 // caller cannot fail the others) but bounded by the fetch timeout; each
 // caller stops waiting when its own ctx is done.
 func (v *Verifier) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
-	if e, ok := v.lookup(kid); ok {
-		return e.use()
+	if e, ok := v.lookup(kid); ok && e.err == nil {
+		return e.key, nil
 	}
 	ch := v.flight.DoChan(kid, func() (any, error) {
-		if e, ok := v.lookup(kid); ok { // another flight fetched it
+		if e, ok := v.lookup(kid); ok && e.err == nil { // another flight fetched it
 			return e, nil
 		}
 		if err := v.limit.Allow(kid); err != nil {

@@ -115,6 +115,8 @@ func TestValidate(t *testing.T) {
 		{"query in pattern", []Route{route("a", "/a=b")}, nil, []string{`routes[0].paths[0]: "/a=b" contains "="`}},
 		{"duplicate in route", []Route{route("a", "/a", "/a")}, nil, []string{`routes[0].paths[1]: "/a" is also routes[0].paths[0]`}},
 		{"redundant in route", []Route{route("a", "/a/*", "/a/b")}, nil, []string{`routes[0].paths[1]: "/a/b" is redundant`}},
+		{"redundant before its cover", []Route{route("a", "/a/b", "/a/*")}, nil, []string{`routes[0].paths[0]: "/a/b" is redundant`}},
+		{"equivalent patterns", []Route{route("a", "/*?", "/?*")}, nil, []string{`routes[0].paths[1]: "/?*" is redundant: every path it matches also matches "/*?"`}},
 		{"shadowed", []Route{route("all", "/*"), route("admin", "/admin/*")}, nil,
 			[]string{`routes[1].paths[0]: "/admin/*" is shadowed by "/*" of the earlier route "all" (routes[0].paths[0])`}},
 		{"duplicate across routes", []Route{route("a", "/x"), route("b", "/y", "/x")}, nil,

@@ -202,7 +202,8 @@ func (v *checker) paths(f string, paths []string) {
 			continue
 		}
 		for k, q := range paths {
-			if k != j && PatternProblem(q) == "" && q != p && covers(q, p) {
+			// Of two patterns that cover each other, only the later is redundant.
+			if k != j && PatternProblem(q) == "" && q != p && covers(q, p) && (k < j || !covers(p, q)) {
 				v.add(pf, "%q is redundant: every path it matches also matches %q (%s.paths[%d]); remove it", p, q, f, k)
 				break
 			}

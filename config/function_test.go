@@ -72,11 +72,11 @@ func TestCheckFunctionPackage(t *testing.T) {
 	}
 }
 
-// TestShippedFunctionPackagesBuild checks the default passes the disk check
-// in this repository.
+// TestShippedFunctionPackagesBuild checks the default and the example app
+// pass the disk check in this repository.
 func TestShippedFunctionPackagesBuild(t *testing.T) {
 	t.Parallel()
-	for _, p := range []string{defaultFunctionPackage} {
+	for _, p := range []string{defaultFunctionPackage, "lambda/notes"} {
 		if err := (Config{FunctionPackage: p}).CheckFunctionPackage(".."); err != nil {
 			t.Errorf("%s: %v", p, err)
 		}

@@ -32,8 +32,9 @@ import (
 
 // Options configures Start.
 type Options struct {
-	// ModuleDir holds go.mod; Package is the main package's folder relative
-	// to it, e.g. lambda/notes.
+	// ModuleDir holds go.mod (default: the first folder from the working
+	// directory upwards that does); Package is the main package's folder
+	// relative to it, e.g. lambda/notes.
 	ModuleDir, Package string
 	// Env is the function's environment, on top of the runtime's own
 	// variables. Nothing else from this process's environment is passed
@@ -97,6 +98,13 @@ func Start(ctx context.Context, opts Options) (*Function, error) {
 	}
 	if opts.InitTimeout <= 0 {
 		opts.InitTimeout = 2 * time.Minute
+	}
+	if opts.ModuleDir == "" {
+		dir, err := moduleDir()
+		if err != nil {
+			return nil, err
+		}
+		opts.ModuleDir = dir
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.InitTimeout)
 	defer cancel()
@@ -315,6 +323,23 @@ func errorMessage(b []byte) string {
 		return e.Message
 	}
 	return strings.TrimSpace(string(b))
+}
+
+// moduleDir is the first folder from the working directory upwards that
+// holds a go.mod.
+func moduleDir() (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("no go.mod in %s or above", wd)
+		}
+	}
 }
 
 func newID() string {

@@ -39,6 +39,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
+	"github.com/alb-cognito/alb-cognito-cdk/internal/lambdarun"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albhttp"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
@@ -83,6 +84,13 @@ type Options struct {
 	// errors. Nil discards them.
 	Logger *slog.Logger
 
+	// Function is the function's main package (config key functionPackage).
+	// Empty or lambda/whoami serves the identity page in process; any other
+	// package is built and run as Lambda runs it (package lambdarun), with
+	// the same environment, its logs on FunctionOutput (default stderr).
+	Function       string
+	FunctionOutput io.Writer
+
 	// target replaces the handler (tests of the event and response shapes).
 	target func(context.Context, events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error)
 }
@@ -107,6 +115,7 @@ type Server struct {
 	MachineClients []MachineClient
 
 	app, keys *http.Server
+	fn        *lambdarun.Function
 	errc      chan error
 }
 
@@ -197,21 +206,36 @@ func Start(addr string, opts Options) (*Server, error) {
 			identity.EnvRouteTable:     string(table),
 			identity.EnvMachineClients: machine.ids(),
 		}
-		h, err := webapp.FromEnv(func(k string) string { return env[k] }, logger)
-		if err != nil {
-			keysLn.Close()
-			return nil, err
+		if opts.Function != "" && opts.Function != "lambda/whoami" {
+			go s.serve(s.keys, keysLn) // the function fetches keys while it starts
+			fn, err := lambdarun.Start(context.Background(), lambdarun.Options{Package: opts.Function, Env: env, Output: opts.FunctionOutput})
+			if err != nil {
+				s.keys.Close()
+				return nil, err
+			}
+			s.fn, p.target = fn, fn.Serve
+		} else {
+			h, err := webapp.FromEnv(func(k string) string { return env[k] }, logger)
+			if err != nil {
+				keysLn.Close()
+				return nil, err
+			}
+			p.target = albhttp.New(h, &albhttp.Options{Logger: logger}).Serve
 		}
-		p.target = albhttp.New(h, &albhttp.Options{Logger: logger}).Serve
 	}
 	appLn, err := net.Listen("tcp", addr)
 	if err != nil {
 		keysLn.Close()
+		if s.fn != nil {
+			s.fn.Close()
+		}
 		return nil, err
 	}
 	s.URL = "http://" + appLn.Addr().String() + "/"
 	s.app = &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
-	go s.serve(s.keys, keysLn)
+	if s.fn == nil {
+		go s.serve(s.keys, keysLn)
+	}
 	go s.serve(s.app, appLn)
 	return s, nil
 }
@@ -232,7 +256,11 @@ func (s *Server) Err() <-chan error { return s.errc }
 // drops connections that the fetcher's transport dialled but never used,
 // which a graceful Shutdown would wait up to five seconds for.
 func (s *Server) Shutdown(ctx context.Context) error {
-	return errors.Join(s.app.Shutdown(ctx), s.keys.Close())
+	err := errors.Join(s.app.Shutdown(ctx), s.keys.Close())
+	if s.fn != nil {
+		err = errors.Join(err, s.fn.Close())
+	}
+	return err
 }
 
 // SessionCookie is the session cookie the preview sets, as the load

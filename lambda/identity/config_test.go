@@ -76,6 +76,8 @@ func TestConfigFromEnvErrors(t *testing.T) {
 		{"missing route table", identity.EnvRouteTable, ""},
 		{"route table not JSON", identity.EnvRouteTable, "routes: admin"},
 		{"route table truncated", identity.EnvRouteTable, `{"routes":[{"name":"admin","paths":["/admin*"]`},
+		{"route table with a bad pattern", identity.EnvRouteTable, `{"routes":[{"name":"admin","paths":["admin"]}],"sessionCookieNames":["AWSELBAuthSessionCookie"]}`},
+		{"route table with an unknown field", identity.EnvRouteTable, `{"routes":[],"sessionCookieNames":["AWSELBAuthSessionCookie"],"extra":1}`},
 		{"JWKS URL plain http remote", identity.EnvJWKSURL, "http://keys.example.com/jwks.json"},
 		{"JWKS URL relative", identity.EnvJWKSURL, "/jwks.json"},
 	} {
@@ -123,6 +125,25 @@ func TestConfigValidateNamesFields(t *testing.T) {
 	for _, f := range []string{"Token.ALBARN", "Token.ClientID", "Token.Issuer", "UserPoolDomain", "AppURL", "SessionCookieName"} {
 		if err == nil || !strings.Contains(err.Error(), f+":") {
 			t.Errorf("Validate error does not name %s: %v", f, err)
+		}
+	}
+}
+
+// TestConfigFromEnvRouteTable: the table in ROUTE_TABLE is the one the
+// middleware matches against.
+func TestConfigFromEnvRouteTable(t *testing.T) {
+	t.Parallel()
+	env := validEnv()
+	env[identity.EnvRouteTable] = `{"routes":[{"name":"admin","paths":["/admin","/admin/*"],"groups":["admins"]},` +
+		`{"name":"api","paths":["/api/*"],"onUnauthenticatedRequest":"deny"}],"sessionCookieNames":["AWSELBAuthSessionCookie"]}`
+	cfg, err := identity.ConfigFromEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{"/admin": "admin", "/admin/x/y": "admin", "/api/v1": "api", "/Admin": "", "/": ""} {
+		rt, ok := cfg.Routes.Match(path)
+		if ok != (want != "") || rt.Name != want {
+			t.Errorf("Match(%q) = %q, %v; want %q", path, rt.Name, ok, want)
 		}
 	}
 }

@@ -131,22 +131,31 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	} else if cfg.Routes, tableErr = routes.Parse([]byte(raw)); tableErr != nil {
 		tableErr = errors.New("not a valid route table: " + tableErr.Error())
 	}
+	// The machine clients' ids are read against the parsed table: every
+	// client a machine route lists needs one. A failure is reported here,
+	// so validate (which checks the same) is told to skip it.
+	var clientsErr error
 	if tableErr == nil {
-		if cfg.MachineClients, tableErr = bearer.ParseClients(get(EnvMachineClients), cfg.Routes); tableErr != nil {
-			tableErr = errors.New(tableErr.Error())
-		}
+		cfg.MachineClients, clientsErr = bearer.ParseClients(get(EnvMachineClients), cfg.Routes)
 	}
 	// A table that did not parse is reported once, above, not again by
 	// validate.
 	err := cfg.validate(envName)
-	if tableErr != nil {
-		problems := []string{EnvRouteTable + ": " + tableErr.Error()}
-		if strings.HasPrefix(tableErr.Error(), EnvMachineClients+":") {
-			problems = []string{tableErr.Error()}
-		}
+	if tableErr != nil || clientsErr != nil {
+		var problems []string
 		var ce *ConfigError
 		if errors.As(err, &ce) {
-			problems = append(ce.Problems, problems...)
+			for _, p := range ce.Problems {
+				if !strings.HasPrefix(p, EnvMachineClients+":") {
+					problems = append(problems, p)
+				}
+			}
+		}
+		if tableErr != nil {
+			problems = append(problems, EnvRouteTable+": "+tableErr.Error())
+		}
+		if clientsErr != nil {
+			problems = append(problems, clientsErr.Error())
 		}
 		return Config{}, &ConfigError{Problems: problems}
 	}

@@ -139,6 +139,8 @@ func (p *Page) routeAccess(id *identity.Identity) []routeAccess {
 		ra := routeAccess{Name: rt.Name, Paths: strings.Join(rt.Paths, " "), Requires: requires(rt), Allowed: ok}
 		switch {
 		case ok:
+		case rt.Machine() && !id.Machine:
+			ra.Why = "machines only: a bearer token of a machine client, never a sign-in"
 		case why.NoAccessToken:
 			ra.Why = "no access token was verified"
 		case why.Groups != nil:

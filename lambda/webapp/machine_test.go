@@ -38,3 +38,20 @@ func TestMachineIdentityGetsJSON(t *testing.T) {
 		t.Errorf("body %s", rec.Body.String())
 	}
 }
+
+// A signed-in user sees machine routes as closed to them, and why.
+func TestUserSeesMachineRoutesAsMachinesOnly(t *testing.T) {
+	t.Parallel()
+	rt := routes.Route{Name: "reports", Paths: []string{"/api/reports"}, Scopes: []string{"s/read"}, Clients: []string{"job"}}
+	id := &identity.Identity{Subject: "u", Username: "alice", AccessVerified: true, Scopes: []string{"s/read"}, ExpiresAt: time.Unix(2000000000, 0)}
+	req := httptest.NewRequest(http.MethodGet, "/", nil).WithContext(identity.NewContext(t.Context(), id))
+	rec := httptest.NewRecorder()
+	webapp.New(routes.Table{Routes: []routes.Route{rt}}).ServeHTTP(rec, req)
+	body := rec.Body.String()
+	if !strings.Contains(body, "machines only") || !strings.Contains(body, "machine client job") {
+		t.Errorf("identity page does not explain the machine route:\n%s", body)
+	}
+	if ok, _ := id.MayEnter(rt); ok {
+		t.Error("MayEnter: a user may enter a machine route")
+	}
+}

@@ -108,3 +108,20 @@ func TestExampleMachineValidates(t *testing.T) {
 		t.Errorf("%d machine routes, want 2", n)
 	}
 }
+
+func TestMachineRouteFieldsDecode(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, hint string
+		route      map[string]any
+	}{
+		{"misspelt clients", "did you mean clients", map[string]any{"name": "r", "paths": []any{"/api/*"}, "client": []any{"job"}}},
+		{"clients not a list", "a list of strings", map[string]any{"name": "r", "paths": []any{"/api/*"}, "clients": 3.0}},
+	}
+	for _, tc := range cases {
+		_, err := FromContext(exampleWith(map[string]any{"routes": []any{tc.route}}))
+		if err == nil || !strings.Contains(err.Error(), tc.hint) {
+			t.Errorf("%s: %v; want %q", tc.name, err, tc.hint)
+		}
+	}
+}

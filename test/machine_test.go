@@ -172,3 +172,13 @@ func TestMachineOutputsHoldNoSecret(t *testing.T) {
 		}
 	}
 }
+
+// The machine clients, resource server and rules bring no cdk-nag finding.
+func TestMachineNagClean(t *testing.T) {
+	s := machineSite(t)
+	for _, level := range []string{"error", "warning"} {
+		if f := nagFindings(t, s, level); len(f) > 0 {
+			t.Errorf("unsuppressed cdk-nag %ss with machine routes:\n%s", level, strings.Join(f, "\n"))
+		}
+	}
+}

@@ -364,7 +364,7 @@ var specs = []spec{
 				`{"name": "api", "paths": ["/api/*"], "onUnauthenticatedRequest": "deny"}]`,
 			Description: "Ordered path rules, first match wins, each a listener rule that authenticates and forwards: name, paths (1 to 3 load balancer " +
 				"path patterns), and optionally groups (the user must be in one), scopes (the access token must carry all; requested too), " +
-				"onUnauthenticatedRequest, authenticationRequestExtraParams (e.g. identity_provider) and priority. " +
+				"onUnauthenticatedRequest, authenticationRequestExtraParams (e.g. identity_provider) and priority; with clients (machineClients) a route is a machine route, bearer token only. " +
 				"See Authorization. With -c, give the JSON array as one string.",
 		},
 		field: func(c *Config) any { return &c.Routes },

@@ -110,10 +110,29 @@ func (v *validator) machineRoutes(c Config, serverOK bool) {
 				"add it to a machine route's clients, or remove it", name)
 		}
 	}
+	if anyMachine && len(c.MachineClients) > 0 && c.RouteTable().Validate() == nil {
+		if n := len(c.RouteTableJSON()) + machineClientsSize(c.MachineClients); n > routes.MaxJSONBytes {
+			v.add("machineClients", "the route table and the machine clients' ids take about %d bytes of the function's environment, more than the %d "+
+				"it can hold (Lambda allows 4 KB for all variables); use fewer or shorter client names, or fewer routes", n, routes.MaxJSONBytes)
+		}
+	}
 	if c.CreateResourceServer && !anyMachine {
 		v.add("createResourceServer", "is true, but no route lists clients, so the resource server would define no scope; "+
 			"add a machine route (a route with clients and scopes), or remove createResourceServer")
 	}
+}
+
+// clientIDLength is the length of the app client ids Cognito generates (26
+// characters); the function's MACHINE_CLIENTS holds one per machine client.
+const clientIDLength = 26
+
+// machineClientsSize estimates MACHINE_CLIENTS: {"name":"id",...}.
+func machineClientsSize(names []string) int {
+	n := 2
+	for _, name := range names {
+		n += len(name) + clientIDLength + 6
+	}
+	return n
 }
 
 // scopeOf splits "<resource server>/<name>" at its last slash.

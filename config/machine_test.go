@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -123,5 +124,27 @@ func TestMachineRouteFieldsDecode(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.hint) {
 			t.Errorf("%s: %v; want %q", tc.name, err, tc.hint)
 		}
+	}
+}
+
+// The machine clients' ids count against the function's environment with
+// the route table.
+func TestMachineClientsFitTheEnvironment(t *testing.T) {
+	t.Parallel()
+	var names []any
+	var routesList []any
+	for i := range 40 {
+		name := fmt.Sprintf("a-rather-long-machine-client-name-%02d", i)
+		names = append(names, name)
+		if i%10 == 0 {
+			routesList = append(routesList, map[string]any{"name": fmt.Sprintf("r%d", i), "paths": []any{fmt.Sprintf("/api/r%d/*", i)},
+				"scopes": []any{"https://app.example.com/read"}, "clients": []any{}})
+		}
+		r := routesList[len(routesList)-1].(map[string]any)
+		r["clients"] = append(r["clients"].([]any), name)
+	}
+	_, err := FromContext(exampleWith(map[string]any{"machineClients": names, "createResourceServer": true, "routes": routesList}))
+	if err == nil || !strings.Contains(err.Error(), "machineClients: the route table and the machine clients' ids take about") {
+		t.Errorf("FromContext: %v; want the environment budget problem", err)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -18,7 +17,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
@@ -112,6 +110,7 @@ func (a *Adapter) serve(ctx context.Context, ev *events.ALBTargetGroupRequest) (
 		return a.encode(multi, plain(http.StatusBadRequest, "Bad Request"))
 	}
 	w := newWriter(r.Method == http.MethodHead, a.limit)
+	defer w.release()
 	if a.run(w, r) {
 		return a.encode(multi, plain(http.StatusInternalServerError, "Internal Server Error"))
 	}
@@ -351,78 +350,41 @@ func plain(status int, msg string) response {
 	}, body: []byte(msg + "\n")}
 }
 
-// singleResponse and multiResponse are the two response shapes: each has the
-// one header field its mode uses and no other.
-type singleResponse struct {
-	StatusCode        int               `json:"statusCode"`
-	StatusDescription string            `json:"statusDescription"`
-	Headers           map[string]string `json:"headers"`
-	Body              string            `json:"body"`
-	IsBase64Encoded   bool              `json:"isBase64Encoded"`
-}
-
-type multiResponse struct {
-	StatusCode        int                 `json:"statusCode"`
-	StatusDescription string              `json:"statusDescription"`
-	MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
-	Body              string              `json:"body"`
-	IsBase64Encoded   bool                `json:"isBase64Encoded"`
-}
-
 func (a *Adapter) encode(multi bool, resp response) ([]byte, error) {
 	// The load balancer sets these itself from the body it sends.
 	delete(resp.header, "Content-Length")
 	delete(resp.header, "Transfer-Encoding")
 	delete(resp.header, "Connection")
-	body, b64 := encodeBody(resp.header, resp.body)
-	var v any
-	if multi {
-		h := map[string][]string(resp.header)
-		if h == nil {
-			h = map[string][]string{}
+	// Room for the whole response, so the buffer is allocated once: the
+	// headers, the body (base64, or text with room for its escapes) and the
+	// fixed fields.
+	b64 := bodyIsBinary(resp)
+	size := 160
+	for k, vs := range resp.header {
+		size += len(k) + 6
+		for _, v := range vs {
+			size += len(v) + 4
 		}
-		v = multiResponse{resp.status, statusDescription(resp.status), h, body, b64}
+	}
+	if b64 {
+		size += base64.StdEncoding.EncodedLen(len(resp.body))
 	} else {
-		h := make(map[string]string, len(resp.header))
-		for k, vs := range resp.header {
-			if len(vs) > 0 {
-				h[k] = strings.Join(vs, ", ")
-			}
-		}
-		v = singleResponse{resp.status, statusDescription(resp.status), h, body, b64}
+		size += len(resp.body) + len(resp.body)/8
 	}
-	var buf bytes.Buffer
-	buf.Grow(len(body) + 512)
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // the body is not embedded in HTML; keep it small
-	if err := enc.Encode(v); err != nil {
-		return nil, fmt.Errorf("albhttp: encode response: %w", err)
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return appendResponse(make([]byte, 0, size), multi, resp, b64), nil
 }
 
-// encodeBody returns the body as the response's body field and whether it is
-// base64.
-func encodeBody(h http.Header, body []byte) (string, bool) {
-	if len(body) == 0 {
-		return "", false
-	}
-	if isText(h.Get("Content-Type")) && h.Get("Content-Encoding") == "" && utf8.Valid(body) {
-		return string(body), false
-	}
-	return base64.StdEncoding.EncodeToString(body), true
-}
-
-// isText reports whether a body of this content type may be sent as text.
+// isText reports whether a body of this content type may be sent as text:
+// text/*, application/json, application/javascript, application/xml,
+// application/x-www-form-urlencoded and +json or +xml types. Only the media
+// type is read (parameters and case do not matter); the body must be valid
+// UTF-8 as well before it goes as text.
 func isText(contentType string) bool {
-	if contentType == "" {
-		return false
-	}
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return false
-	}
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
 	switch {
+	case mt == "":
+		return false
 	case strings.HasPrefix(mt, "text/"),
 		mt == "application/json", mt == "application/javascript", mt == "application/xml",
 		mt == "application/x-www-form-urlencoded",

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"sync"
 )
 
 // writer is the http.ResponseWriter handlers write to. It buffers the body up
@@ -18,11 +19,24 @@ type writer struct {
 	head        bool
 	limit       int
 	tooLarge    bool
-	body        bytes.Buffer
+	body        *bytes.Buffer
 }
 
+// bodies recycles response buffers: the response JSON is a copy, so a
+// buffer is free again once the response is encoded.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 func newWriter(head bool, limit int) *writer {
-	return &writer{header: make(http.Header), head: head, limit: limit}
+	return &writer{header: make(http.Header), head: head, limit: limit, body: bodies.Get().(*bytes.Buffer)}
+}
+
+// release returns the body buffer to the pool; the writer is unusable after.
+func (w *writer) release() {
+	if w.body.Cap() <= 256<<10 {
+		w.body.Reset()
+		bodies.Put(w.body)
+	}
+	w.body = nil
 }
 
 func (w *writer) Header() http.Header { return w.header }

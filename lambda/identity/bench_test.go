@@ -46,12 +46,22 @@ func BenchmarkAccessRoute(b *testing.B) {
 		b.Fatalf("status %d", w.Code)
 	}
 	b.ReportAllocs()
+	cpu := processCPU()
 	for b.Loop() {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
 		if w.Code != http.StatusNoContent {
 			b.Fatalf("status %d", w.Code)
 		}
+	}
+	reportCPU(b, cpu)
+}
+
+// reportCPU adds the process CPU time per operation since start as the
+// metric cpu-ns/op (garbage collection included).
+func reportCPU(b *testing.B, start int64) {
+	if start > 0 && b.N > 0 {
+		b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
 	}
 }
 
@@ -82,6 +92,7 @@ func BenchmarkES256PlusRS256(b *testing.B) {
 	rsaPub := &f.pool.Key.PublicKey
 
 	b.ReportAllocs()
+	cpu := processCPU()
 	for b.Loop() {
 		sum := sha256.Sum256(userInput)
 		if !ecdsa.Verify(ecPub, sum[:], r, s) {
@@ -92,4 +103,5 @@ func BenchmarkES256PlusRS256(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }

@@ -197,7 +197,8 @@ func (m *Middleware) decide(w http.ResponseWriter, r *http.Request, next http.Ha
 	asJSON := wantsJSON(r.Header.Values("Accept"))
 
 	route, routed := m.table.Match(r.URL.Path)
-	enforce := []routes.Route{}
+	var buf [2]routes.Route
+	enforce := buf[:0]
 	if routed {
 		enforce = append(enforce, route)
 	}

@@ -75,6 +75,9 @@ func TestNotes(t *testing.T) {
 		t.Errorf("api list: %v %s", err, w.Body)
 	}
 	w = do(t, h, bob, "GET", "/api/notes", "", "")
+	if !strings.Contains(w.Body.String(), `"notes":[]`) {
+		t.Errorf("no notes is not []: %s", w.Body)
+	}
 	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || got.User != "bob" || len(got.Notes) != 0 {
 		t.Errorf("bob's list: %v %s", err, w.Body)
 	}

@@ -38,11 +38,12 @@ func newStore() *store {
 	return &store{byUser: map[string][]note{}, names: map[string]string{}, now: time.Now}
 }
 
-// list returns the user's notes, newest first.
+// list returns the user's notes, newest first; never nil, so the API
+// answers [] rather than null.
 func (s *store) list(sub string) []note {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ns := slices.Clone(s.byUser[sub])
+	ns := append([]note{}, s.byUser[sub]...)
 	slices.Reverse(ns)
 	return ns
 }

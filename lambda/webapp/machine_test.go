@@ -34,7 +34,7 @@ func TestMachineIdentityGetsJSON(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got["machine"] != true || got["client"] != "job" || got["sub"] != "jobclientid" {
+	if got["machine"] != true || got["client"] != "job" || got["client_id"] != "jobclientid" || got["route"] != "reports" || got["username"] != nil {
 		t.Errorf("body %s", rec.Body.String())
 	}
 }

@@ -228,9 +228,6 @@ type routeJSON struct {
 }
 
 type whoami struct {
-	// Machine and Client are set for a machine client's request.
-	Machine        bool           `json:"machine,omitempty"`
-	Client         string         `json:"client,omitempty"`
 	Username       string         `json:"username"`
 	Email          string         `json:"email"`
 	EmailVerified  bool           `json:"email_verified"`
@@ -243,7 +240,29 @@ type whoami struct {
 	Claims         map[string]any `json:"claims"`
 }
 
+// machineJSON is what a machine client's request gets: who called (the
+// client), with which scopes, on which route, and the verified claims.
+type machineJSON struct {
+	Machine   bool           `json:"machine"`
+	Client    string         `json:"client"`
+	ClientID  string         `json:"client_id"`
+	Route     string         `json:"route"`
+	Scopes    []string       `json:"scopes"`
+	ExpiresAt string         `json:"expires_at"`
+	Claims    map[string]any `json:"claims"`
+}
+
 func (p *Page) renderJSON(id *identity.Identity) (string, error) {
+	if id.Machine {
+		b, err := json.Marshal(machineJSON{
+			Machine: true, Client: id.Client, ClientID: id.ClientID, Route: id.Route.Name,
+			Scopes: nonNil(id.Scopes), ExpiresAt: id.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z"), Claims: id.AccessClaims,
+		})
+		if err != nil {
+			return "", fmt.Errorf("webapp: encode machine identity: %w", err)
+		}
+		return string(b), nil
+	}
 	out := whoami{
 		Username:       id.Username,
 		Email:          id.Email,
@@ -255,12 +274,6 @@ func (p *Page) renderJSON(id *identity.Identity) (string, error) {
 		Scopes:         nonNil(id.Scopes),
 		Routes:         []routeJSON{},
 		Claims:         id.Claims,
-		Machine:        id.Machine,
-		Client:         id.Client,
-	}
-	if id.Machine {
-		// No user claims: the access token's claims (all verified).
-		out.Claims = id.AccessClaims
 	}
 	for _, rt := range p.table.Routes {
 		ok, _ := id.MayEnter(rt)

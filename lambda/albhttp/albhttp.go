@@ -188,7 +188,8 @@ func logPath(p string) string {
 // net/http's server would build it from the same request line, headers and
 // body. It fails for an event no client request could produce: a method that
 // is not an HTTP token, a path not starting with "/", a body that is not
-// valid base64.
+// valid base64. In multi-value mode r.Header shares the event's value
+// slices (the adapter's events are its own, decoded per invocation).
 func NewRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*http.Request, error) {
 	if !isToken(ev.HTTPMethod) {
 		return nil, fmt.Errorf("invalid method %q", ev.HTTPMethod)
@@ -210,13 +211,17 @@ func NewRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*http.Re
 	if ev.MultiValueHeaders != nil {
 		h = make(http.Header, len(ev.MultiValueHeaders))
 		for k, vs := range ev.MultiValueHeaders {
-			ck := http.CanonicalHeaderKey(k)
-			h[ck] = append(h[ck], vs...)
+			ck := canonicalKey(k)
+			if prev, ok := h[ck]; ok { // the same name in two cases
+				h[ck] = append(prev[:len(prev):len(prev)], vs...)
+			} else {
+				h[ck] = vs // the event's own slice: nothing else holds it
+			}
 		}
 	} else {
 		h = make(http.Header, len(ev.Headers))
 		for k, v := range ev.Headers {
-			ck := http.CanonicalHeaderKey(k)
+			ck := canonicalKey(k)
 			h[ck] = append(h[ck], v)
 		}
 	}
@@ -252,6 +257,26 @@ func NewRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*http.Re
 		r.RemoteAddr = net.JoinHostPort(ip, "0")
 	}
 	return r.WithContext(ctx), nil
+}
+
+// albHeaders are the canonical forms of header names the load balancer adds
+// to every request, in the lower case it sends them: net/http interns the
+// common ones, not these, and canonicalizing each would allocate per request.
+var albHeaders = map[string]string{
+	"x-amzn-oidc-data":        "X-Amzn-Oidc-Data",
+	"x-amzn-oidc-accesstoken": "X-Amzn-Oidc-Accesstoken",
+	"x-amzn-oidc-identity":    "X-Amzn-Oidc-Identity",
+	"x-amzn-trace-id":         "X-Amzn-Trace-Id",
+	"x-forwarded-port":        "X-Forwarded-Port",
+	"x-forwarded-proto":       "X-Forwarded-Proto",
+	"x-forwarded-for":         "X-Forwarded-For",
+}
+
+func canonicalKey(k string) string {
+	if ck, ok := albHeaders[k]; ok {
+		return ck
+	}
+	return http.CanonicalHeaderKey(k)
 }
 
 // clientIP is the last X-Forwarded-For entry: the address that connected to

@@ -64,10 +64,10 @@
 //     invocation error, so the load balancer answers 502), decodes query
 //     values but not keys ("enco%2Fded" stays encoded) and fails the
 //     invocation on a malformed escape such as "%zz", sends no
-//     statusDescription, omits the headers field when there are none, base64-encodes only exact Content-Type
-//     matches from a list you configure ("image/png" but not
-//     "text/html; charset=utf-8"-style parameters), keeps HEAD bodies and has
-//     no size check.
+//     statusDescription, omits the headers field when there are none, base64-encodes a body only when its whole
+//     Content-Type string equals one in a list you configure (a type with
+//     parameters misses, and any type left off the list goes as text, which
+//     corrupts binary bodies), keeps HEAD bodies and has no size check.
 //   - github.com/awslabs/aws-lambda-go-api-proxy v0.16.2 (httpadapter.NewALB)
 //     escapes the already-encoded query values again ("a%20b" reaches the
 //     handler as "a%20b"), always answers with multiValueHeaders (wrong for

@@ -80,6 +80,14 @@ func bodyIsBinary(resp response) bool {
 
 const hexDigits = "0123456789abcdef"
 
+// plainASCII marks the ASCII bytes a JSON string holds as they are.
+var plainASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendString appends s as a JSON string the way encoding/json does
 // without HTML escaping: '"', '\\' and control characters escaped (\b, \f,
 // \n, \r, \t by name), invalid UTF-8 as \ufffd, U+2028 and U+2029 as \u
@@ -90,7 +98,7 @@ func appendString[S string | []byte](out []byte, s S) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
+			if plainASCII[c] {
 				i++
 				continue
 			}

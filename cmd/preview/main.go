@@ -76,6 +76,7 @@ Examples:
   make preview PREVIEW_ARGS='-email bob@example.com -username bob -groups admins,staff'
   make preview PREVIEW_ARGS='-scopes openid,https://api.example.com/read'
   make preview PREVIEW_ARGS='-groups admins -access-token-expired'
+  make preview PREVIEW_ARGS='-function lambda/notes -groups admins'   # your own app (config key functionPackage)
   go run ./cmd/preview -routes cdk.json
   go run ./cmd/preview -routes machine-example
   go run ./cmd/preview -user me.json -claim custom:tier=gold

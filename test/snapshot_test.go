@@ -11,6 +11,7 @@ import (
 func TestSnapshot(t *testing.T) {
 	t.Run("example", func(t *testing.T) { checkSnapshot(t, exampleSite(t)) })
 	t.Run("example with routes", func(t *testing.T) { checkSnapshot(t, routesSite(t)) })
+	t.Run("example with machine routes", func(t *testing.T) { checkSnapshot(t, machineSite(t)) })
 }
 
 func checkSnapshot(t *testing.T, s *synthesized) {

@@ -23,9 +23,11 @@ import (
 )
 
 // MaxResponseBytes is the load balancer's limit on the response JSON a Lambda
-// target may send: 1 MB ("The maximum size of the response JSON that the
-// Lambda function can send is 1 MB").
-const MaxResponseBytes = 1 << 20
+// target may send: "The maximum size of the response JSON that the Lambda
+// function can send is 1 MB". The guide does not say whether that is 10^6 or
+// 2^20 bytes; the adapter takes the smaller, so that no response the load
+// balancer might refuse (with a bare 502) gets through.
+const MaxResponseBytes = 1_000_000
 
 // ErrResponseTooLarge is what the ResponseWriter's Write returns once the body
 // exceeds what the load balancer accepts; the client then gets a 500 that

@@ -12,10 +12,10 @@
 // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html):
 //
 //   - Header modes. With multi-value headers enabled on the target group the
-//     event carries multiValueHeaders and multiValueQueryStringParameters,
-//     and the response must use multiValueHeaders; otherwise headers,
-//     queryStringParameters and headers. The response always uses the
-//     request's mode. In single-value mode a response header with several
+//     event carries multiValueHeaders and multiValueQueryStringParameters and
+//     the response must use multiValueHeaders; without, the event carries
+//     headers and queryStringParameters and the response must use headers.
+//     The response always uses the request's mode. In single-value mode a response header with several
 //     values is joined with ", ", except Set-Cookie, which cannot be joined:
 //     only the first cookie is sent and the others are logged as dropped.
 //     Enable multi-value headers to set several cookies (the stack does).
@@ -39,7 +39,8 @@
 //     net/http does; 1xx informational codes are ignored.
 //   - HEAD. The handler runs as for GET; the body it writes is discarded.
 //   - The 1 MB limit. The load balancer accepts at most 1 MB of response
-//     JSON and answers 502 to anything larger, which tells the user nothing.
+//     JSON (counted here as 1,000,000 bytes, see MaxResponseBytes) and
+//     answers 502 to anything larger, which tells the user nothing.
 //     The handler's writes fail with ErrResponseTooLarge once the body alone
 //     exceeds the limit, and a response whose JSON exceeds it is replaced by
 //     a 500 whose body says the response was too large, with a log line

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -135,11 +134,17 @@ func DecodeObject(data []byte) (map[string]any, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	var obj map[string]any
-	if err := dec.Decode(&obj); err != nil || obj == nil { // nil: the JSON was null
+	// Decoding into an interface, not a map, takes encoding/json's generic
+	// path, which builds map[string]any without reflection per member.
+	var v any
+	if err := dec.Decode(&v); err != nil {
 		return nil, wrap(ErrMalformed, "not a JSON object")
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	obj, ok := v.(map[string]any)
+	if !ok { // null, an array, a string, a number or a boolean
+		return nil, wrap(ErrMalformed, "not a JSON object")
+	}
+	if !jsonSpace(data[dec.InputOffset():]) {
 		return nil, wrap(ErrMalformed, "data after the JSON object")
 	}
 	// data is now known to be one valid JSON object.
@@ -149,20 +154,30 @@ func DecodeObject(data []byte) (map[string]any, error) {
 	return obj, nil
 }
 
+// jsonSpace reports whether b is only JSON whitespace (RFC 8259 §2).
+func jsonSpace(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
 // checkNames walks JSON text already validated by encoding/json and
 // rejects a member name that appears twice in one object, and nesting
 // deeper than maxDepth. It compares names after unescaping, so "a" and
 // "\u0061" are the same name. It is a byte scan, several times cheaper
-// than decoding token by token.
+// than decoding token by token, and for a token's header and payload it
+// allocates nothing: names are slices of data, kept in one list shared by
+// the open objects.
 func checkNames(data []byte) error {
-	type frame struct {
-		object bool
-		names  []string            // the names so far, while there are few
-		set    map[string]struct{} // all names, once there are many
-	}
 	var (
-		stack   []frame
-		keyNext bool // the next string in the current object is a name
+		stackBuf [8]frame
+		nameBuf  [32][]byte
+		stack    = stackBuf[:0]
+		names    = nameBuf[:0] // the open objects' names, innermost last
+		keyNext  bool          // the next string in the current object is a name
 	)
 	for i := 0; i < len(data); i++ {
 		switch data[i] {
@@ -170,9 +185,10 @@ func checkNames(data []byte) error {
 			if len(stack) == maxDepth {
 				return wrap(ErrMalformed, "JSON nested deeper than %d", maxDepth)
 			}
-			stack = append(stack, frame{object: data[i] == '{'})
+			stack = append(stack, frame{object: data[i] == '{', first: len(names)})
 			keyNext = data[i] == '{'
 		case '}', ']':
+			names = names[:stack[len(stack)-1].first]
 			stack = stack[:len(stack)-1]
 			keyNext = false
 		case ',':
@@ -191,16 +207,16 @@ func checkNames(data []byte) error {
 			if !keyNext {
 				continue
 			}
-			name := string(data[start:i])
+			name := data[start:i]
 			if escaped {
 				var s string
 				if err := json.Unmarshal(data[start-1:i+1], &s); err != nil {
 					return wrap(ErrMalformed, "invalid JSON")
 				}
-				name = s
+				name = []byte(s)
 			}
-			top := &stack[len(stack)-1]
-			if !addName(&top.names, &top.set, name) {
+			var ok bool
+			if names, ok = stack[len(stack)-1].add(names, name); !ok {
 				return wrap(ErrMalformed, "duplicate member name")
 			}
 			keyNext = false
@@ -209,31 +225,39 @@ func checkNames(data []byte) error {
 	return nil
 }
 
-// addName records name in an object's names, reporting false if it was
-// already there. Small objects use a slice; from 16 names on, a map, so a
-// large object costs linear time, not quadratic.
-func addName(names *[]string, set *map[string]struct{}, name string) bool {
-	if *set != nil {
-		if _, dup := (*set)[name]; dup {
-			return false
+// frame is an open object or array in [checkNames].
+type frame struct {
+	object bool
+	first  int                 // where this object's names start in the shared list
+	set    map[string]struct{} // all its names, once there are many
+}
+
+// add records name among the object's names, reporting false if it was
+// already there, and returns the shared list. A small object's names are
+// the end of the list; from 16 names on they move to a map, so a large
+// object costs linear time, not quadratic.
+func (f *frame) add(names [][]byte, name []byte) ([][]byte, bool) {
+	if f.set != nil {
+		if _, dup := f.set[string(name)]; dup {
+			return names, false
 		}
-		(*set)[name] = struct{}{}
-		return true
+		f.set[string(name)] = struct{}{}
+		return names, true
 	}
-	for _, n := range *names {
-		if n == name {
-			return false
+	for _, n := range names[f.first:] {
+		if string(n) == string(name) {
+			return names, false
 		}
 	}
-	*names = append(*names, name)
-	if len(*names) >= 16 {
-		*set = make(map[string]struct{}, 2*len(*names))
-		for _, n := range *names {
-			(*set)[n] = struct{}{}
+	names = append(names, name)
+	if len(names)-f.first >= 16 {
+		f.set = make(map[string]struct{}, 2*(len(names)-f.first))
+		for _, n := range names[f.first:] {
+			f.set[string(n)] = struct{}{}
 		}
-		*names = nil
+		names = names[:f.first]
 	}
-	return true
+	return names, true
 }
 
 // CheckHeader checks the types of the header parameters we read and

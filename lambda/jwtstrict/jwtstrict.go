@@ -140,96 +140,151 @@ func decodeChecked(seg string) ([]byte, error) {
 // in any object (RFC 7515 §4 and RFC 7519 §4 let parsers reject
 // duplicates rather than keep the last), and nesting at most 32 deep.
 // Numbers are returned as json.Number, objects as map[string]any and
-// arrays as []any.
+// arrays as []any: what encoding/json's Decoder with UseNumber returns.
+//
+// encoding/json validates the text (json.Valid: the grammar, string
+// contents, numbers, nothing after the value); only then is it walked once
+// to build the values, which finds duplicate names as it inserts them.
 func DecodeObject(data []byte) (map[string]any, error) {
 	if !utf8.Valid(data) {
 		return nil, wrap(ErrMalformed, "not UTF-8")
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	// Decoding into an interface, not a map, takes encoding/json's generic
-	// path, which builds map[string]any without reflection per member.
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	if !json.Valid(data) {
 		return nil, wrap(ErrMalformed, "not a JSON object")
 	}
-	obj, ok := v.(map[string]any)
-	if !ok { // null, an array, a string, a number or a boolean
+	w := walker{data: data}
+	w.space()
+	if w.i == len(data) || data[w.i] != '{' {
 		return nil, wrap(ErrMalformed, "not a JSON object")
 	}
-	if !jsonSpace(data[dec.InputOffset():]) {
-		return nil, wrap(ErrMalformed, "data after the JSON object")
-	}
-	// data is now known to be one valid JSON object.
-	if err := checkNames(data); err != nil {
+	v, err := w.value(0)
+	if err != nil {
 		return nil, err
 	}
-	return obj, nil
+	return v.(map[string]any), nil
 }
 
-// jsonSpace reports whether b is only JSON whitespace (RFC 8259 §2).
-func jsonSpace(b []byte) bool {
-	for _, c := range b {
-		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
-			return false
-		}
-	}
-	return true
+// walker builds values from JSON text that json.Valid accepted, so it
+// checks nothing but nesting depth and duplicate names.
+type walker struct {
+	data []byte
+	i    int
 }
 
-// checkNames walks JSON text already validated by encoding/json and
-// rejects a member name that appears twice in one object, and nesting
-// deeper than maxDepth. It compares names after unescaping, so "a" and
-// "\u0061" are the same name. It is a byte scan, several times cheaper
-// than decoding token by token, and for a token's header and payload it
-// allocates nothing: names are slices of data, kept in one list shared by
-// the open objects.
-func checkNames(data []byte) error {
-	var (
-		stackBuf [8]frame
-		nameBuf  [32][]byte
-		stack    = stackBuf[:0]
-		names    = nameBuf[:0] // the open objects' names, innermost last
-		keyNext  bool          // the next string in the current object is a name
-	)
-	for i := 0; i < len(data); i++ {
-		switch data[i] {
-		case '{', '[':
-			if len(stack) == maxDepth {
-				return wrap(ErrMalformed, "JSON nested deeper than %d", maxDepth)
-			}
-			stack = append(stack, frame{object: data[i] == '{', first: len(names)})
-			keyNext = data[i] == '{'
-		case '}', ']':
-			names = names[:stack[len(stack)-1].first]
-			stack = stack[:len(stack)-1]
-			keyNext = false
-		case ',':
-			keyNext = stack[len(stack)-1].object
-		case ':':
-			keyNext = false
-		case '"':
-			start := i + 1
-			i = stringEnd(data, start)
-			if !keyNext {
-				continue
-			}
-			name := data[start:i]
-			if bytes.IndexByte(name, '\\') >= 0 {
-				var s string
-				if err := json.Unmarshal(data[start-1:i+1], &s); err != nil {
-					return wrap(ErrMalformed, "invalid JSON")
-				}
-				name = []byte(s)
-			}
-			var ok bool
-			if names, ok = stack[len(stack)-1].add(names, name); !ok {
-				return wrap(ErrMalformed, "duplicate member name")
-			}
-			keyNext = false
+// space skips JSON whitespace.
+func (w *walker) space() {
+	for w.i < len(w.data) {
+		switch w.data[w.i] {
+		case ' ', '\t', '\n', '\r':
+			w.i++
+		default:
+			return
 		}
 	}
-	return nil
+}
+
+// value decodes the value at w.i, depth objects and arrays deep.
+func (w *walker) value(depth int) (any, error) {
+	switch c := w.data[w.i]; {
+	case c == '{' || c == '[':
+		if depth == maxDepth {
+			return nil, wrap(ErrMalformed, "JSON nested deeper than %d", maxDepth)
+		}
+		if c == '{' {
+			return w.object(depth + 1)
+		}
+		return w.array(depth + 1)
+	case c == '"':
+		return w.string()
+	case c == 't':
+		w.i += len("true")
+		return true, nil
+	case c == 'f':
+		w.i += len("false")
+		return false, nil
+	case c == 'n':
+		w.i += len("null")
+		return nil, nil
+	}
+	start := w.i // a number: it runs to the next delimiter
+	for w.i < len(w.data) && !isDelimiter(w.data[w.i]) {
+		w.i++
+	}
+	return json.Number(w.data[start:w.i]), nil
+}
+
+func isDelimiter(c byte) bool {
+	return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r'
+}
+
+func (w *walker) object(depth int) (any, error) {
+	obj := map[string]any{}
+	w.i++ // {
+	for {
+		w.space()
+		if w.data[w.i] == '}' {
+			w.i++
+			return obj, nil
+		}
+		if w.data[w.i] == ',' {
+			w.i++
+			w.space()
+		}
+		name, err := w.string()
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := obj[name]; dup {
+			return nil, wrap(ErrMalformed, "duplicate member name")
+		}
+		w.space()
+		w.i++ // :
+		w.space()
+		v, err := w.value(depth)
+		if err != nil {
+			return nil, err
+		}
+		obj[name] = v
+	}
+}
+
+func (w *walker) array(depth int) (any, error) {
+	arr := []any{}
+	w.i++ // [
+	for {
+		w.space()
+		if w.data[w.i] == ']' {
+			w.i++
+			return arr, nil
+		}
+		if w.data[w.i] == ',' {
+			w.i++
+			w.space()
+		}
+		v, err := w.value(depth)
+		if err != nil {
+			return nil, err
+		}
+		arr = append(arr, v)
+	}
+}
+
+// string decodes the string at w.i. One without escapes is its bytes
+// (already valid UTF-8); one with escapes is unescaped by encoding/json,
+// so "a" and "\u0061" are the same name.
+func (w *walker) string() (string, error) {
+	start := w.i + 1
+	end := stringEnd(w.data, start)
+	w.i = end + 1
+	raw := w.data[start:end]
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw), nil
+	}
+	var s string
+	if err := json.Unmarshal(w.data[start-1:end+1], &s); err != nil {
+		return "", wrap(ErrMalformed, "invalid JSON string")
+	}
+	return s, nil
 }
 
 // stringEnd returns the index of the quote that ends the JSON string whose
@@ -247,41 +302,6 @@ func stringEnd(data []byte, start int) int {
 		}
 		j = q + 1
 	}
-}
-
-// frame is an open object or array in [checkNames].
-type frame struct {
-	object bool
-	first  int                 // where this object's names start in the shared list
-	set    map[string]struct{} // all its names, once there are many
-}
-
-// add records name among the object's names, reporting false if it was
-// already there, and returns the shared list. A small object's names are
-// the end of the list; from 16 names on they move to a map, so a large
-// object costs linear time, not quadratic.
-func (f *frame) add(names [][]byte, name []byte) ([][]byte, bool) {
-	if f.set != nil {
-		if _, dup := f.set[string(name)]; dup {
-			return names, false
-		}
-		f.set[string(name)] = struct{}{}
-		return names, true
-	}
-	for _, n := range names[f.first:] {
-		if string(n) == string(name) {
-			return names, false
-		}
-	}
-	names = append(names, name)
-	if len(names)-f.first >= 16 {
-		f.set = make(map[string]struct{}, 2*(len(names)-f.first))
-		for _, n := range names[f.first:] {
-			f.set[string(n)] = struct{}{}
-		}
-		names = names[:f.first]
-	}
-	return names, true
 }
 
 // CheckHeader checks the types of the header parameters we read and

@@ -7,6 +7,7 @@ import (
 
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/bearer"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/page"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
@@ -118,5 +119,5 @@ func bearerProblem(w http.ResponseWriter, status int, code string, need []string
 		body["error"] = "unavailable"
 	}
 	b, _ := json.Marshal(body)
-	write(w, status, ctypeJSON, string(b))
+	page.Write(w, status, page.TypeJSON, string(b))
 }

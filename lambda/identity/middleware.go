@@ -9,11 +9,11 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/accesstoken"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/page"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
@@ -194,7 +194,7 @@ func (m *Middleware) decide(w http.ResponseWriter, r *http.Request, next http.Ha
 		m.logout(w)
 		return outcome{status: http.StatusFound, reason: "logout"}
 	}
-	asJSON := wantsJSON(r.Header.Values("Accept"))
+	asJSON := page.WantsJSON(r.Header.Values("Accept"))
 
 	route, routed := m.table.Match(r.URL.Path)
 	var buf [2]routes.Route
@@ -329,12 +329,6 @@ func statusOf(err error) int {
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusUnauthorized
-}
-
-// wantsJSON reports whether the client asked for JSON rather than HTML.
-func wantsJSON(accept []string) bool {
-	a := strings.ToLower(strings.Join(accept, ","))
-	return strings.Contains(a, "application/json") && !strings.Contains(a, "text/html")
 }
 
 // statusWriter records the status the application writes, for the log.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/page"
@@ -56,31 +55,17 @@ func renderProblem(p problemPage) (string, error) {
 	return b.String(), nil
 }
 
-const (
-	ctypeHTML = "text/html; charset=utf-8"
-	ctypeJSON = "application/json; charset=utf-8"
-)
-
-func write(w http.ResponseWriter, status int, ctype, body string) {
-	h := w.Header()
-	page.SetSecurityHeaders(h)
-	h.Set("Content-Type", ctype)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	_, _ = w.Write([]byte(body))
-}
-
 // problem answers 401 or 503.
 func (m *Middleware) problem(w http.ResponseWriter, status int, asJSON bool) {
 	switch {
 	case asJSON && status == http.StatusServiceUnavailable:
-		write(w, status, ctypeJSON, `{"error":"unavailable"}`)
+		page.Write(w, status, page.TypeJSON, `{"error":"unavailable"}`)
 	case asJSON:
-		write(w, status, ctypeJSON, `{"error":"unauthorized"}`)
+		page.Write(w, status, page.TypeJSON, `{"error":"unauthorized"}`)
 	case status == http.StatusServiceUnavailable:
-		write(w, status, ctypeHTML, m.pages.html503)
+		page.Write(w, status, page.TypeHTML, m.pages.html503)
 	default:
-		write(w, status, ctypeHTML, m.pages.html401)
+		page.Write(w, status, page.TypeHTML, m.pages.html401)
 	}
 }
 
@@ -101,7 +86,7 @@ func (m *Middleware) forbidden(w http.ResponseWriter, rt routes.Route, why Denia
 		if err != nil {
 			b = []byte(`{"error":"forbidden"}`)
 		}
-		write(w, http.StatusForbidden, ctypeJSON, string(b))
+		page.Write(w, http.StatusForbidden, page.TypeJSON, string(b))
 		return
 	}
 	p := problemPage{Title: "Access denied", SignOut: true}
@@ -124,7 +109,7 @@ func (m *Middleware) forbidden(w http.ResponseWriter, rt routes.Route, why Denia
 	if err != nil {
 		body = m.pages.html401
 	}
-	write(w, http.StatusForbidden, ctypeHTML, body)
+	page.Write(w, http.StatusForbidden, page.TypeHTML, body)
 }
 
 // logout expires the load balancer's session cookie shards, for the default

@@ -2,13 +2,17 @@
 // inline style sheet, the Content-Security-Policy that allows exactly it,
 // the document head and foot, and the security headers sent with every
 // response. The identity middleware's 401, 403 and 503 pages and the
-// identity page are all built from it, so they look alike.
+// identity page are all built from it, so they look alike, and written by
+// Write, so they carry the same headers.
 package page
 
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"io"
 	"net/http"
+	"strconv"
+	"strings"
 )
 
 // CSS is the only style sheet, inlined. CSP allows exactly this text by its
@@ -68,4 +72,32 @@ func SetSecurityHeaders(h http.Header) {
 	for _, kv := range securityHeaders {
 		h[kv[0]] = []string{kv[1]}
 	}
+}
+
+// Content types of the responses the function writes itself.
+const (
+	TypeHTML = "text/html; charset=utf-8"
+	TypeJSON = "application/json; charset=utf-8"
+	TypeText = "text/plain; charset=utf-8"
+)
+
+// Write sends body as the whole response: the security headers
+// (SetSecurityHeaders), Content-Type ctype, Content-Length, then status and
+// body.
+func Write(w http.ResponseWriter, status int, ctype, body string) {
+	h := w.Header()
+	SetSecurityHeaders(h)
+	h.Set("Content-Type", ctype)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
+}
+
+// WantsJSON reports whether a request's Accept header values ask for JSON
+// rather than HTML: application/json is named and text/html is not
+// (case-insensitively). A browser's navigation names text/html; fetch()
+// with Accept: application/json does not.
+func WantsJSON(accept []string) bool {
+	a := strings.ToLower(strings.Join(accept, ","))
+	return strings.Contains(a, "application/json") && !strings.Contains(a, "text/html")
 }

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -36,6 +38,58 @@ func TestSetSecurityHeaders(t *testing.T) {
 	} {
 		if got := h.Values(k); len(got) != 1 || got[0] != v {
 			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+}
+
+// TestWrite: the whole response in one call: status, the security headers,
+// the content type, an exact Content-Length and the body as given.
+func TestWrite(t *testing.T) {
+	cases := []struct {
+		status      int
+		ctype, body string
+	}{
+		{http.StatusOK, page.TypeHTML, "<p>é</p>"},
+		{http.StatusUnauthorized, page.TypeJSON, `{"error":"unauthorized"}`},
+		{http.StatusInternalServerError, page.TypeText, ""},
+	}
+	for _, tc := range cases {
+		w := httptest.NewRecorder()
+		page.Write(w, tc.status, tc.ctype, tc.body)
+		res := w.Result()
+		if res.StatusCode != tc.status || w.Body.String() != tc.body {
+			t.Errorf("Write(%d, %q) = %d %q", tc.status, tc.body, res.StatusCode, w.Body.String())
+		}
+		if got := res.Header.Get("Content-Type"); got != tc.ctype {
+			t.Errorf("Content-Type %q, want %q", got, tc.ctype)
+		}
+		if got, want := res.Header.Get("Content-Length"), strconv.Itoa(len(tc.body)); got != want {
+			t.Errorf("Content-Length %q, want %q", got, want)
+		}
+		if res.Header.Get("Content-Security-Policy") != page.CSP || res.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("security headers missing: %v", res.Header)
+		}
+	}
+}
+
+// TestWantsJSON: JSON only when asked for and HTML is not, whatever the
+// case and however the values are split.
+func TestWantsJSON(t *testing.T) {
+	cases := []struct {
+		accept []string
+		want   bool
+	}{
+		{nil, false},
+		{[]string{"*/*"}, false},
+		{[]string{"application/json"}, true},
+		{[]string{"Application/JSON; q=0.9"}, true},
+		{[]string{"text/html,application/xhtml+xml,application/json;q=0.9"}, false},
+		{[]string{"application/json", "TEXT/HTML"}, false},
+		{[]string{"text/plain", "application/json"}, true},
+	}
+	for _, tc := range cases {
+		if got := page.WantsJSON(tc.accept); got != tc.want {
+			t.Errorf("WantsJSON(%q) = %v, want %v", tc.accept, got, tc.want)
 		}
 	}
 }

@@ -65,14 +65,14 @@ func lambdaRequestID(ctx context.Context) string {
 // ServeHTTP implements http.Handler.
 func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	id, ok := identity.FromContext(r.Context())
-	asJSON := wantsJSON(r.Header.Values("Accept"))
+	asJSON := page.WantsJSON(r.Header.Values("Accept"))
 	if !ok {
 		// Only a route with onUnauthenticatedRequest "allow" lets a request
 		// through without an identity.
 		if asJSON {
-			write(w, http.StatusOK, ctypeJSON, `{"signed_in":false}`)
+			page.Write(w, http.StatusOK, page.TypeJSON, `{"signed_in":false}`)
 		} else {
-			write(w, http.StatusOK, ctypeHTML, anonymousPage)
+			page.Write(w, http.StatusOK, page.TypeHTML, anonymousPage)
 		}
 		return
 	}
@@ -93,34 +93,14 @@ func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		// Unreachable with tokens capped in size; fail closed, say nothing.
-		write(w, http.StatusInternalServerError, "text/plain; charset=utf-8", "500 Internal Server Error\n")
+		page.Write(w, http.StatusInternalServerError, page.TypeText, "500 Internal Server Error\n")
 		return
 	}
-	ctype := ctypeHTML
+	ctype := page.TypeHTML
 	if asJSON {
-		ctype = ctypeJSON
+		ctype = page.TypeJSON
 	}
-	write(w, http.StatusOK, ctype, body)
-}
-
-const (
-	ctypeHTML = "text/html; charset=utf-8"
-	ctypeJSON = "application/json; charset=utf-8"
-)
-
-func write(w http.ResponseWriter, status int, ctype, body string) {
-	h := w.Header()
-	page.SetSecurityHeaders(h)
-	h.Set("Content-Type", ctype)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	_, _ = w.Write([]byte(body))
-}
-
-// wantsJSON reports whether the client asked for JSON rather than HTML.
-func wantsJSON(accept []string) bool {
-	a := strings.ToLower(strings.Join(accept, ","))
-	return strings.Contains(a, "application/json") && !strings.Contains(a, "text/html")
+	page.Write(w, http.StatusOK, ctype, body)
 }
 
 // routeAccess is one route as the page shows it.

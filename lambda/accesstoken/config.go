@@ -120,7 +120,7 @@ func (c Config) resolve() (resolved, error) {
 		bad("ClientIDs", errors.New("required: at least one app client ID"))
 	}
 	for i, id := range c.ClientIDs {
-		if err := checkClientID(id); err != nil {
+		if err := albjwt.CheckClientID(id); err != nil {
 			bad(fmt.Sprintf("ClientIDs[%d]", i), err)
 		} else if ids[id] {
 			bad(fmt.Sprintf("ClientIDs[%d]", i), fmt.Errorf("%q is listed twice", id))
@@ -167,23 +167,6 @@ func durationOr(d, def time.Duration, field string, bad func(string, error)) tim
 		bad(field, fmt.Errorf("must be between %v and %v (or 0 for %v), got %v", albjwt.MinKeyFetchInterval, albjwt.MaxKeyFetchInterval, def, d))
 	}
 	return d
-}
-
-// checkClientID accepts 1 to 128 printable ASCII characters without spaces,
-// a superset of Cognito's client IDs ([\w+]+, at most 128).
-func checkClientID(s string) error {
-	if s == "" {
-		return errors.New("empty")
-	}
-	if len(s) > 128 {
-		return errors.New("longer than 128 characters")
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c >= 0x7f {
-			return errors.New("contains whitespace or non-ASCII characters")
-		}
-	}
-	return nil
 }
 
 func checkURL(s string) error {

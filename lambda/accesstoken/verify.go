@@ -59,22 +59,10 @@ func New(cfg Config) (*Verifier, error) {
 		issuer:    r.issuer,
 		clientIDs: r.clientIDs,
 		jwksURL:   r.jwksURL,
-		client:    cfg.HTTPClient,
 		clock:     cfg.Clock,
 		leeway:    cfg.Leeway,
 	}
-	if v.client == nil {
-		v.client = &http.Client{
-			Timeout: DefaultFetchTimeout,
-			CheckRedirect: func(*http.Request, []*http.Request) error {
-				return http.ErrUseLastResponse
-			},
-		}
-	}
-	v.fetchTimeout = v.client.Timeout
-	if v.fetchTimeout <= 0 {
-		v.fetchTimeout = DefaultFetchTimeout
-	}
+	v.client, v.fetchTimeout = albjwt.KeyClient(cfg.HTTPClient)
 	if v.clock == nil {
 		v.clock = time.Now
 	}

@@ -135,7 +135,7 @@ func (c Config) resolve() (resolved, error) {
 	if arnErr != nil {
 		bad("ALBARN", arnErr)
 	}
-	if err := checkClientID(c.ClientID); err != nil {
+	if err := CheckClientID(c.ClientID); err != nil {
 		bad("ClientID", err)
 	}
 	if err := checkIssuer(c.Issuer); err != nil {
@@ -262,21 +262,6 @@ func DefaultKeyEndpoint(a ARN) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("no documented default for partition %q region %q; set it explicitly", a.Partition, a.Region)
-}
-
-func checkClientID(s string) error {
-	if s == "" {
-		return errors.New("required")
-	}
-	if len(s) > 128 {
-		return errors.New("longer than 128 characters")
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c >= 0x7f {
-			return errors.New("contains whitespace or non-ASCII characters")
-		}
-	}
-	return nil
 }
 
 func checkIssuer(s string) error {

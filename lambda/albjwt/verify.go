@@ -72,23 +72,11 @@ func New(cfg Config) (*Verifier, error) {
 		clientID: r.clientID,
 		issuer:   r.issuer,
 		endpoint: r.endpoint,
-		client:   cfg.HTTPClient,
 		clock:    cfg.Clock,
 		leeway:   cfg.Leeway,
 		cache:    cfg.Cache,
 	}
-	if v.client == nil {
-		v.client = &http.Client{
-			Timeout: DefaultFetchTimeout,
-			CheckRedirect: func(*http.Request, []*http.Request) error {
-				return http.ErrUseLastResponse
-			},
-		}
-	}
-	v.fetchTimeout = v.client.Timeout
-	if v.fetchTimeout <= 0 {
-		v.fetchTimeout = DefaultFetchTimeout
-	}
+	v.client, v.fetchTimeout = KeyClient(cfg.HTTPClient)
 	if v.clock == nil {
 		v.clock = time.Now
 	}

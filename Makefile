@@ -17,6 +17,13 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 CDK := npx --no-install cdk
 NPM_STAMP := node_modules/.package-lock.json
 
+# STAGE=name works on one stage of cdk.json's "stages": the app builds only that
+# stage (-c stage=name) and the CLI selects its stack ('name/*'). Without it,
+# synth builds every stage; deploy and diff then need a stack selector in
+# CDK_ARGS when there are stages.
+STAGE ?=
+STAGE_ARGS := $(if $(STAGE),-c stage=$(STAGE) '$(STAGE)/*')
+
 .PHONY: help deps synth test deploy diff clean
 
 help: ## List the targets.
@@ -32,8 +39,8 @@ $(NPM_STAMP): package.json package-lock.json
 deps: $(NPM_STAMP) ## Install the pinned CDK CLI, Node.js and Go modules.
 	go mod download
 
-synth: deps ## Synthesize the app (cdk.json's example config by default) into cdk.out.
-	$(CDK) synth --quiet $(CDK_ARGS)
+synth: deps ## Synthesize every stage of cdk.json into cdk.out (STAGE=prod: only that one).
+	$(CDK) synth --quiet $(STAGE_ARGS) $(CDK_ARGS)
 	@echo "Templates and the cdk-nag report are in cdk.out/"
 
 # Packages that start the jsii kernel run without -race: jsii-runtime-go's own
@@ -43,8 +50,9 @@ synth: deps ## Synthesize the app (cdk.json's example config by default) into cd
 LIST_JSII := go list -f '{{.ImportPath}} {{join .Deps " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... \
 	| awk '/ github.com\/aws\/jsii-runtime-go( |$$)/ {print $$1}'
 
-test: deps ## Run go vet and every test.
+test: deps ## Run go vet, actionlint on .github/workflows and every test.
 	go vet ./...
+	go tool actionlint
 	@jsii="$$($(LIST_JSII))"; \
 	pure="$$(go list ./... | grep -vxF -f <(printf '%s\n' $$jsii))"; \
 	echo "go test -race -count=1 <$$(echo $$pure | wc -w) packages without jsii>"; \
@@ -52,11 +60,11 @@ test: deps ## Run go vet and every test.
 	echo "go test -count=1 <$$(echo $$jsii | wc -w) packages with the jsii kernel>"; \
 	go test -count=1 $$jsii
 
-deploy: deps ## Deploy with your credentials and real config (cdk.json context or CDK_ARGS="-c key=value ...").
-	$(CDK) deploy $(CDK_ARGS)
+deploy: deps ## Deploy one stage with your credentials and real config (STAGE=prod; CDK_ARGS="-c key=value ...").
+	$(CDK) deploy $(STAGE_ARGS) $(CDK_ARGS)
 
-diff: deps ## Show what a deploy would change.
-	$(CDK) diff $(CDK_ARGS)
+diff: deps ## Show what a deploy would change (STAGE=prod).
+	$(CDK) diff $(STAGE_ARGS) $(CDK_ARGS)
 
 .PHONY: bench
 bench: deps ## Measure synth, tests and the function against their floors (bench/results.md).

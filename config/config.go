@@ -119,13 +119,27 @@ const ExampleAccount = "123456789012"
 //go:embed example.json
 var exampleJSON []byte
 
-// Example returns the example configuration, the context that cdk.json ships: the
-// required keys and a few common optional ones, for account ExampleAccount in
-// eu-west-1. It passes FromContext. Each call returns a fresh map.
+//go:embed example-stages.json
+var exampleStagesJSON []byte
+
+// Example returns the flat example configuration (no stages): the required
+// keys and a few common optional ones, for account ExampleAccount in eu-west-1. It passes FromContext. Each call returns a fresh map.
 func Example() map[string]any {
 	var ctx map[string]any
 	if err := json.Unmarshal(exampleJSON, &ctx); err != nil {
 		panic("config: example.json is not a JSON object: " + err.Error())
+	}
+	return ctx
+}
+
+// ExampleStages returns the example with stages, the context that cdk.json
+// ships: shared settings plus two stages, dev (eu-west-1, on the shared user
+// pool) and prod (eu-central-1, on its own pool). It passes StagesFromContext.
+// Each call returns a fresh map.
+func ExampleStages() map[string]any {
+	var ctx map[string]any
+	if err := json.Unmarshal(exampleStagesJSON, &ctx); err != nil {
+		panic("config: example-stages.json is not a JSON object: " + err.Error())
 	}
 	return ctx
 }

@@ -121,7 +121,9 @@ var cliRun struct {
 	setup  error
 }
 
-// startCLIRun launches `cdk synth -c sessionTimeout=200h` from the module root.
+// startCLIRun launches `cdk synth -c sessionTimeout=200h` from the module root,
+// with the same bad value for each stage of cdk.json (-c stages.<name>.sessionTimeout=200h),
+// so it is refused whatever cdk.json's stages set.
 func startCLIRun(tempRoot string) {
 	cliRun.done = make(chan struct{})
 	go func() {
@@ -142,7 +144,11 @@ func startCLIRun(tempRoot string) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, cdk, "synth", "--quiet", "-o", cliRun.outdir, "-c", "sessionTimeout=200h")
+		args := []string{"synth", "--quiet", "-o", cliRun.outdir, "-c", "sessionTimeout=200h"}
+		for _, name := range cdkJSONStages() {
+			args = append(args, "-c", "stages."+name+".sessionTimeout=200h")
+		}
+		cmd := exec.CommandContext(ctx, cdk, args...)
 		cmd.Dir = root
 		cmd.Env = append(os.Environ(), "AWS_EC2_METADATA_DISABLED=true", "CDK_DISABLE_CLI_TELEMETRY=true")
 		cliRun.out, cliRun.err = cmd.CombinedOutput()
@@ -166,7 +172,9 @@ func TestCLIRefusesBadValue(t *testing.T) {
 	if !strings.Contains(string(cliRun.out), "sessionTimeout") || !strings.Contains(string(cliRun.out), "7 days") {
 		t.Errorf("output does not name the key and the limit:\n%s", cliRun.out)
 	}
-	if m, _ := filepath.Glob(filepath.Join(cliRun.outdir, "*.template.json")); len(m) > 0 {
-		t.Errorf("templates were written: %v", m)
+	for _, pattern := range []string{"*.template.json", "*/*.template.json"} {
+		if m, _ := filepath.Glob(filepath.Join(cliRun.outdir, pattern)); len(m) > 0 {
+			t.Errorf("templates were written: %v", m)
+		}
 	}
 }

@@ -1,12 +1,14 @@
-// Package siteapp turns a CDK app's context into the site stack: it decodes and
-// validates the configuration, refuses the example configuration where it would
-// be deployed, applies the cdk-nag AwsSolutions checks and adds the stack.
+// Package siteapp turns a CDK app's context into the site stacks: it decodes and
+// validates the configuration (flat, or one per stage), refuses the example
+// configuration where it would be deployed, applies the cdk-nag AwsSolutions
+// checks and adds the stacks.
 package siteapp
 
 import (
 	"fmt"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
@@ -26,21 +28,68 @@ type Options struct {
 // Build validates the configuration in app's context and adds the site stack to
 // app, with the cdk-nag checks applied. On any configuration problem it returns
 // all of them at once and adds nothing, so no template can be written.
-func Build(app awscdk.App, opts Options) (*stacks.Site, error) {
-	ctx, _ := app.Node().GetAllContext(nil).(map[string]any)
-	cfg, err := config.FromContext(ctx)
+//
+// A flat configuration adds one stack at the top level, with id stackName. A
+// configuration with stages (see config.StagesFromContext) adds one
+// awscdk.Stage per stage, named after it and in the stage's environment, each
+// holding the stage's stack (id stackName, CloudFormation name
+// <stage>-<stackName>); with the "stage" key set, only that stage is added.
+// Build returns the stacks it added, in stage-name order.
+func Build(app awscdk.App, opts Options) ([]*stacks.Site, error) {
+	ctx, _ := unwrapMaps(app.Node().GetAllContext(nil)).(map[string]any)
+	stages, err := config.StagesFromContext(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.IsExample() && opts.DefaultAccount != "" && opts.DefaultAccount != cfg.Account() {
-		return nil, fmt.Errorf("the configuration is the shipped example (account %s), but your credentials are for account %s:\n"+
-			"  set real values in cdk.json's \"context\" or with -c key=value before deploying (see the README's configuration reference)",
-			cfg.Account(), opts.DefaultAccount)
+	for _, s := range stages {
+		cfg := s.Config
+		if cfg.IsExample() && opts.DefaultAccount != "" && opts.DefaultAccount != cfg.Account() {
+			return nil, fmt.Errorf("the configuration is the shipped example (account %s), but your credentials are for account %s:\n"+
+				"  set real values in cdk.json's \"context\" or with -c key=value before deploying (see the README's configuration reference)",
+				cfg.Account(), opts.DefaultAccount)
+		}
 	}
 	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{
 		Verbose: jsii.Bool(true),
 		Reports: jsii.Bool(true),
 	}), nil)
-	site := stacks.NewSite(app, cfg.StackName, &stacks.SiteProps{Config: cfg, ModuleDir: opts.ModuleDir})
-	return site, nil
+	sites := make([]*stacks.Site, 0, len(stages))
+	for _, s := range stages {
+		var scope constructs.Construct = app
+		if s.Name != "" {
+			scope = awscdk.NewStage(app, jsii.String(s.Name), &awscdk.StageProps{
+				Env: &awscdk.Environment{Account: jsii.String(s.Config.Account()), Region: jsii.String(s.Config.Region())},
+			})
+		}
+		sites = append(sites, stacks.NewSite(scope, s.Config.StackName, &stacks.SiteProps{Config: s.Config, ModuleDir: opts.ModuleDir}))
+	}
+	return sites, nil
+}
+
+// jsiiMap is how jsii wraps a Go map nested inside a value of type any (such
+// as the stages object, when a Go program passes context in AppProps): the
+// kernel stores the wrapper and hands it back from GetAllContext.
+const jsiiMap = "$jsii.map"
+
+// unwrapMaps replaces every {"$jsii.map": m} in v with m. Context from the CDK
+// CLI (cdk.json, -c) never has the wrapper.
+func unwrapMaps(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if inner, ok := x[jsiiMap]; ok && len(x) == 1 {
+			return unwrapMaps(inner)
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = unwrapMaps(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = unwrapMaps(e)
+		}
+		return out
+	}
+	return v
 }

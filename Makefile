@@ -19,8 +19,9 @@ NPM_STAMP := node_modules/.package-lock.json
 
 # STAGE=name works on one stage of cdk.json's "stages": the app builds only that
 # stage (-c stage=name) and the CLI selects its stack ('name/*'). Without it,
-# synth builds every stage; deploy and diff then need a stack selector in
-# CDK_ARGS when there are stages.
+# synth builds and selects every stack ('**', which includes the stacks inside
+# stages); deploy and diff then need a stack selector in CDK_ARGS when there
+# are stages.
 STAGE ?=
 STAGE_ARGS := $(if $(STAGE),-c stage=$(STAGE) '$(STAGE)/*')
 
@@ -40,7 +41,7 @@ deps: $(NPM_STAMP) ## Install the pinned CDK CLI, Node.js and Go modules.
 	go mod download
 
 synth: deps ## Synthesize every stage of cdk.json into cdk.out (STAGE=prod: only that one).
-	$(CDK) synth --quiet $(STAGE_ARGS) $(CDK_ARGS)
+	$(CDK) synth --quiet $(or $(STAGE_ARGS),'**') $(CDK_ARGS)
 	@echo "Templates and the cdk-nag report are in cdk.out/"
 
 # Packages that start the jsii kernel run without -race: jsii-runtime-go's own

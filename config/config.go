@@ -58,6 +58,11 @@ type Config struct {
 	// subnets, one per availability zone, in the same order as AvailabilityZones.
 	// Required when VpcID is set, and only then.
 	PublicSubnetIDs []string
+	// IPAddressType is context key "ipAddressType": the load balancer's IP
+	// address type, "ipv4" or "dualstack" (IPv4 and IPv6). Default "ipv4".
+	// "dualstack-without-public-ipv4" is refused: the load balancer cannot reach
+	// Cognito without a public IPv4 address.
+	IPAddressType string
 	// OAuthScopes is context key "oauthScopes": the OAuth scopes the load balancer
 	// requests. "openid" always comes first; duplicates are removed.
 	// Default ["openid"].

@@ -54,6 +54,7 @@ func TestExampleDecodesWithDefaults(t *testing.T) {
 		RecordName:               "app.example.com",
 		CertificateArn:           "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
 		AvailabilityZones:        []string{"eu-west-1a", "eu-west-1b"},
+		IPAddressType:            "ipv4",
 		OAuthScopes:              []string{"openid"},
 		IdentityProviders:        []string{"COGNITO"},
 		SessionCookieName:        "AWSELBAuthSessionCookie",
@@ -188,6 +189,17 @@ func TestValidConfigurations(t *testing.T) {
 				t.Errorf("got %+v", c)
 			}
 		}},
+		{"dual stack", map[string]any{"ipAddressType": "dualstack"}, func(t *testing.T, c Config) {
+			if c.IPAddressType != "dualstack" {
+				t.Errorf("IPAddressType = %q", c.IPAddressType)
+			}
+		}},
+		{"dual stack in an existing VPC", map[string]any{"ipAddressType": "dualstack", "vpcId": "vpc-0123456789abcdef0",
+			"publicSubnetIds": "subnet-0123456789abcdef0,subnet-0fedcba9876543210"}, func(t *testing.T, c Config) {
+			if c.IPAddressType != "dualstack" || c.VpcID == "" {
+				t.Errorf("IPAddressType = %q, VpcID = %q", c.IPAddressType, c.VpcID)
+			}
+		}},
 		{"federated providers", map[string]any{"identityProviders": "COGNITO,Google,MyCorp-SAML"}, func(t *testing.T, c Config) {
 			if want := []string{"COGNITO", "Google", "MyCorp-SAML"}; !slices.Equal(c.IdentityProviders, want) {
 				t.Errorf("IdentityProviders = %q", c.IdentityProviders)
@@ -246,6 +258,11 @@ func TestInvalidConfigurations(t *testing.T) {
 		{"pool ARN with a short account", map[string]any{"userPoolArn": "arn:aws:cognito-idp:eu-west-1:12345:userpool/eu-west-1_Example1"},
 			"userPoolArn", "12-digit"},
 		{"not an ARN", map[string]any{"userPoolArn": "my-pool"}, "userPoolArn", "set it to your user pool's ARN"},
+		// IP address type.
+		{"dual stack without public IPv4", map[string]any{"ipAddressType": "dualstack-without-public-ipv4"},
+			"ipAddressType", "Without a public IPv4 address the load balancer can't complete the authentication process, resulting in HTTP 500 errors"},
+		{"dual stack in upper case", map[string]any{"ipAddressType": "DualStack"}, "ipAddressType", "must be lower case: use dualstack"},
+		{"IPv6 only", map[string]any{"ipAddressType": "ipv6"}, "ipAddressType", "use ipv4 or dualstack"},
 		{"IAM server certificate", map[string]any{"certificateArn": "arn:aws:iam::123456789012:server-certificate/site"},
 			"certificateArn", "import the certificate into ACM"},
 		{"certificate ARN of another service", map[string]any{"certificateArn": "arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/" + certID},

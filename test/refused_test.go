@@ -52,6 +52,7 @@ func TestHostileConfigurationIsRefused(t *testing.T) {
 		{"number where a list belongs", map[string]any{"oauthScopes": 5.0}, []string{"oauthScopes", "list"}},
 		{"unsupported TLS policy", map[string]any{"tlsPolicy": "TLS12"}, []string{"tlsPolicy", "TLS13_13_PQ"}},
 		{"vpc without subnets", map[string]any{"vpcId": "vpc-0123456789abcdef0"}, []string{"publicSubnetIds", "vpcId"}},
+		{"dual stack without public IPv4", map[string]any{"ipAddressType": "dualstack-without-public-ipv4"}, []string{"ipAddressType", "HTTP 500", "dualstack"}},
 		{"log retention CloudWatch lacks", map[string]any{"logRetentionDays": "31"}, []string{"logRetentionDays", "30"}},
 	}
 	if len(cases) < 20 {

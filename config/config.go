@@ -15,6 +15,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"time"
+
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
 // Config is the app's validated configuration. Each field's comment names its
@@ -70,12 +72,32 @@ type Config struct {
 	// IdentityProviders is context key "identityProviders": the identity
 	// providers users may sign in with, by name. Default ["COGNITO"].
 	IdentityProviders []string
+	// LoginPages is context key "loginPages": which sign-in pages the user
+	// pool's domain serves, "managed" (managed login, the domain's
+	// ManagedLoginVersion 2) or "classic" (the hosted UI, version 1). With
+	// "managed" the stack gives its app client a managed login style, without
+	// which managed login has no sign-in page for the client. Default "managed".
+	LoginPages string
 	// SessionCookieName is context key "sessionCookieName": the name of the load
 	// balancer's session cookie. Default AWSELBAuthSessionCookie.
 	SessionCookieName string
 	// SessionTimeout is context key "sessionTimeout": how long a load balancer
 	// session lasts, whole seconds from 1s to 7 days. Default 8h.
 	SessionTimeout time.Duration
+	// IDTokenValidity is context key "idTokenValidity": how long the app
+	// client's ID tokens last, whole minutes from 5 minutes to 1 day, and no
+	// longer than RefreshTokenValidity. Default 1h.
+	IDTokenValidity time.Duration
+	// AccessTokenValidity is context key "accessTokenValidity": how long the
+	// app client's access tokens last, whole minutes from 5 minutes to 1 day,
+	// and no longer than RefreshTokenValidity. The load balancer refreshes its
+	// tokens each time the access token expires. Default 1h.
+	AccessTokenValidity time.Duration
+	// RefreshTokenValidity is context key "refreshTokenValidity": how long the
+	// app client's refresh tokens last, whole minutes from 60 minutes to 3650
+	// days, and longer than SessionTimeout. Default SessionTimeout plus one
+	// hour, rounded up to a whole minute.
+	RefreshTokenValidity time.Duration
 	// OnUnauthenticatedRequest is context key "onUnauthenticatedRequest": what the
 	// load balancer does with a request that has no session: "authenticate",
 	// "deny" or "allow" (lower case, as in CloudFormation). Default "authenticate".
@@ -112,6 +134,12 @@ type Config struct {
 	// WAFEnabled is context key "wafEnabled": whether to put an AWS WAF web ACL
 	// in front of the load balancer. Default false.
 	WAFEnabled bool
+	// Routes is context key "routes": the ordered route table, each route a
+	// listener rule with its own path patterns, required groups and scopes,
+	// unauthenticated action and extra authorize parameters. Paths no route
+	// matches keep the default action. Default: none. The derived fields
+	// (priorities, requested scopes, cookie names) come from RouteTable.
+	Routes []routes.Route
 	// StackName is context key "stackName": the CloudFormation stack's name (and
 	// the CDK stack's id). Default AlbCognitoSite.
 	StackName string
@@ -128,7 +156,8 @@ var exampleJSON []byte
 var exampleStagesJSON []byte
 
 // Example returns the flat example configuration (no stages): the required
-// keys and a few common optional ones, for account ExampleAccount in eu-west-1. It passes FromContext. Each call returns a fresh map.
+// keys and a few common optional ones, for account ExampleAccount in
+// eu-west-1. It passes FromContext. Each call returns a fresh map.
 func Example() map[string]any {
 	var ctx map[string]any
 	if err := json.Unmarshal(exampleJSON, &ctx); err != nil {
@@ -147,6 +176,22 @@ func ExampleStages() map[string]any {
 		panic("config: example-stages.json is not a JSON object: " + err.Error())
 	}
 	return ctx
+}
+
+//go:embed example_routes.json
+var exampleRoutesJSON []byte
+
+// ExampleRoutes returns an example value of the "routes" key, as cdk.json
+// would hold it: an admin area for group admins, an API under /api/* that
+// needs a custom scope and answers 401 without a session, and a partner area
+// whose users sign in with a federated provider. Each call returns a fresh
+// value.
+func ExampleRoutes() []any {
+	var v []any
+	if err := json.Unmarshal(exampleRoutesJSON, &v); err != nil {
+		panic("config: example_routes.json is not a JSON array: " + err.Error())
+	}
+	return v
 }
 
 // IsExample reports whether c deploys to the example account, that is whether it

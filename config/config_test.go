@@ -58,7 +58,11 @@ func TestExampleDecodesWithDefaults(t *testing.T) {
 		OAuthScopes:              []string{"openid"},
 		IdentityProviders:        []string{"COGNITO"},
 		SessionCookieName:        "AWSELBAuthSessionCookie",
+		LoginPages:               "managed",
 		SessionTimeout:           8 * time.Hour,
+		IDTokenValidity:          time.Hour,
+		AccessTokenValidity:      time.Hour,
+		RefreshTokenValidity:     9 * time.Hour,
 		OnUnauthenticatedRequest: "authenticate",
 		TLSPolicy:                "TLS13_13_PQ",
 		DeletionProtection:       true,
@@ -200,6 +204,41 @@ func TestValidConfigurations(t *testing.T) {
 				t.Errorf("IPAddressType = %q, VpcID = %q", c.IPAddressType, c.VpcID)
 			}
 		}},
+		{"classic hosted UI", map[string]any{"loginPages": "classic"}, func(t *testing.T, c Config) {
+			if c.LoginPages != "classic" || c.ManagedLogin() {
+				t.Errorf("LoginPages = %q, ManagedLogin() = %v", c.LoginPages, c.ManagedLogin())
+			}
+		}},
+		{"managed login is the default", map[string]any{"loginPages": ""}, func(t *testing.T, c Config) {
+			if !c.ManagedLogin() {
+				t.Errorf("LoginPages = %q, ManagedLogin() = false", c.LoginPages)
+			}
+		}},
+		{"token lifetimes at Cognito's lower limits", map[string]any{"sessionTimeout": "1s", "idTokenValidity": "5m", "accessTokenValidity": 300.0, "refreshTokenValidity": "60m"}, func(t *testing.T, c Config) {
+			if c.IDTokenValidity != 5*time.Minute || c.AccessTokenValidity != 5*time.Minute || c.RefreshTokenValidity != time.Hour {
+				t.Errorf("token validities %s, %s, %s", c.IDTokenValidity, c.AccessTokenValidity, c.RefreshTokenValidity)
+			}
+		}},
+		{"token lifetimes at Cognito's upper limits", map[string]any{"sessionTimeout": "168h", "idTokenValidity": "24h", "accessTokenValidity": "1440m", "refreshTokenValidity": "87600h"}, func(t *testing.T, c Config) {
+			if c.IDTokenValidity != 24*time.Hour || c.AccessTokenValidity != 24*time.Hour || c.RefreshTokenValidity != 3650*24*time.Hour {
+				t.Errorf("token validities %s, %s, %s", c.IDTokenValidity, c.AccessTokenValidity, c.RefreshTokenValidity)
+			}
+		}},
+		{"the default refresh token outlives a long session", map[string]any{"sessionTimeout": "168h"}, func(t *testing.T, c Config) {
+			if c.RefreshTokenValidity != 169*time.Hour {
+				t.Errorf("RefreshTokenValidity = %s, want 169h", c.RefreshTokenValidity)
+			}
+		}},
+		{"the default refresh token is whole minutes", map[string]any{"sessionTimeout": "90m30s"}, func(t *testing.T, c Config) {
+			if c.RefreshTokenValidity != 151*time.Minute {
+				t.Errorf("RefreshTokenValidity = %s, want 2h31m", c.RefreshTokenValidity)
+			}
+		}},
+		{"a refresh token one minute longer than the session", map[string]any{"sessionTimeout": "24h", "refreshTokenValidity": "1441m"}, func(t *testing.T, c Config) {
+			if c.RefreshTokenValidity != 1441*time.Minute {
+				t.Errorf("RefreshTokenValidity = %s", c.RefreshTokenValidity)
+			}
+		}},
 		{"federated providers", map[string]any{"identityProviders": "COGNITO,Google,MyCorp-SAML"}, func(t *testing.T, c Config) {
 			if want := []string{"COGNITO", "Google", "MyCorp-SAML"}; !slices.Equal(c.IdentityProviders, want) {
 				t.Errorf("IdentityProviders = %q", c.IdentityProviders)
@@ -324,6 +363,29 @@ func TestInvalidConfigurations(t *testing.T) {
 		{"session timeout bool", map[string]any{"sessionTimeout": true}, "sessionTimeout", "expected a duration"},
 		{"cookie name with a space", map[string]any{"sessionCookieName": "my cookie"}, "sessionCookieName", "use 1 to 64 letters, digits, hyphens or underscores"},
 		{"upper-case action", map[string]any{"onUnauthenticatedRequest": "DENY"}, "onUnauthenticatedRequest", "must be lower case: use deny"},
+
+		// Sign-in pages.
+		{"upper-case login pages", map[string]any{"loginPages": "Managed"}, "loginPages", "must be lower case: use managed"},
+		{"login pages as a version", map[string]any{"loginPages": "2"}, "loginPages", "ManagedLoginVersion 2 is managed login; use managed"},
+		{"login pages as a number", map[string]any{"loginPages": 1.0}, "loginPages", "write it in quotes"},
+		{"login pages hosted UI", map[string]any{"loginPages": "hosted-ui"}, "loginPages", "use classic"},
+		{"unknown login pages", map[string]any{"loginPages": "custom"}, "loginPages", "describe-user-pool-domain"},
+
+		// Token lifetimes, alone and against the session.
+		{"ID token under 5 minutes", map[string]any{"idTokenValidity": "4m"}, "idTokenValidity", "Cognito allows ID tokens of 5m to 24h"},
+		{"ID token over a day", map[string]any{"idTokenValidity": "25h"}, "idTokenValidity", "Cognito allows ID tokens of 5m to 24h"},
+		{"ID token in seconds", map[string]any{"idTokenValidity": "90m30s"}, "idTokenValidity", "not a whole number of minutes"},
+		{"access token of 0", map[string]any{"accessTokenValidity": 0.0}, "accessTokenValidity", "Cognito allows access tokens of 5m to 24h"},
+		{"access token over a day", map[string]any{"accessTokenValidity": "1441m"}, "accessTokenValidity", "5m to 24h"},
+		{"access token in seconds", map[string]any{"accessTokenValidity": 301.0}, "accessTokenValidity", "round it, e.g. 5m"},
+		{"refresh token under an hour", map[string]any{"sessionTimeout": "30m", "refreshTokenValidity": "59m"}, "refreshTokenValidity", "Cognito allows refresh tokens of 1h to 3650 days"},
+		{"refresh token over 10 years", map[string]any{"refreshTokenValidity": "87601h"}, "refreshTokenValidity", "3650 days (87600h)"},
+		{"refresh token in seconds", map[string]any{"refreshTokenValidity": "24h30s"}, "refreshTokenValidity", "not a whole number of minutes"},
+		{"refresh token as long as the session", map[string]any{"refreshTokenValidity": "8h"}, "refreshTokenValidity", "does not outlive sessionTimeout 8h"},
+		{"refresh token shorter than a long session", map[string]any{"sessionTimeout": "72h", "refreshTokenValidity": "24h"}, "refreshTokenValidity", "e.g. 73h (sessionTimeout + 1h"},
+		{"refresh token shorter than a session in seconds", map[string]any{"sessionTimeout": 5400.0, "refreshTokenValidity": "1h"}, "refreshTokenValidity", "sessionTimeout 1h30m"},
+		{"ID token outlives the refresh token", map[string]any{"sessionTimeout": "30m", "idTokenValidity": "2h", "refreshTokenValidity": "1h"}, "idTokenValidity", "set idTokenValidity to 1h or less"},
+		{"access token outlives the refresh token", map[string]any{"sessionTimeout": "30m", "accessTokenValidity": "24h", "refreshTokenValidity": "2h"}, "accessTokenValidity", "access token may not last longer than its refresh token"},
 		{"unknown action", map[string]any{"onUnauthenticatedRequest": "redirect"}, "onUnauthenticatedRequest", "use authenticate"},
 
 		// Scopes and providers.

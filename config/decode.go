@@ -1,7 +1,9 @@
 package config
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -9,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
 // FromContext decodes the app's settings from CDK context (for example
@@ -41,6 +45,19 @@ func FromContext(ctx map[string]any) (Config, error) {
 					s.what, s.Name, s.Example, s.Name, s.cliExample())})
 				failed[s.Name] = true
 			}
+			continue
+		}
+		if s.kind() == kindRoutes {
+			rs, usable, problems := decodeRoutes(s, v)
+			ps = append(ps, problems...)
+			if !usable {
+				failed[s.Name] = true
+				continue
+			}
+			// Routes with only unknown fields are still validated, so
+			// that every problem is reported at once.
+			*s.field(&c).(*[]routes.Route) = rs
+			given[s.Name] = true
 			continue
 		}
 		if msg := decodeValue(s, v); msg != "" {
@@ -158,6 +175,8 @@ func decodeInto(ptr, v any) {
 
 func expectation(k kind) string {
 	switch k {
+	case kindRoutes:
+		return `a list of route objects (a JSON array such as [{"name":"admin","paths":["/admin/*"],"groups":["admins"]}], or that array as a string)`
 	case kindList:
 		return `a list of strings (a JSON array such as ["a","b"], or a string such as a,b)`
 	case kindBool:
@@ -401,4 +420,91 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// decodeRoutes decodes a list of route objects: a JSON array from cdk.json, or
+// a string holding one from -c. Each route is decoded strictly, so a
+// misspelt field is an error, and every route's problem is reported. The
+// routes are usable for validation when the only problems are unknown
+// fields: the known ones are then decoded all the same.
+func decodeRoutes(s spec, v any) ([]routes.Route, bool, Problems) {
+	wrong := func(detail string) ([]routes.Route, bool, Problems) {
+		return nil, false, Problems{{s.Name, fmt.Sprintf("expected %s, got %s%s; e.g. %q: %s in cdk.json, or -c %s='%s'",
+			expectation(kindRoutes), describe(v), detail, s.Name, s.Example, s.Name, s.cliExample())}}
+	}
+	if str, ok := v.(string); ok {
+		if !strings.HasPrefix(strings.TrimSpace(str), "[") {
+			return wrong("")
+		}
+		var arr []any
+		if err := json.Unmarshal([]byte(str), &arr); err != nil {
+			return wrong(" that starts like a JSON array but is not valid JSON (" + err.Error() + ")")
+		}
+		v = arr
+	}
+	arr, ok := v.([]any)
+	if !ok {
+		return wrong("")
+	}
+	out := make([]routes.Route, len(arr))
+	usable := true
+	var ps Problems
+	for i, e := range arr {
+		field := fmt.Sprintf("%s[%d]", s.Name, i)
+		if _, ok := e.(map[string]any); !ok {
+			ps = append(ps, Problem{field, fmt.Sprintf(`expected a route object such as {"name":"admin","paths":["/admin/*"]}, got %s`, describe(e))})
+			usable = false
+			continue
+		}
+		data, err := json.Marshal(e)
+		if err != nil {
+			ps = append(ps, Problem{field, "cannot be encoded as JSON: " + err.Error()})
+			usable = false
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&out[i]); err != nil {
+			ps = append(ps, routeDecodeProblem(field, err))
+			out[i] = routes.Route{}
+			if json.Unmarshal(data, &out[i]) != nil {
+				usable = false
+			}
+		}
+	}
+	return out, usable, ps
+}
+
+// routeFields are the fields a route may be given in configuration.
+var routeFields = []string{"name", "paths", "groups", "scopes", "onUnauthenticatedRequest", "authenticationRequestExtraParams", "priority"}
+
+// routeDecodeProblem turns a JSON decoding error into a problem naming the field.
+func routeDecodeProblem(field string, err error) Problem {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		want := map[string]string{
+			"name": "a string", "onUnauthenticatedRequest": "a string", "priority": "a whole number",
+			"paths": "a list of strings", "groups": "a list of strings", "scopes": "a list of strings",
+			"authenticationRequestExtraParams": `an object of strings, e.g. {"identity_provider":"Google"}`,
+		}
+		top, _, _ := strings.Cut(te.Field, ".")
+		w, ok := want[top]
+		if !ok {
+			w = "a " + te.Type.String()
+		}
+		return Problem{field + "." + te.Field, fmt.Sprintf("expected %s, got a JSON %s", w, te.Value)}
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if name, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		name = strings.Trim(name, `"`)
+		hint := "the fields are " + strings.Join(routeFields, ", ")
+		for _, f := range routeFields {
+			if d := editDistance(strings.ToLower(name), strings.ToLower(f)); d <= max(2, len(f)/4) {
+				hint = "did you mean " + f + "?"
+				break
+			}
+		}
+		return Problem{field, fmt.Sprintf("unknown field %q; %s", name, hint)}
+	}
+	return Problem{field, msg}
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -66,7 +67,22 @@ func (ps Problems) asError() error {
 		if a == len(specs) {
 			return ps[i].Key < ps[j].Key
 		}
-		return false
+		return elementIndex(ps[i].Key) < elementIndex(ps[j].Key)
 	})
 	return ps
+}
+
+// elementIndex is N in a problem key such as routes[N].paths[0], so that a
+// list's problems come element by element; -1 for the key itself.
+func elementIndex(key string) int {
+	_, rest, ok := strings.Cut(key, "[")
+	if !ok {
+		return -1
+	}
+	n, _, _ := strings.Cut(rest, "]")
+	i, err := strconv.Atoi(n)
+	if err != nil {
+		return -1
+	}
+	return i
 }

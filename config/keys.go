@@ -1,9 +1,12 @@
 package config
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
 // Key documents one context key. Keys returns them from the same table that
@@ -11,7 +14,8 @@ import (
 type Key struct {
 	// Name is the context key, exactly as written in cdk.json or after -c.
 	Name string
-	// Type is "string", "string list", "boolean", "integer" or "duration".
+	// Type is "string", "string list", "boolean", "integer", "duration" or
+	// "list of objects".
 	Type string
 	// Required is true when the key has no default.
 	Required bool
@@ -199,6 +203,18 @@ var specs = []spec{
 	},
 	{
 		Key: Key{
+			Name: "loginPages", Default: defaultLoginPages,
+			Example: `"managed"`,
+			Description: "Which sign-in pages the user pool's domain serves: managed (managed login, ManagedLoginVersion 2) or classic (the hosted UI, " +
+				"ManagedLoginVersion 1). With managed the stack gives its app client a managed login style with Cognito's default look; " +
+				"without one, managed login shows \"Login pages unavailable\". aws cognito-idp describe-user-pool-domain shows your domain's ManagedLoginVersion.",
+		},
+		what:       "managed or classic",
+		field:      func(c *Config) any { return &c.LoginPages },
+		setDefault: func(c *Config) { c.LoginPages = defaultLoginPages },
+	},
+	{
+		Key: Key{
 			Name: "sessionCookieName", Default: defaultSessionCookieName,
 			Example:     `"AWSELBAuthSessionCookie"`,
 			Description: "Name of the load balancer's session cookie.",
@@ -215,6 +231,35 @@ var specs = []spec{
 		},
 		field:      func(c *Config) any { return &c.SessionTimeout },
 		setDefault: func(c *Config) { c.SessionTimeout = defaultSessionTimeout },
+	},
+	{
+		Key: Key{
+			Name: "idTokenValidity", Default: "1h",
+			Example:     `"1h"`,
+			Description: "How long the app client's ID tokens last: whole minutes from 5m to 24h, no longer than refreshTokenValidity.",
+		},
+		field:      func(c *Config) any { return &c.IDTokenValidity },
+		setDefault: func(c *Config) { c.IDTokenValidity = defaultTokenValidity },
+	},
+	{
+		Key: Key{
+			Name: "accessTokenValidity", Default: "1h",
+			Example: `"1h"`,
+			Description: "How long the app client's access tokens last: whole minutes from 5m to 24h, no longer than refreshTokenValidity. " +
+				"The load balancer refreshes its tokens each time the access token expires.",
+		},
+		field:      func(c *Config) any { return &c.AccessTokenValidity },
+		setDefault: func(c *Config) { c.AccessTokenValidity = defaultTokenValidity },
+	},
+	{
+		Key: Key{
+			Name: "refreshTokenValidity", Default: "sessionTimeout + 1h",
+			Example: `"720h"`,
+			Description: "How long the app client's refresh tokens last: whole minutes from 60m to 3650 days (87600h), and longer than sessionTimeout, " +
+				"since the load balancer keeps the session alive with it.",
+		},
+		field:      func(c *Config) any { return &c.RefreshTokenValidity },
+		setDefault: func(c *Config) { c.RefreshTokenValidity = defaultRefreshTokenValidity(c.SessionTimeout) },
 	},
 	{
 		Key: Key{
@@ -313,6 +358,18 @@ var specs = []spec{
 	},
 	{
 		Key: Key{
+			Name: "routes", Default: "none: every path gets the default action",
+			Example: `[{"name": "admin", "paths": ["/admin", "/admin/*"], "groups": ["admins"]}, ` +
+				`{"name": "api", "paths": ["/api/*"], "onUnauthenticatedRequest": "deny"}]`,
+			Description: "Ordered path rules, first match wins, each a listener rule that authenticates and forwards: name, paths (1 to 3 load balancer " +
+				"path patterns), and optionally groups (the user must be in one), scopes (the access token must carry all; requested too), " +
+				"onUnauthenticatedRequest, authenticationRequestExtraParams (e.g. identity_provider) and priority. " +
+				"See Authorization. With -c, give the JSON array as one string.",
+		},
+		field: func(c *Config) any { return &c.Routes },
+	},
+	{
+		Key: Key{
 			Name: "stackName", Default: defaultStackName,
 			Example:     `"AlbCognitoSite"`,
 			Description: "The CloudFormation stack's name.",
@@ -332,6 +389,7 @@ const (
 	kindBool
 	kindInt
 	kindDuration
+	kindRoutes
 )
 
 func (k kind) String() string {
@@ -344,6 +402,8 @@ func (k kind) String() string {
 		return "integer"
 	case kindDuration:
 		return "duration"
+	case kindRoutes:
+		return "list of objects"
 	}
 	return "string"
 }
@@ -358,13 +418,21 @@ func (s spec) kind() kind {
 		return kindInt
 	case *time.Duration:
 		return kindDuration
+	case *[]routes.Route:
+		return kindRoutes
 	}
 	return kindString
 }
 
 // cliExample is the example as it would be written after -c key=: strings
-// unquoted, lists comma-separated.
+// unquoted, lists comma-separated, lists of objects as compact JSON.
 func (s spec) cliExample() string {
+	if s.kind() == kindRoutes {
+		var buf bytes.Buffer
+		if json.Compact(&buf, []byte(s.Example)) == nil {
+			return buf.String()
+		}
+	}
 	var v any
 	if err := json.Unmarshal([]byte(s.Example), &v); err != nil {
 		return s.Example
@@ -393,7 +461,13 @@ func lookup(name string) (spec, bool) {
 }
 
 // keyIndex orders problems: by the key's position in specs, unknown keys last.
+// A problem inside a list of objects, routes[2].paths[0], sorts with its key.
 func keyIndex(name string) int {
+	if i := strings.IndexByte(name, '['); i > 0 {
+		if _, ok := lookup(name[:i]); ok {
+			name = name[:i]
+		}
+	}
 	for i, s := range specs {
 		if s.Name == name {
 			return i

@@ -39,7 +39,10 @@ func (c Config) Validate() error {
 	v.ipAddressType(c.IPAddressType)
 	v.oauthScopes(c.OAuthScopes)
 	v.identityProviders(c.IdentityProviders)
+	v.loginPages(c.LoginPages)
 	v.session(c)
+	v.tokens(c)
+	v.routes(c)
 	v.tlsPolicy(c.TLSPolicy)
 	v.accessLogs(c.AccessLogsBucket, c.AccessLogsExpirationDays)
 	v.logRetention(c.LogRetentionDays)
@@ -563,14 +566,16 @@ func (v *validator) identityProviders(providers []string) {
 	}
 }
 
+// maxSessionTimeout is the longest session the load balancer allows.
+const maxSessionTimeout = 7 * 24 * time.Hour
+
 func (v *validator) session(c Config) {
 	if v.text("sessionCookieName", c.SessionCookieName) && !cookieRe.MatchString(c.SessionCookieName) {
 		v.add("sessionCookieName", "%q is not a valid cookie name; use 1 to 64 letters, digits, hyphens or underscores, e.g. %s",
 			c.SessionCookieName, defaultSessionCookieName)
 	}
-	const maxTimeout = 7 * 24 * time.Hour
 	switch d := c.SessionTimeout; {
-	case d < time.Second || d > maxTimeout:
+	case d < time.Second || d > maxSessionTimeout:
 		v.add("sessionTimeout", "%s is out of range; use 1s to 7 days (604800 seconds, 168h), e.g. 8h", d)
 	case d%time.Second != 0:
 		v.add("sessionTimeout", "%s is not a whole number of seconds; round it, e.g. %s", d, d.Round(time.Second))

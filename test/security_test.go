@@ -259,6 +259,7 @@ var variantSite = shared("variant", func() (*synthesized, error) {
 		"publicSubnetIds":     "subnet-0123456789abcdef0,subnet-0fedcba9876543210",
 		"tlsPolicy":           "TLS13_12_RES_PQ",
 		"sessionTimeout":      "3600",
+		"accessTokenValidity": "30m",
 		"oauthScopes":         `["email","openid","profile"]`,
 		"identityProviders":   "COGNITO,Okta",
 		"functionMemoryMiB":   "512",

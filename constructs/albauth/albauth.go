@@ -4,22 +4,31 @@
 // The construct creates the load balancer, its security group, an HTTPS listener
 // whose default action is authenticate-cognito followed by forward, a port-80
 // listener that only redirects to HTTPS, a Lambda target group with its invoke
-// permission, a user pool client on an existing user pool, access logs, and
-// (optionally) Route 53 alias records and an AWS WAF web ACL. It references the
+// permission, a user pool client on an existing user pool with a managed login
+// style for it (unless the pool's domain serves the classic hosted UI), access
+// logs, and (optionally) Route 53 alias records and an AWS WAF web ACL. It references the
 // user pool, its domain, the certificate and the hosted zone; it never creates,
 // replaces or deletes them.
+//
+// Each of Props.Routes becomes one more listener rule, in order: a path-pattern
+// condition, its own authenticate-cognito action (its scopes, session cookie,
+// unauthenticated action and extra parameters) and a forward to the same
+// target group. Paths no route matches get the default action.
 //
 // The function receives the settings that a verifier of the load balancer's
 // signed user claims needs (see the lambda/albjwt package) as environment
 // variables: ALB_ARN, USER_POOL_CLIENT_ID, TOKEN_ISSUER, USER_POOL_DOMAIN,
-// APP_URL and SESSION_COOKIE_NAME.
+// APP_URL and SESSION_COOKIE_NAME, and the route table as JSON in
+// ROUTE_TABLE (see the lambda/routes package).
 package albauth
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
@@ -85,8 +94,31 @@ type Props struct {
 	// SessionTimeout is the load balancer session's lifetime, 1s..7 days;
 	// default DefaultSessionTimeout.
 	SessionTimeout time.Duration
+	// IDTokenValidity and AccessTokenValidity are the client's ID and access
+	// token lifetimes, whole minutes from 5 minutes to 1 day; default
+	// DefaultTokenValidity. The load balancer renews its tokens with the
+	// refresh token each time the access token expires.
+	IDTokenValidity, AccessTokenValidity time.Duration
+	// RefreshTokenValidity is the client's refresh token lifetime, whole
+	// minutes from 60 minutes to 3650 days, longer than SessionTimeout and not
+	// shorter than the other two; default SessionTimeout plus
+	// RefreshTokenMargin, rounded up to a minute. Refresh token rotation stays
+	// off: the load balancer is not documented to handle rotated tokens.
+	RefreshTokenValidity time.Duration
+	// ClassicHostedUI says the pool's domain serves the classic hosted UI
+	// (ManagedLoginVersion 1). By default the construct assumes managed login
+	// (version 2) and gives the client a managed login style with Cognito's
+	// default look, without which managed login has no sign-in page for it.
+	ClassicHostedUI bool
 	// OnUnauthenticatedRequest is one of "authenticate" (default), "deny" or "allow".
 	OnUnauthenticatedRequest string
+	// Routes are path rules in match order, each a listener rule with its own
+	// authenticate-cognito action. Their derived fields (priority, requested
+	// scopes, session cookie) are filled in by routes.Derive from Scopes and
+	// SessionCookieName when empty. The construct panics on a table that
+	// routes.Table.Validate refuses. The app client allows every scope the
+	// default action and the routes request.
+	Routes []routes.Route
 	// SSLPolicy of the HTTPS listener; default DefaultSSLPolicy (TLS 1.3 only,
 	// with post-quantum key exchange).
 	SSLPolicy elb.SslPolicy
@@ -191,7 +223,15 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 	}
 	a.lb.LogAccessLogs(bucket, jsii.String("alb"))
 
-	a.client = newClient(c, p)
+	table, tableJSON, err := routeTable(p)
+	if err != nil {
+		panic(fmt.Sprintf("albauth %s: %v", id, err))
+	}
+	a.client = newClient(c, p, append(slices.Clone(p.Scopes), table.Scopes()...))
+	if !p.ClassicHostedUI {
+		newManagedLoginStyle(c, p.UserPool, a.client)
+	}
+	domain := awscognito.UserPoolDomain_FromDomainName(c, jsii.String("UserPoolDomain"), jsii.String(p.UserPoolDomain))
 
 	tgName := targetGroupName(c)
 	a.tg = elb.NewApplicationTargetGroup(c, jsii.String("TargetGroup"), &elb.ApplicationTargetGroupProps{
@@ -212,7 +252,7 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 		DefaultAction: awselasticloadbalancingv2actions.NewAuthenticateCognitoAction(&awselasticloadbalancingv2actions.AuthenticateCognitoActionProps{
 			UserPool:                 p.UserPool,
 			UserPoolClient:           a.client,
-			UserPoolDomain:           awscognito.UserPoolDomain_FromDomainName(c, jsii.String("UserPoolDomain"), jsii.String(p.UserPoolDomain)),
+			UserPoolDomain:           domain,
 			Scope:                    jsii.String(strings.Join(p.Scopes, " ")),
 			SessionCookieName:        jsii.String(p.SessionCookieName),
 			SessionTimeout:           awscdk.Duration_Seconds(jsii.Number(p.SessionTimeout.Seconds())),
@@ -223,6 +263,9 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 			Next:               elb.ListenerAction_Forward(&[]elb.IApplicationTargetGroup{a.tg}, nil),
 		}),
 	})
+	for _, r := range table.Routes {
+		addRoute(a.listener, r, p, a.client, domain, a.tg)
+	}
 	a.listener.SetAttribute(jsii.String("routing.http.response.strict_transport_security.header_value"), jsii.String(HSTSHeaderValue))
 	a.listener.SetAttribute(jsii.String("routing.http.response.server.enabled"), jsii.String("false"))
 
@@ -262,8 +305,9 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 		"USER_POOL_DOMAIN":    domainHost(stack, p.UserPoolDomain, p.UserPoolDomainHost),
 		"APP_URL":             jsii.String(a.url),
 		"SESSION_COOKIE_NAME": jsii.String(p.SessionCookieName),
+		routes.EnvVar:         jsii.String(string(tableJSON)),
 	}
-	for _, k := range []string{"ALB_ARN", "USER_POOL_CLIENT_ID", "TOKEN_ISSUER", "USER_POOL_DOMAIN", "APP_URL", "SESSION_COOKIE_NAME"} {
+	for _, k := range []string{"ALB_ARN", "USER_POOL_CLIENT_ID", "TOKEN_ISSUER", "USER_POOL_DOMAIN", "APP_URL", "SESSION_COOKIE_NAME", routes.EnvVar} {
 		p.Function.AddEnvironment(jsii.String(k), env[k], nil)
 	}
 	return a
@@ -301,6 +345,9 @@ func (props *Props) withDefaults() (Props, error) {
 	}
 	if p.SessionTimeout < time.Second || p.SessionTimeout > MaxSessionTimeout || p.SessionTimeout%time.Second != 0 {
 		return p, fmt.Errorf("SessionTimeout must be whole seconds from 1s to 7 days, not %s", p.SessionTimeout)
+	}
+	if err := p.tokenDefaults(); err != nil {
+		return p, err
 	}
 	if p.OnUnauthenticatedRequest == "" {
 		p.OnUnauthenticatedRequest = "authenticate"
@@ -345,12 +392,63 @@ func unauthenticatedAction(s string) elb.UnauthenticatedAction {
 	return ""
 }
 
+// routeTable derives the route table from p (see routes.Derive), checks it
+// and returns it with its JSON for the function.
+func routeTable(p Props) (routes.Table, []byte, error) {
+	table := routes.Derive(p.Routes, p.Scopes, p.SessionCookieName)
+	if err := table.Validate(); err != nil {
+		return table, nil, fmt.Errorf("Routes:\n%w", err)
+	}
+	data, err := table.JSON()
+	if err != nil {
+		return table, nil, fmt.Errorf("Routes: %w", err)
+	}
+	if len(data) > routes.MaxJSONBytes {
+		return table, nil, fmt.Errorf("Routes: the table is %d bytes as JSON, more than the %d the function's environment can hold", len(data), routes.MaxJSONBytes)
+	}
+	return table, data, nil
+}
+
+// addRoute adds a route's listener rule: its path patterns, then
+// authenticate-cognito with the route's scopes, cookie, unauthenticated
+// action and extra parameters, then forward to the target group. The rule's
+// construct ID comes from the route's name, so reordering or adding routes
+// changes no other rule's logical ID.
+func addRoute(l elb.ApplicationListener, r routes.Route, p Props, client awscognito.IUserPoolClient, domain awscognito.IUserPoolDomain, tg elb.IApplicationTargetGroup) {
+	var extra *map[string]*string
+	if len(r.AuthenticationRequestExtraParams) > 0 {
+		m := make(map[string]*string, len(r.AuthenticationRequestExtraParams))
+		for k, v := range r.AuthenticationRequestExtraParams {
+			m[k] = jsii.String(v)
+		}
+		extra = &m
+	}
+	l.AddAction(jsii.String("Route-"+r.Name), &elb.AddApplicationActionProps{
+		Priority:   jsii.Number(float64(r.Priority)),
+		Conditions: &[]elb.ListenerCondition{elb.ListenerCondition_PathPatterns(jsii.Strings(r.Paths...))},
+		Action: awselasticloadbalancingv2actions.NewAuthenticateCognitoAction(&awselasticloadbalancingv2actions.AuthenticateCognitoActionProps{
+			UserPool:                         p.UserPool,
+			UserPoolClient:                   client,
+			UserPoolDomain:                   domain,
+			Scope:                            jsii.String(strings.Join(r.RequestScopes, " ")),
+			SessionCookieName:                jsii.String(r.SessionCookieName),
+			SessionTimeout:                   awscdk.Duration_Seconds(jsii.Number(p.SessionTimeout.Seconds())),
+			OnUnauthenticatedRequest:         unauthenticatedAction(r.Unauthenticated()),
+			AuthenticationRequestExtraParams: extra,
+			// The default action's rule already lets the load balancer reach
+			// the Cognito endpoints.
+			AllowHttpsOutbound: jsii.Bool(false),
+			Next:               elb.ListenerAction_Forward(&[]elb.IApplicationTargetGroup{tg}, nil),
+		}),
+	})
+}
+
 // newClient creates the user pool client the load balancer signs users in with:
 // a confidential client (with a secret) that may only use the authorization
-// code flow, only the configured scopes, and no username/password flows.
-func newClient(scope constructs.Construct, p Props) awscognito.UserPoolClient {
-	scopes := make([]awscognito.OAuthScope, 0, len(p.Scopes))
-	for _, s := range p.Scopes {
+// code flow, only the requested scopes, and no username/password flows.
+func newClient(scope constructs.Construct, p Props, requested []string) awscognito.UserPoolClient {
+	scopes := make([]awscognito.OAuthScope, 0, len(requested))
+	for _, s := range withOpenID(requested) {
 		scopes = append(scopes, awscognito.OAuthScope_Custom(jsii.String(s)))
 	}
 	idps := make([]awscognito.UserPoolClientIdentityProvider, 0, len(p.IdentityProviders))
@@ -358,7 +456,6 @@ func newClient(scope constructs.Construct, p Props) awscognito.UserPoolClient {
 		idps = append(idps, awscognito.UserPoolClientIdentityProvider_Custom(jsii.String(name)))
 	}
 	url := "https://" + p.DomainName
-	tokens := tokenValidity(p.SessionTimeout)
 	return awscognito.NewUserPoolClient(scope, jsii.String("Client"), &awscognito.UserPoolClientProps{
 		UserPool:       p.UserPool,
 		GenerateSecret: jsii.Bool(true),
@@ -383,26 +480,11 @@ func newClient(scope constructs.Construct, p Props) awscognito.UserPoolClient {
 		SupportedIdentityProviders: &idps,
 		PreventUserExistenceErrors: jsii.Bool(true),
 		EnableTokenRevocation:      jsii.Bool(true),
-		IdTokenValidity:            awscdk.Duration_Minutes(jsii.Number(tokens.id.Minutes())),
-		AccessTokenValidity:        awscdk.Duration_Minutes(jsii.Number(tokens.id.Minutes())),
-		RefreshTokenValidity:       awscdk.Duration_Minutes(jsii.Number(tokens.refresh.Minutes())),
+		IdTokenValidity:            awscdk.Duration_Minutes(jsii.Number(p.IDTokenValidity.Minutes())),
+		AccessTokenValidity:        awscdk.Duration_Minutes(jsii.Number(p.AccessTokenValidity.Minutes())),
+		RefreshTokenValidity:       awscdk.Duration_Minutes(jsii.Number(p.RefreshTokenValidity.Minutes())),
+		// RefreshTokenRotationGracePeriod stays unset: rotation off.
 	})
-}
-
-type validities struct{ id, refresh time.Duration }
-
-// tokenValidity fits Cognito's token lifetimes to the load balancer session.
-// ID and access tokens live for the session, clamped to Cognito's 5 min..1 day;
-// the refresh token, which the load balancer uses to keep a longer session
-// alive, outlives the session and is at least one hour (Cognito's minimum).
-func tokenValidity(session time.Duration) validities {
-	id := session.Round(time.Minute)
-	id = min(max(id, 5*time.Minute), 24*time.Hour)
-	refresh := max((session + time.Minute - 1).Truncate(time.Minute), time.Hour)
-	if refresh <= id {
-		refresh = id + time.Hour
-	}
-	return validities{id: id, refresh: refresh}
 }
 
 // lambdaTarget registers a function in a target group without the CDK's

@@ -1,36 +1,57 @@
 package albauth
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
-func TestTokenValidityFitsTheSession(t *testing.T) {
+func TestTokenLifetimesFitTheSession(t *testing.T) {
 	t.Parallel()
+	const minute, h, day = time.Minute, time.Hour, 24 * time.Hour
 	cases := []struct {
-		session     time.Duration
-		id, refresh time.Duration
+		name                string
+		session, id, access time.Duration // given; zero means the default
+		refresh             time.Duration // given; zero means the default
+		wantID, wantAccess  time.Duration
+		wantRefresh         time.Duration
+		wantErr             string
 	}{
-		{time.Second, 5 * time.Minute, time.Hour},
-		{15 * time.Minute, 15 * time.Minute, time.Hour},
-		{time.Hour, time.Hour, 2 * time.Hour},
-		{8 * time.Hour, 8 * time.Hour, 9 * time.Hour},
-		{90*time.Minute + 30*time.Second, 91 * time.Minute, 151 * time.Minute},
-		{7 * 24 * time.Hour, 24 * time.Hour, 7 * 24 * time.Hour},
+		{"defaults", 8 * h, 0, 0, 0, h, h, 9 * h, ""},
+		{"shortest session", time.Second, 0, 0, 0, h, h, 61 * minute, ""},
+		{"session in seconds rounds the refresh token up", 90*minute + 30*time.Second, 0, 0, 0, h, h, 151 * minute, ""},
+		{"longest session", 7 * day, 0, 0, 0, h, h, 7*day + h, ""},
+		{"Cognito's lower limits", time.Second, 5 * minute, 5 * minute, 60 * minute, 5 * minute, 5 * minute, 60 * minute, ""},
+		{"Cognito's upper limits", 7 * day, day, day, 3650 * day, day, day, 3650 * day, ""},
+		{"ID token too short", 8 * h, 4 * minute, 0, 0, 0, 0, 0, "IDTokenValidity must be whole minutes"},
+		{"access token too long", 8 * h, 0, day + minute, 0, 0, 0, 0, "AccessTokenValidity must be whole minutes"},
+		{"refresh token in seconds", 8 * h, 0, 0, 10*h + time.Second, 0, 0, 0, "RefreshTokenValidity must be whole minutes"},
+		{"refresh token as long as the session", 8 * h, 0, 0, 8 * h, 0, 0, 0, "must be longer than SessionTimeout"},
+		{"ID token outlives the refresh token", 30 * minute, 2 * h, 0, h, 0, 0, 0, "IDTokenValidity 2h0m0s outlives RefreshTokenValidity"},
 	}
 	for _, tc := range cases {
-		got := tokenValidity(tc.session)
-		if got.id != tc.id || got.refresh != tc.refresh {
-			t.Errorf("tokenValidity(%s) = id %s, refresh %s; want %s, %s", tc.session, got.id, got.refresh, tc.id, tc.refresh)
+		p := Props{SessionTimeout: tc.session, IDTokenValidity: tc.id, AccessTokenValidity: tc.access, RefreshTokenValidity: tc.refresh}
+		err := p.tokenDefaults()
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%s: err = %v, want %q", tc.name, err, tc.wantErr)
+			}
+			continue
 		}
-		// Cognito's limits: ID/access 5 min..1 day; refresh 1 h..10 years, longer than ID.
-		if got.id < 5*time.Minute || got.id > 24*time.Hour || got.refresh < time.Hour || got.refresh <= got.id {
-			t.Errorf("tokenValidity(%s) = %+v breaks Cognito's limits", tc.session, got)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
 		}
-		if got.refresh < tc.session {
-			t.Errorf("tokenValidity(%s): refresh token %s ends before the session", tc.session, got.refresh)
+		if p.IDTokenValidity != tc.wantID || p.AccessTokenValidity != tc.wantAccess || p.RefreshTokenValidity != tc.wantRefresh {
+			t.Errorf("%s: ID %s, access %s, refresh %s; want %s, %s, %s", tc.name,
+				p.IDTokenValidity, p.AccessTokenValidity, p.RefreshTokenValidity, tc.wantID, tc.wantAccess, tc.wantRefresh)
+		}
+		if p.RefreshTokenValidity <= p.SessionTimeout {
+			t.Errorf("%s: refresh token %s ends before the %s session", tc.name, p.RefreshTokenValidity, p.SessionTimeout)
 		}
 	}
 }
@@ -64,5 +85,37 @@ func TestPropsAreChecked(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+func TestRouteTableIsDerivedAndChecked(t *testing.T) {
+	t.Parallel()
+	base := Props{Scopes: []string{"openid", "email"}, SessionCookieName: "S"}
+	ok := base
+	ok.Routes = []routes.Route{
+		{Name: "admin", Paths: []string{"/admin/*"}, Groups: []string{"admins"}},
+		{Name: "api", Paths: []string{"/api/*"}, Scopes: []string{"api/read"}, OnUnauthenticatedRequest: "deny"},
+	}
+	table, data, err := routeTable(ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if table.Routes[0].SessionCookieName != "S" || table.Routes[1].SessionCookieName == "S" || table.Routes[1].Priority != 200 {
+		t.Errorf("derived table %+v", table)
+	}
+	if _, err := routes.Parse(data); err != nil {
+		t.Errorf("the function would refuse the table: %v", err)
+	}
+	bad := base
+	bad.Routes = []routes.Route{{Name: "all", Paths: []string{"/*"}}, {Name: "admin", Paths: []string{"/admin/*"}}}
+	if _, _, err := routeTable(bad); err == nil || !strings.Contains(err.Error(), "shadowed") {
+		t.Errorf("shadowed route: err = %v", err)
+	}
+	big := base
+	for i := range 40 {
+		big.Routes = append(big.Routes, routes.Route{Name: fmt.Sprintf("r%d", i), Paths: []string{fmt.Sprintf("/%s%d/*", strings.Repeat("p", 60), i)}})
+	}
+	if _, _, err := routeTable(big); err == nil || !strings.Contains(err.Error(), "environment") {
+		t.Errorf("oversized table: err = %v", err)
 	}
 }

@@ -10,11 +10,13 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/alb-cognito/alb-cognito-cdk/constructs/albauth"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
 // Put your own function behind Cognito login on existing resources. The
 // function receives ALB_ARN, USER_POOL_CLIENT_ID and TOKEN_ISSUER, which the
-// lambda/albjwt package uses to verify the load balancer's signed user claims.
+// lambda/albjwt package uses to verify the load balancer's signed user claims,
+// and the route table in ROUTE_TABLE.
 func Example() {
 	defer jsii.Close()
 	app := awscdk.NewApp(nil)
@@ -47,6 +49,10 @@ func Example() {
 		}),
 		Function: fn,
 		Scopes:   []string{"email"},
+		// Paths under /admin get a listener rule of their own; the function
+		// finds the same table in ROUTE_TABLE (lambda/routes) and lets only
+		// members of the Cognito group admins in.
+		Routes: []routes.Route{{Name: "admin", Paths: []string{"/admin", "/admin/*"}, Groups: []string{"admins"}}},
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("Url"), &awscdk.CfnOutputProps{Value: jsii.String(auth.URL())})
 	app.Synth(nil)

@@ -36,7 +36,7 @@ type Options struct {
 // <stage>-<stackName>); with the "stage" key set, only that stage is added.
 // Build returns the stacks it added, in stage-name order.
 func Build(app awscdk.App, opts Options) ([]*stacks.Site, error) {
-	ctx, _ := unwrapMaps(app.Node().GetAllContext(nil)).(map[string]any)
+	ctx, _ := plainJSON(app.Node().GetAllContext(nil)).(map[string]any)
 	stages, err := config.StagesFromContext(ctx)
 	if err != nil {
 		return nil, err
@@ -66,28 +66,29 @@ func Build(app awscdk.App, opts Options) ([]*stacks.Site, error) {
 	return sites, nil
 }
 
-// jsiiMap is how jsii wraps a Go map nested inside a value of type any (such
-// as the stages object, when a Go program passes context in AppProps): the
-// kernel stores the wrapper and hands it back from GetAllContext.
+// jsiiMap is the key under which the jsii kernel hands a JavaScript object
+// nested in a context value (an object inside an array, as in the routes
+// key) to Go: {"$jsii.map": {...}}.
 const jsiiMap = "$jsii.map"
 
-// unwrapMaps replaces every {"$jsii.map": m} in v with m. Context from the CDK
-// CLI (cdk.json, -c) never has the wrapper.
-func unwrapMaps(v any) any {
+// plainJSON returns v with every {"$jsii.map": m} wrapper replaced by m, at
+// any depth, so that context values reach config as the JSON they were
+// written as.
+func plainJSON(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		if inner, ok := x[jsiiMap]; ok && len(x) == 1 {
-			return unwrapMaps(inner)
+			return plainJSON(inner)
 		}
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = unwrapMaps(e)
+			out[k] = plainJSON(e)
 		}
 		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = unwrapMaps(e)
+			out[i] = plainJSON(e)
 		}
 		return out
 	}

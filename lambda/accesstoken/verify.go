@@ -1,0 +1,262 @@
+package accesstoken
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/jwtstrict"
+)
+
+// Reasons reported by albjwt.Reason for access tokens, in addition to
+// albjwt's own (ReasonMissing, ReasonTooLarge, ReasonMalformed, ReasonBadAlg,
+// ReasonBadKID, ReasonIssuerMismatch, ReasonClientMismatch, ReasonExpMissing,
+// ReasonExpInvalid, ReasonExpired, ReasonNotYetValid, ReasonBadClaims,
+// ReasonNoSubject, ReasonBadSignature and the ReasonKey* ones).
+const (
+	// ReasonTokenUseMismatch: token_use is not "access" (e.g. an ID token).
+	ReasonTokenUseMismatch = "token_use_mismatch"
+	// ReasonCritHeader: the header has crit (or b64), which we refuse.
+	ReasonCritHeader = "crit_header"
+	// ReasonUnknownKID: the JWKS, fetched successfully, has no key with the
+	// token's kid. The token was not signed by the pool.
+	ReasonUnknownKID = "kid_unknown"
+)
+
+// Verifier checks Cognito access tokens. It is safe for concurrent use;
+// create one per process and reuse it so its keys stay cached.
+type Verifier struct {
+	issuer       string
+	clientIDs    map[string]bool
+	jwksURL      string
+	client       *http.Client
+	fetchTimeout time.Duration
+	clock        func() time.Time
+	leeway       time.Duration
+
+	keys   atomic.Pointer[keySet] // the last JWKS fetched; nil before the first
+	flight singleflight.Group
+	limit  *albjwt.FetchLimiter
+}
+
+// New validates cfg (see Config.Validate, which reports every problem at
+// once) and returns a Verifier. It makes no request: the JWKS is fetched
+// when the first token needs it.
+func New(cfg Config) (*Verifier, error) {
+	r, err := cfg.resolve()
+	if err != nil {
+		return nil, err
+	}
+	v := &Verifier{
+		issuer:    r.issuer,
+		clientIDs: r.clientIDs,
+		jwksURL:   r.jwksURL,
+		client:    cfg.HTTPClient,
+		clock:     cfg.Clock,
+		leeway:    cfg.Leeway,
+	}
+	if v.client == nil {
+		v.client = &http.Client{
+			Timeout: DefaultFetchTimeout,
+			CheckRedirect: func(*http.Request, []*http.Request) error {
+				return http.ErrUseLastResponse
+			},
+		}
+	}
+	v.fetchTimeout = v.client.Timeout
+	if v.fetchTimeout <= 0 {
+		v.fetchTimeout = DefaultFetchTimeout
+	}
+	if v.clock == nil {
+		v.clock = time.Now
+	}
+	v.limit = albjwt.NewFetchLimiter(r.fetchBurst, r.fetchInterval, r.fetchPenalty, v.clock)
+	return v, nil
+}
+
+// JWKSURL returns the URL keys are fetched from.
+func (v *Verifier) JWKSURL() string { return v.jwksURL }
+
+// Verify checks token, a Cognito access token as sent (without "Bearer "),
+// and returns its claims. Every error is an *albjwt.Error wrapping
+// albjwt.ErrInvalidToken or albjwt.ErrKeyUnavailable; see the package
+// documentation for the checks and their order.
+func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
+	if token == "" {
+		return nil, invalid(albjwt.ReasonMissing, nil)
+	}
+	if len(token) > MaxTokenSize {
+		return nil, invalid(albjwt.ReasonTooLarge, nil)
+	}
+	tok, err := jwtstrict.Parse(token, jwtstrict.Options{})
+	if err != nil {
+		return nil, strictError(err)
+	}
+	if alg, _ := tok.Header["alg"].(string); alg != jwt.SigningMethodRS256.Alg() {
+		return nil, invalid(albjwt.ReasonBadAlg, nil)
+	}
+	kid, _ := tok.Header["kid"].(string)
+	if !saneKID(kid) {
+		return nil, invalid(albjwt.ReasonBadKID, nil)
+	}
+	// Unverified, but it decides whose keys apply: a token from another
+	// pool causes no fetch.
+	if iss, _ := tok.Payload["iss"].(string); iss != v.issuer {
+		return nil, invalid(albjwt.ReasonIssuerMismatch, nil)
+	}
+	key, err := v.key(ctx, kid)
+	if err != nil {
+		return nil, err
+	}
+	if err := jwt.SigningMethodRS256.Verify(tok.SigningInput, tok.Signature, key); err != nil {
+		return nil, invalid(albjwt.ReasonBadSignature, err)
+	}
+	return v.claims(tok.Payload)
+}
+
+// claims checks the signed payload and extracts the claims.
+func (v *Verifier) claims(p map[string]any) (*Claims, error) {
+	if use, _ := p["token_use"].(string); use != "access" {
+		return nil, invalid(ReasonTokenUseMismatch, nil)
+	}
+	clientID, _ := p["client_id"].(string)
+	if !v.clientIDs[clientID] {
+		return nil, invalid(albjwt.ReasonClientMismatch, nil)
+	}
+	now := v.clock()
+	exp, err := jwtstrict.CheckExpiry(p, now, v.leeway, true)
+	if err != nil {
+		return nil, strictError(err)
+	}
+	if err := jwtstrict.CheckNotBefore(p, now, v.leeway); err != nil {
+		return nil, strictError(err)
+	}
+	iat, err := jwtstrict.CheckIssuedAt(p, now, v.leeway, true)
+	if err != nil {
+		if errors.Is(err, jwtstrict.ErrMissing) {
+			return nil, invalid(albjwt.ReasonBadClaims, err)
+		}
+		return nil, strictError(err)
+	}
+	sub, _ := p["sub"].(string)
+	if sub == "" {
+		return nil, invalid(albjwt.ReasonNoSubject, nil)
+	}
+	c := &Claims{
+		Subject:   sub,
+		ClientID:  clientID,
+		TokenUse:  "access",
+		ExpiresAt: exp,
+		IssuedAt:  iat,
+		All:       p,
+	}
+	if err := cognitoClaims(p, c); err != nil {
+		return nil, invalid(albjwt.ReasonBadClaims, err)
+	}
+	return c, nil
+}
+
+// cognitoClaims checks the types of Cognito's own claims and fills in
+// Username, Groups and Scopes.
+func cognitoClaims(p map[string]any, c *Claims) error {
+	for _, name := range [...]string{"username", "cognito:username"} {
+		if val, ok := p[name]; ok {
+			s, ok := val.(string)
+			if !ok {
+				return errors.New(name + " is not a string")
+			}
+			if c.Username == "" {
+				c.Username = s
+			}
+		}
+	}
+	if val, ok := p["cognito:groups"]; ok {
+		arr, ok := val.([]any)
+		if !ok {
+			return errors.New("cognito:groups is not an array")
+		}
+		for _, g := range arr {
+			s, ok := g.(string)
+			if !ok {
+				return errors.New("cognito:groups has a member that is not a string")
+			}
+			c.Groups = append(c.Groups, s)
+		}
+	}
+	if scope, _ := p["scope"].(string); scope != "" {
+		c.Scopes = strings.Split(scope, " ")
+		for _, s := range c.Scopes {
+			if !isScopeToken(s) {
+				return errors.New("scope is not a list of scope tokens separated by single spaces (RFC 6749 §3.3)")
+			}
+		}
+	}
+	if val, ok := p["auth_time"]; ok {
+		if _, err := jwtstrict.NumericDate(val); err != nil {
+			return errors.New("auth_time is not a NumericDate")
+		}
+	}
+	return nil
+}
+
+// isScopeToken reports whether s is a scope-token of RFC 6749 §3.3:
+// 1*( %x21 / %x23-5B / %x5D-7E ).
+func isScopeToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x21 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// saneKID accepts 1 to 128 printable ASCII characters. Cognito's kids are
+// base64 (with "+", "/" and "="). The kid is only a map key here, never
+// part of a URL.
+func saneKID(kid string) bool {
+	if kid == "" || len(kid) > 128 {
+		return false
+	}
+	for i := 0; i < len(kid); i++ {
+		if c := kid[i]; c < 0x21 || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// strictError maps a jwtstrict error to an *albjwt.Error.
+func strictError(err error) error {
+	switch {
+	case errors.Is(err, jwtstrict.ErrCrit):
+		return invalid(ReasonCritHeader, err)
+	case errors.Is(err, jwtstrict.ErrExpired):
+		return invalid(albjwt.ReasonExpired, err)
+	case errors.Is(err, jwtstrict.ErrNotYetValid), errors.Is(err, jwtstrict.ErrIssuedInFuture):
+		return invalid(albjwt.ReasonNotYetValid, err)
+	case errors.Is(err, jwtstrict.ErrMissing):
+		return invalid(albjwt.ReasonExpMissing, err)
+	case errors.Is(err, jwtstrict.ErrClaimType):
+		return invalid(albjwt.ReasonBadClaims, err)
+	}
+	return invalid(albjwt.ReasonMalformed, err)
+}
+
+func invalid(reason string, cause error) *albjwt.Error {
+	return &albjwt.Error{Kind: albjwt.ErrInvalidToken, Reason: reason, Cause: cause}
+}
+
+func unavailable(reason string, cause error) *albjwt.Error {
+	return &albjwt.Error{Kind: albjwt.ErrKeyUnavailable, Reason: reason, Cause: cause}
+}

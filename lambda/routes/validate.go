@@ -1,0 +1,370 @@
+package routes
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// Limits. The load balancer's are from the Elastic Load Balancing User Guide
+// ("Condition types for listener rules", "Quotas for your Application Load
+// Balancers") and API Reference (PathPatternConditionConfig,
+// AuthenticateCognitoActionConfig, CreateRule).
+const (
+	// MaxRoutes bounds the table: each route is one listener rule, and a load
+	// balancer has a default quota of 100 rules besides the default ones.
+	// Half of it leaves room for rules added by other means.
+	MaxRoutes = 50
+	// MaxPatternsPerRoute is the load balancer's limit of match evaluations
+	// (values) per condition; a route's patterns form one path condition.
+	MaxPatternsPerRoute = 3
+	// MaxWildcardsPerRoute is the load balancer's limit of wildcards ("*" and
+	// "?") per rule.
+	MaxWildcardsPerRoute = 5
+	// MaxPatternLength is the load balancer's limit on a path pattern.
+	MaxPatternLength = 128
+	// MaxExtraParams is the load balancer's limit of query parameters added to
+	// the authorize redirect.
+	MaxExtraParams = 10
+	// MaxPriority is the highest listener rule priority.
+	MaxPriority = 50000
+	// MaxCookieNameLength bounds session cookie names.
+	MaxCookieNameLength = 64
+	// MaxGroupNameLength is Cognito's limit on a group name.
+	MaxGroupNameLength = 128
+	// maxParamKey and maxParamValue are this package's own bounds: the load
+	// balancer documents none.
+	maxParamKey   = 64
+	maxParamValue = 256
+)
+
+// ReservedParams are the authorize request's parameters the load balancer
+// sets itself; an extra parameter may not override them.
+var ReservedParams = []string{
+	"response_type", "client_id", "redirect_uri", "state", "scope", "nonce",
+	"code_challenge", "code_challenge_method", "client_secret", "code",
+}
+
+var (
+	nameRe   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,31}$`)
+	cookieRe = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	paramRe  = regexp.MustCompile(`^[A-Za-z0-9_.~-]+$`)
+	// Cognito's patterns for a custom scope's name and resource server identifier.
+	scopeNameRe      = regexp.MustCompile(`^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$`)
+	resourceServerRe = regexp.MustCompile(`^[\x21-\x7E]{1,256}$`)
+)
+
+// StandardScopes are the OAuth scopes Cognito defines besides custom ones.
+var StandardScopes = []string{"openid", "email", "phone", "profile"}
+
+// AdminScope is the scope that lets an access token change its user through
+// the Cognito API; no route may require it.
+const AdminScope = "aws.cognito.signin.user.admin"
+
+// patternChar reports whether c may appear in a path pattern: A-Z a-z 0-9
+// _ - . $ / ~ " ' @ : + & and the wildcards * ?.
+func patternChar(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte(`_-.$/~"'@:+&*?`, c) >= 0
+}
+
+// Validate checks the table and returns every problem as Problems, or nil.
+func (t Table) Validate() error {
+	v := &checker{}
+	if len(t.Routes) > MaxRoutes {
+		v.add("routes", "has %d routes; at most %d are allowed (each is a listener rule, and a load balancer has 100 by default)", len(t.Routes), MaxRoutes)
+	}
+	names := map[string]int{}
+	prio := 0
+	prioField := ""
+	cookieOf := map[string]string{} // scope set -> cookie name
+	setOf := map[string]string{}    // cookie name -> scope set
+	for i, r := range t.Routes {
+		f := fmt.Sprintf("routes[%d]", i)
+		if !nameRe.MatchString(r.Name) {
+			v.add(f+".name", "%q is not a route name; use 1 to 32 letters, digits and hyphens, starting with a letter, e.g. admin", r.Name)
+		} else if j, dup := names[r.Name]; dup {
+			v.add(f+".name", "%q is also the name of routes[%d]; route names must be unique", r.Name, j)
+		} else {
+			names[r.Name] = i
+		}
+		v.paths(f, r.Paths)
+		v.groups(f, r.Groups)
+		v.scopes(f, r.Scopes)
+		switch r.OnUnauthenticatedRequest {
+		case "", Authenticate, Deny:
+		case Allow:
+			if r.NeedsAccessToken() {
+				v.add(f+".onUnauthenticatedRequest", "is allow, but the route requires groups or scopes, which a request without a session cannot have: "+
+					"every such request would be refused anyway; use deny (401, for APIs) or authenticate (sign-in page)")
+			}
+		default:
+			v.add(f+".onUnauthenticatedRequest", "%q is not allowed; use authenticate (send to the sign-in page), deny (answer 401) or allow (pass on without a session)", r.OnUnauthenticatedRequest)
+		}
+		v.params(f, r.AuthenticationRequestExtraParams)
+		if r.Priority != 0 {
+			switch {
+			case r.Priority < 1 || r.Priority > MaxPriority:
+				v.add(f+".priority", "%d is out of range; listener rule priorities are 1 to %d", r.Priority, MaxPriority)
+			case r.Priority <= prio:
+				v.add(f+".priority", "%d is not greater than %s's %d; priorities must increase along the table, which is the order rules are evaluated in", r.Priority, prioField, prio)
+			default:
+				prio, prioField = r.Priority, f+".priority"
+			}
+		}
+		if len(r.RequestScopes) > 0 {
+			if r.RequestScopes[0] != "openid" {
+				v.add(f+".requestScopes", "must start with openid")
+			}
+			for _, s := range r.Scopes {
+				if !slices.Contains(r.RequestScopes, s) {
+					v.add(f+".requestScopes", "lacks the route's scope %q", s)
+				}
+			}
+		}
+		if r.SessionCookieName != "" {
+			v.cookie(f+".sessionCookieName", r.SessionCookieName)
+			if !slices.Contains(t.SessionCookieNames, r.SessionCookieName) {
+				v.add(f+".sessionCookieName", "%q is not listed in sessionCookieNames, so logout would not expire it", r.SessionCookieName)
+			}
+			if len(r.RequestScopes) > 0 {
+				set := ScopeSetKey(r.RequestScopes)
+				if c, ok := cookieOf[set]; ok && c != r.SessionCookieName {
+					v.add(f+".sessionCookieName", "%q differs from %q, the cookie of another route requesting the same scopes", r.SessionCookieName, c)
+				}
+				if s, ok := setOf[r.SessionCookieName]; ok && s != set {
+					v.add(f+".sessionCookieName", "%q is also the cookie of a route requesting other scopes; each scope set needs its own session cookie", r.SessionCookieName)
+				}
+				cookieOf[set], setOf[r.SessionCookieName] = r.SessionCookieName, set
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for i, c := range t.SessionCookieNames {
+		f := fmt.Sprintf("sessionCookieNames[%d]", i)
+		v.cookie(f, c)
+		if seen[c] {
+			v.add(f, "lists %q twice", c)
+		}
+		seen[c] = true
+	}
+	v.shadows(t.Routes)
+	if len(v.ps) == 0 {
+		return nil
+	}
+	return v.ps
+}
+
+type checker struct{ ps Problems }
+
+func (v *checker) add(field, format string, args ...any) {
+	v.ps = append(v.ps, Problem{field, fmt.Sprintf(format, args...)})
+}
+
+func (v *checker) paths(f string, paths []string) {
+	switch {
+	case len(paths) == 0:
+		v.add(f+".paths", "is empty; list 1 to %d path patterns, e.g. /admin/*", MaxPatternsPerRoute)
+	case len(paths) > MaxPatternsPerRoute:
+		v.add(f+".paths", "lists %d patterns; a load balancer condition takes at most %d: split the route into routes of up to %d patterns with the same settings",
+			len(paths), MaxPatternsPerRoute, MaxPatternsPerRoute)
+	}
+	wildcards := 0
+	for j, p := range paths {
+		pf := fmt.Sprintf("%s.paths[%d]", f, j)
+		wildcards += strings.Count(p, "*") + strings.Count(p, "?")
+		if msg := PatternProblem(p); msg != "" {
+			v.add(pf, "%s", msg)
+			continue
+		}
+		if k := slices.Index(paths[:j], p); k >= 0 {
+			v.add(pf, "%q is also %s.paths[%d]; remove the duplicate", p, f, k)
+			continue
+		}
+		for k, q := range paths {
+			// Of two patterns that cover each other, only the later is redundant.
+			if k != j && PatternProblem(q) == "" && q != p && covers(q, p) && (k < j || !covers(p, q)) {
+				v.add(pf, "%q is redundant: every path it matches also matches %q (%s.paths[%d]); remove it", p, q, f, k)
+				break
+			}
+		}
+	}
+	if wildcards > MaxWildcardsPerRoute {
+		v.add(f+".paths", "use %d wildcards (* and ?) in all; a load balancer rule allows at most %d", wildcards, MaxWildcardsPerRoute)
+	}
+}
+
+// PatternProblem says what is wrong with a path pattern, or "" when nothing is.
+func PatternProblem(p string) string {
+	switch {
+	case p == "":
+		return "is empty; write a path pattern such as /admin/*"
+	case len(p) > MaxPatternLength:
+		return fmt.Sprintf("is %d characters long; a load balancer path pattern has at most %d", len(p), MaxPatternLength)
+	case p[0] != '/' && p[0] != '*':
+		return fmt.Sprintf("%q matches no request: paths start with /; write /%s", p, p)
+	}
+	for i := 0; i < len(p); i++ {
+		if !patternChar(p[i]) {
+			c := fmt.Sprintf("%q", string(p[i]))
+			if p[i] >= 0x80 {
+				c = "a non-ASCII character"
+			}
+			return fmt.Sprintf("%q contains %s; a load balancer path pattern may only contain A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & and the wildcards * ?", p, c)
+		}
+	}
+	return ""
+}
+
+// shadows reports patterns that an earlier route's pattern covers: their rule
+// would never apply.
+func (v *checker) shadows(routes []Route) {
+	for i, r := range routes {
+		for j, p := range r.Paths {
+			if PatternProblem(p) != "" {
+				continue
+			}
+		earlier:
+			for k := range i {
+				for l, q := range routes[k].Paths {
+					if PatternProblem(q) == "" && covers(q, p) {
+						what := "is shadowed by"
+						if q == p {
+							what = "duplicates"
+						}
+						v.add(fmt.Sprintf("routes[%d].paths[%d]", i, j), "%q %s %q of the earlier route %q (routes[%d].paths[%d]): every path it matches goes to that route; "+
+							"move this route before it, or narrow that pattern", p, what, q, routes[k].Name, k, l)
+						break earlier
+					}
+				}
+			}
+		}
+	}
+}
+
+func (v *checker) groups(f string, groups []string) {
+	for j, g := range groups {
+		gf := fmt.Sprintf("%s.groups[%d]", f, j)
+		switch {
+		case g == "":
+			v.add(gf, "is empty; give the name of a Cognito group of the user pool")
+		case len([]rune(g)) > MaxGroupNameLength:
+			v.add(gf, "is longer than %d characters, Cognito's limit for group names", MaxGroupNameLength)
+		case strings.IndexFunc(g, func(r rune) bool {
+			return !unicode.In(r, unicode.L, unicode.M, unicode.S, unicode.N, unicode.P)
+		}) >= 0:
+			v.add(gf, "%q contains whitespace or control characters, which Cognito group names cannot", g)
+		case slices.Contains(groups[:j], g):
+			v.add(gf, "lists %q twice; remove the duplicate", g)
+		}
+	}
+}
+
+func (v *checker) scopes(f string, scopes []string) {
+	for j, s := range scopes {
+		sf := fmt.Sprintf("%s.scopes[%d]", f, j)
+		switch {
+		case s == "openid":
+			v.add(sf, "openid is always requested; remove it")
+		case s == AdminScope:
+			v.add(sf, "%s lets the access token, which the load balancer passes to the function, change or delete the user through the Cognito API; "+
+				"no route should request it: remove it", AdminScope)
+		case slices.Contains(scopes[:j], s):
+			v.add(sf, "lists %q twice; remove the duplicate", s)
+		default:
+			if msg := ScopeProblem(s); msg != "" {
+				v.add(sf, "%s", msg)
+			}
+		}
+	}
+}
+
+// ScopeProblem says why no app client can be granted the scope s, or "" when
+// s is a standard scope or a well-formed custom one. Whether a custom scope's
+// resource server exists in the pool cannot be checked without calling AWS:
+// if it does not, Cognito refuses the app client at deploy.
+func ScopeProblem(s string) string {
+	if slices.Contains(StandardScopes, s) || s == AdminScope {
+		return ""
+	}
+	if slices.Contains(StandardScopes, strings.ToLower(s)) {
+		return fmt.Sprintf("scope %q must be lower case: use %s", s, strings.ToLower(s))
+	}
+	i := strings.LastIndex(s, "/")
+	if i < 0 {
+		return fmt.Sprintf("no app client can get scope %q: Cognito's scopes are openid, email, phone, profile, %s and custom <resource-server-id>/<scope> scopes, "+
+			"e.g. https://api.example.com/admin", s, AdminScope)
+	}
+	if !resourceServerRe.MatchString(s[:i]) || !scopeNameRe.MatchString(s[i+1:]) {
+		return fmt.Sprintf("custom scope %q is malformed; write <resource-server-id>/<scope>, e.g. https://api.example.com/admin or orders/write", s)
+	}
+	return ""
+}
+
+func (v *checker) params(f string, params map[string]string) {
+	if len(params) == 0 {
+		return
+	}
+	pf := f + ".authenticationRequestExtraParams"
+	if len(params) > MaxExtraParams {
+		v.add(pf, "has %d parameters; the load balancer sends at most %d", len(params), MaxExtraParams)
+	}
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		val := params[k]
+		kf := pf + "." + k
+		switch {
+		case slices.Contains(ReservedParams, strings.ToLower(k)):
+			hint := "remove it"
+			if strings.EqualFold(k, "scope") {
+				hint = "remove it and list the route's scopes in its scopes"
+			}
+			v.add(kf, "the load balancer sets %s itself; %s", k, hint)
+		case len(k) > maxParamKey || !paramRe.MatchString(k):
+			v.add(pf, "key %q is not a query parameter name; use 1 to %d letters, digits and _ . ~ -, e.g. identity_provider", k, maxParamKey)
+		case val == "":
+			v.add(kf, "is empty; give a value, e.g. Google, or remove the parameter")
+		case len(val) > maxParamValue:
+			v.add(kf, "is %d bytes long; at most %d are allowed", len(val), maxParamValue)
+		case strings.IndexFunc(val, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) >= 0:
+			v.add(kf, "%q contains whitespace or control characters; remove them", val)
+		}
+	}
+}
+
+func (v *checker) cookie(f, c string) {
+	if len(c) == 0 || len(c) > MaxCookieNameLength || !cookieRe.MatchString(c) {
+		v.add(f, "%q is not a valid cookie name; use 1 to %d letters, digits, hyphens or underscores", c, MaxCookieNameLength)
+	}
+}
+
+// ScopeSetKey is a canonical form of a set of scopes: sorted, without
+// duplicates, space-separated. Two rules share a session exactly when their
+// requested scopes have the same key.
+func ScopeSetKey(scopes []string) string {
+	s := slices.Clone(scopes)
+	slices.Sort(s)
+	return strings.Join(slices.Compact(s), " ")
+}
+
+// CookieName is the session cookie name for rules that request scopes other
+// than the default action's: base, a hyphen and 8 hex digits of the SHA-256
+// of ScopeSetKey(scopes), stable whatever the order of the scopes. The load
+// balancer splits a large session cookie into <name>-0, <name>-1 and so on;
+// the suffix is never a single digit, so those never collide with it.
+func CookieName(base string, scopes []string) string {
+	sum := sha256.Sum256([]byte(ScopeSetKey(scopes)))
+	return base + "-" + hex.EncodeToString(sum[:4])
+}

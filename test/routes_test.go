@@ -1,0 +1,302 @@
+package test
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/alb-cognito/alb-cognito-cdk/config"
+	"github.com/alb-cognito/alb-cognito-cdk/internal/siteapp"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
+)
+
+const typeRule = "AWS::ElasticLoadBalancingV2::ListenerRule"
+
+// routesContext is the example configuration with the example routes (an
+// admin area by group, an API that answers 401 and needs a custom scope, a
+// partner area that signs in with Google), in a stack of its own name.
+func routesContext(extra ...any) map[string]any {
+	rs := config.ExampleRoutes()
+	rs = append(rs, extra...)
+	return exampleContext(map[string]any{
+		"stackName":         "AlbCognitoSiteRoutes",
+		"oauthScopes":       []any{"openid", "email"},
+		"identityProviders": []any{"COGNITO", "Google"},
+		"routes":            rs,
+	})
+}
+
+var routesSite = shared("example with routes", func() (*synthesized, error) {
+	return synth(routesContext())
+})
+
+// The configuration the routes stack was built from.
+var exRoutes = func() config.Config {
+	c, err := config.FromContext(routesContext())
+	if err != nil {
+		panic(err)
+	}
+	return c
+}()
+
+// rule is a listener rule as the tests read it.
+type rule struct {
+	id       string
+	priority float64
+	props    map[string]any
+}
+
+// rules returns the stack's listener rules by priority.
+func (s *synthesized) rules() []rule {
+	var out []rule
+	for id, r := range s.resources(typeRule) {
+		p := props(r)
+		out = append(out, rule{id, p["Priority"].(float64), p})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].priority < out[j].priority })
+	return out
+}
+
+func TestNoRoutesNoRules(t *testing.T) {
+	s := exampleSite(t)
+	if n := len(s.resources(typeRule)); n != 0 {
+		t.Errorf("the example without routes has %d listener rules, want none", n)
+	}
+	_, fn := s.only(t, typeFunction)
+	env := props(fn)["Environment"].(map[string]any)["Variables"].(map[string]any)
+	if env[routes.EnvVar] != ex.RouteTableJSON() {
+		t.Errorf("%s = %v, want %s", routes.EnvVar, env[routes.EnvVar], ex.RouteTableJSON())
+	}
+}
+
+// TestRouteRules checks one listener rule per route, in the table's order,
+// each a path condition, authenticate-cognito with the route's settings, then
+// forward to the site's one target group.
+func TestRouteRules(t *testing.T) {
+	s := routesSite(t)
+	table := exRoutes.RouteTable()
+	rules := s.rules()
+	if len(rules) != len(table.Routes) {
+		t.Fatalf("%d listener rules for %d routes", len(rules), len(table.Routes))
+	}
+	listenerID := ""
+	for id, l := range s.resources(typeListener) {
+		if props(l)["Port"] == 443.0 {
+			listenerID = id
+		}
+	}
+	tgID, _ := s.only(t, typeTG)
+	clientID, _ := s.only(t, typeClient)
+	wantPrio := []float64{100, 200, 300}
+	cookies := map[string]string{} // scope set -> cookie
+	for i, r := range table.Routes {
+		got := rules[i]
+		if got.priority != wantPrio[i] {
+			t.Errorf("route %s: priority %v, want %v", r.Name, got.priority, wantPrio[i])
+		}
+		if !strings.Contains(got.id, "Route"+r.Name) {
+			t.Errorf("route %s: rule %s, want a logical ID from the route's name (stable when routes are added)", r.Name, got.id)
+		}
+		if js(got.props["ListenerArn"]) != js(ref(listenerID)) {
+			t.Errorf("route %s: listener %s, want the HTTPS listener %s", r.Name, js(got.props["ListenerArn"]), listenerID)
+		}
+		wantCond := []any{map[string]any{"Field": "path-pattern", "PathPatternConfig": map[string]any{"Values": toAny(r.Paths)}}}
+		if js(got.props["Conditions"]) != js(wantCond) {
+			t.Errorf("route %s: conditions %s, want %s", r.Name, js(got.props["Conditions"]), js(wantCond))
+		}
+		actions := got.props["Actions"].([]any)
+		if len(actions) != 2 {
+			t.Fatalf("route %s: actions %s, want authenticate-cognito then forward", r.Name, js(actions))
+		}
+		auth, fwd := actions[0].(map[string]any), actions[1].(map[string]any)
+		if auth["Type"] != "authenticate-cognito" || auth["Order"] != 1.0 || fwd["Type"] != "forward" || fwd["Order"] != 2.0 {
+			t.Errorf("route %s: actions %s, want authenticate-cognito (1) then forward (2)", r.Name, js(actions))
+		}
+		if js(fwd["TargetGroupArn"]) != js(ref(tgID)) {
+			t.Errorf("route %s: forwards to %s, want %s", r.Name, js(fwd["TargetGroupArn"]), tgID)
+		}
+		c := auth["AuthenticateCognitoConfig"].(map[string]any)
+		want := map[string]any{
+			"UserPoolArn":              exRoutes.UserPoolArn,
+			"UserPoolClientId":         ref(clientID),
+			"UserPoolDomain":           exRoutes.UserPoolDomain,
+			"Scope":                    strings.Join(r.RequestScopes, " "),
+			"SessionCookieName":        r.SessionCookieName,
+			"SessionTimeout":           28800, // the CDK writes a number here, a string in the listener's default action
+			"OnUnauthenticatedRequest": r.Unauthenticated(),
+		}
+		if len(r.AuthenticationRequestExtraParams) > 0 {
+			want["AuthenticationRequestExtraParams"] = r.AuthenticationRequestExtraParams
+		}
+		for k, v := range want {
+			if js(c[k]) != js(v) {
+				t.Errorf("route %s: AuthenticateCognitoConfig.%s = %s, want %s", r.Name, k, js(c[k]), js(v))
+			}
+		}
+		if len(c) != len(want) {
+			t.Errorf("route %s: AuthenticateCognitoConfig has %d keys, want %d: %s", r.Name, len(c), len(want), js(c))
+		}
+		if !strings.HasPrefix(c["Scope"].(string), "openid ") {
+			t.Errorf("route %s: scope %q does not start with openid", r.Name, c["Scope"])
+		}
+		set := routes.ScopeSetKey(strings.Fields(c["Scope"].(string)))
+		if prev, ok := cookies[set]; ok && prev != c["SessionCookieName"] {
+			t.Errorf("route %s: scope set %q has cookies %s and %v", r.Name, set, prev, c["SessionCookieName"])
+		}
+		cookies[set] = c["SessionCookieName"].(string)
+	}
+	// Different scope sets, different cookies; the default action's set keeps
+	// the default cookie.
+	seen := map[string]bool{}
+	for _, c := range cookies {
+		if seen[c] {
+			t.Errorf("cookie %s serves two scope sets: %v", c, cookies)
+		}
+		seen[c] = true
+	}
+	if cookies["email openid"] != "AWSELBAuthSessionCookie" {
+		t.Errorf("routes that request the default scopes use %q, want the default cookie", cookies["email openid"])
+	}
+	if api := cookies["email https://api.example.com/read openid"]; api == "" || api == "AWSELBAuthSessionCookie" {
+		t.Errorf("the API route's scope set has cookie %q, want one of its own", api)
+	}
+	// The same, through the CDK's assertions: the admin rule as a reviewer reads it.
+	guard(t, func() {
+		s.template.HasResourceProperties(jsii.String(typeRule), map[string]any{
+			"Priority":   100,
+			"Conditions": []any{map[string]any{"Field": "path-pattern", "PathPatternConfig": map[string]any{"Values": []any{"/admin", "/admin/*"}}}},
+			"Actions": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"Type": "authenticate-cognito",
+				"AuthenticateCognitoConfig": assertions.Match_ObjectLike(&map[string]any{
+					"Scope": "openid email", "SessionCookieName": "AWSELBAuthSessionCookie", "OnUnauthenticatedRequest": "authenticate",
+				}),
+			})}),
+		})
+		s.template.HasResourceProperties(jsii.String(typeRule), map[string]any{
+			"Priority": 200,
+			"Actions": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"AuthenticateCognitoConfig": assertions.Match_ObjectLike(&map[string]any{
+					"Scope": "openid email https://api.example.com/read", "OnUnauthenticatedRequest": "deny",
+				}),
+			})}),
+		})
+	})
+}
+
+// TestRoutesReachClientAndFunction: the client allows the union of the
+// requested scopes, and the function gets config's table, byte for byte.
+func TestRoutesReachClientAndFunction(t *testing.T) {
+	s := routesSite(t)
+	_, c := s.only(t, typeClient)
+	if got, want := js(props(c)["AllowedOAuthScopes"]), js(toAny(exRoutes.ClientScopes())); got != want {
+		t.Errorf("client AllowedOAuthScopes = %s, want %s", got, want)
+	}
+	if want := `["openid","email","https://api.example.com/read"]`; js(toAny(exRoutes.ClientScopes())) != want {
+		t.Errorf("ClientScopes() = %v, want %s", exRoutes.ClientScopes(), want)
+	}
+	_, fn := s.only(t, typeFunction)
+	env := props(fn)["Environment"].(map[string]any)["Variables"].(map[string]any)
+	got, _ := env[routes.EnvVar].(string)
+	if got != exRoutes.RouteTableJSON() {
+		t.Errorf("%s =\n%s\nwant config's\n%s", routes.EnvVar, got, exRoutes.RouteTableJSON())
+	}
+	tab, err := routes.Parse([]byte(got))
+	if err != nil {
+		t.Fatalf("the function would refuse its table: %v", err)
+	}
+	if len(tab.Routes) != 3 || len(tab.SessionCookieNames) != 2 {
+		t.Errorf("table has %d routes and cookies %v", len(tab.Routes), tab.SessionCookieNames)
+	}
+	// Every variable together stays within Lambda's 4 KB.
+	b, _ := json.Marshal(env)
+	if len(b) > 4096 {
+		t.Errorf("environment is %d bytes", len(b))
+	}
+	// The route rules add no egress: the security group still sends only HTTPS.
+	for _, sg := range s.resources(typeSG) {
+		if eg, _ := props(sg)["SecurityGroupEgress"].([]any); len(eg) > 1 {
+			t.Errorf("security group egress %s, want one rule", js(eg))
+		}
+	}
+}
+
+// TestAppendingARouteChangesNoOtherRule: a route added at the end gets the
+// next priority, and the existing rules keep their logical IDs and
+// priorities, so CloudFormation updates nothing else.
+func TestAppendingARouteChangesNoOtherRule(t *testing.T) {
+	before := routesSite(t).rules()
+	after, err := synth(routesContext(map[string]any{"name": "reports", "paths": []any{"/reports/*"}, "groups": []any{"auditors"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := after.rules()
+	if len(got) != len(before)+1 {
+		t.Fatalf("%d rules after adding one to %d", len(got), len(before))
+	}
+	for i, r := range before {
+		if got[i].id != r.id || got[i].priority != r.priority || js(got[i].props) != js(r.props) {
+			t.Errorf("rule %s (priority %v) changed to %s (priority %v)", r.id, r.priority, got[i].id, got[i].priority)
+		}
+	}
+	if last := got[len(got)-1]; last.priority != 400 || !strings.Contains(last.id, "Routereports") {
+		t.Errorf("new rule %s has priority %v, want 400", last.id, last.priority)
+	}
+}
+
+// TestHostileRoutesAreRefused: route tables the load balancer or the function
+// could not honour never reach synthesis.
+func TestHostileRoutesAreRefused(t *testing.T) {
+	cases := []struct {
+		name   string
+		routes any
+		want   []string
+	}{
+		{"shadowed route", `[{"name":"all","paths":["/*"]},{"name":"admin","paths":["/admin/*"],"groups":["admins"]}]`,
+			[]string{"routes[1].paths[0]", "shadowed"}},
+		{"too many patterns", []any{map[string]any{"name": "a", "paths": []any{"/a", "/b", "/c", "/d"}}}, []string{"routes[0].paths", "at most 3"}},
+		{"scope no client can get", []any{map[string]any{"name": "a", "paths": []any{"/a"}, "scopes": []any{"admin"}}}, []string{"routes[0].scopes[0]", "no app client"}},
+		{"reserved extra param", []any{map[string]any{"name": "a", "paths": []any{"/a"}, "authenticationRequestExtraParams": map[string]any{"redirect_uri": "https://x"}}},
+			[]string{"redirect_uri", "itself"}},
+		{"misspelt field", []any{map[string]any{"name": "a", "paths": []any{"/a"}, "group": []any{"x"}}}, []string{"routes[0]", "did you mean groups"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := exampleContext(map[string]any{"routes": tc.routes})
+			guard(t, func() {
+				app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
+				site, err := siteapp.Build(app, siteapp.Options{})
+				if err == nil || site != nil {
+					t.Fatalf("routes %v were accepted", tc.routes)
+				}
+				for _, w := range tc.want {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("message does not contain %q:\n%v", w, err)
+					}
+				}
+			})
+		})
+	}
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// The route rules bring no cdk-nag finding of their own.
+func TestRoutesNagClean(t *testing.T) {
+	s := routesSite(t)
+	for _, level := range []string{"error", "warning"} {
+		if f := nagFindings(t, s, level); len(f) > 0 {
+			t.Errorf("unsuppressed cdk-nag %ss with routes:\n%s", level, strings.Join(f, "\n"))
+		}
+	}
+}

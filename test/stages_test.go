@@ -2,6 +2,8 @@ package test
 
 import (
 	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -118,5 +120,35 @@ func TestCDKJSONSynthesizes(t *testing.T) {
 			}
 			t.Logf("%s: %s/%s", name, *s.site.Stack.Account(), *s.site.Stack.Region())
 		})
+	}
+}
+
+// TestNagRunsInEveryStage: cdk-nag checks each stage's stack, not only the
+// app's top level (aspects added to the app do not reach into a Stage, which
+// synthesizes on its own): a wildcard planted in every stage is flagged in
+// every stage, and each stage's stack has its report in the output directory.
+func TestNagRunsInEveryStage(t *testing.T) {
+	all, err := synthAll(exampleStagesContext(map[string]any{"@aws-cdk/core:annotationsInValidationReport": false}), addWildcard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range all {
+		name := *s.site.Stack.StackName()
+		errs := nagFindings(t, s, "error")
+		if len(errs) == 0 {
+			t.Errorf("%s: cdk-nag did not flag the planted wildcard action", name)
+		}
+		for _, e := range errs {
+			if !strings.Contains(e, "AwsSolutions-IAM5") {
+				t.Errorf("%s: unexpected cdk-nag error: %s", name, e)
+			}
+		}
+	}
+	_ = all[0].app.Synth(nil)
+	for _, s := range all {
+		report := filepath.Join(s.outdir, "AwsSolutions-"+*s.site.Stack.StackName()+"-NagReport.csv")
+		if _, err := os.Stat(report); err != nil {
+			t.Errorf("no cdk-nag report for %s: %v", *s.site.Stack.StackName(), err)
+		}
 	}
 }

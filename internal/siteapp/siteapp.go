@@ -49,10 +49,6 @@ func Build(app awscdk.App, opts Options) ([]*stacks.Site, error) {
 				cfg.Account(), opts.DefaultAccount)
 		}
 	}
-	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{
-		Verbose: jsii.Bool(true),
-		Reports: jsii.Bool(true),
-	}), nil)
 	sites := make([]*stacks.Site, 0, len(stages))
 	for _, s := range stages {
 		var scope constructs.Construct = app
@@ -61,6 +57,12 @@ func Build(app awscdk.App, opts Options) ([]*stacks.Site, error) {
 				Env: &awscdk.Environment{Account: jsii.String(s.Config.Account()), Region: jsii.String(s.Config.Region())},
 			})
 		}
+		// On the stage, not the app: a Stage synthesizes on its own, and the
+		// app's aspects never reach the constructs inside it.
+		awscdk.Aspects_Of(scope).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{
+			Verbose: jsii.Bool(true),
+			Reports: jsii.Bool(true),
+		}), nil)
 		sites = append(sites, stacks.NewSite(scope, s.Config.StackName, &stacks.SiteProps{Config: s.Config, ModuleDir: opts.ModuleDir}))
 	}
 	return sites, nil

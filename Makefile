@@ -20,10 +20,14 @@ NPM_STAMP := node_modules/.package-lock.json
 # STAGE=name works on one stage of cdk.json's "stages": the app builds only that
 # stage (-c stage=name) and the CLI selects its stack ('name/*'). Without it,
 # synth builds and selects every stack ('**', which includes the stacks inside
-# stages); deploy and diff then need a stack selector in CDK_ARGS when there
-# are stages.
+# stages), and deploy and diff stop when cdk.json has stages (unless CDK_ARGS
+# selects stacks itself).
 STAGE ?=
 STAGE_ARGS := $(if $(STAGE),-c stage=$(STAGE) '$(STAGE)/*')
+NEED_STAGE = @if [ -z "$(STAGE)" ] && [ -z "$(CDK_ARGS)" ]; then \
+	  stages="$$(node -e 'const s = require("./cdk.json").context?.stages; if (s) console.log(Object.keys(s).sort().join(", "))')"; \
+	  if [ -n "$$stages" ]; then echo "cdk.json has stages ($$stages): name one, e.g. make $@ STAGE=$${stages%%,*}" >&2; exit 2; fi; \
+	fi
 
 .PHONY: help deps synth test deploy diff clean
 
@@ -62,9 +66,11 @@ test: deps ## Run go vet, actionlint on .github/workflows and every test.
 	go test -count=1 $$jsii
 
 deploy: deps ## Deploy one stage with your credentials and real config (STAGE=prod; CDK_ARGS="-c key=value ...").
+	$(NEED_STAGE)
 	$(CDK) deploy $(STAGE_ARGS) $(CDK_ARGS)
 
 diff: deps ## Show what a deploy would change (STAGE=prod).
+	$(NEED_STAGE)
 	$(CDK) diff $(STAGE_ARGS) $(CDK_ARGS)
 
 .PHONY: bench

@@ -127,8 +127,10 @@ func benchStages(e *env) error {
 			continue
 		}
 		r := row{
-			measure: fmt.Sprintf("synth, %d stages vs 1 (median of %d, wall)", stageCounts[i], runs),
-			project: seconds(w), floor: seconds(one) + " (1 stage)", ratio: w / one,
+			measure: fmt.Sprintf("synth, %d stages vs 1 (median of %d, wall; CPU in brackets)", stageCounts[i], runs),
+			project: fmt.Sprintf("%s (CPU %s)", seconds(w), seconds(cpu(a))),
+			floor:   fmt.Sprintf("%s (CPU %s), 1 stage", seconds(one), seconds(cpu(apps[0]))),
+			ratio:   w / one,
 		}
 		if stageCounts[i] == 3 {
 			r.target, r.met = "≤ 2.5×", yesNo(w/one <= 2.5)
@@ -139,7 +141,8 @@ func benchStages(e *env) error {
 	}
 	e.notef("Synth against the number of stages (dev; dev and prod; dev, prod and staging), one prebuilt app started directly with "+
 		"the CLI's variables and the stages replaced, alternating, each count into its own output directory that already holds "+
-		"the function's asset (%d runs each, %s). Median wall by number of stages: %s. Every stage adds one stack; the Node.js "+
-		"kernel's start-up and loading aws-cdk-lib are paid once.", runs, time.Now().Format("15:04"), strings.Join(parts, "; "))
+		"the function's asset (%d runs each, %s). Median wall by number of stages: %s. Every stage adds one stack (and its cdk-nag "+
+		"checks); the Node.js kernel's start-up, loading aws-cdk-lib and cdk-nag are paid once. On a busy machine the wall times "+
+		"vary more than the stages change them: read the CPU figures too.", runs, time.Now().Format("15:04"), strings.Join(parts, "; "))
 	return nil
 }

@@ -122,6 +122,11 @@ type Config struct {
 	// CloudWatch log group, and the VPC flow logs' group when the stack creates
 	// the VPC, keep events, one of the periods CloudWatch Logs allows. Default 30.
 	LogRetentionDays int
+	// FunctionPackage is context key "functionPackage": the function's main
+	// package, a slash-separated folder under lambda/ relative to the module
+	// root, e.g. lambda/notes. Default lambda/whoami. Validate checks its
+	// form; CheckFunctionPackage checks the folder on disk.
+	FunctionPackage string
 	// FunctionMemoryMiB is context key "functionMemoryMiB": the function's memory,
 	// 128 to 10240 MiB. Default 256.
 	FunctionMemoryMiB int

@@ -68,6 +68,7 @@ func TestExampleDecodesWithDefaults(t *testing.T) {
 		DeletionProtection:       true,
 		AccessLogsExpirationDays: 90,
 		LogRetentionDays:         30,
+		FunctionPackage:          "lambda/whoami",
 		FunctionMemoryMiB:        256,
 		FunctionTimeoutSeconds:   10,
 		ReservedConcurrency:      25,
@@ -451,6 +452,17 @@ func TestInvalidConfigurations(t *testing.T) {
 		{"function memory too small", map[string]any{"functionMemoryMiB": "64"}, "functionMemoryMiB", "use 128 to 10240"},
 		{"no concurrency", map[string]any{"reservedConcurrency": 0.0}, "reservedConcurrency", "use 1 to 1000"},
 		{"bad stack name", map[string]any{"stackName": "1st_stack"}, "stackName", "use a letter followed by up to 127 letters, digits or hyphens"},
+		// The function's package (its form; the folder is checked by CheckFunctionPackage).
+		{"function package empty", map[string]any{"functionPackage": " "}, "functionPackage", "a folder under lambda/ holding a package main"},
+		{"function package outside lambda", map[string]any{"functionPackage": "cmd/app"}, "functionPackage", "move your app to lambda/<name>"},
+		{"function package is lambda itself", map[string]any{"functionPackage": "lambda"}, "functionPackage", "is not under lambda/"},
+		{"function package climbs out", map[string]any{"functionPackage": "lambda/../cmd/preview"}, "functionPackage", `contains ".."`},
+		{"function package absolute", map[string]any{"functionPackage": "/home/me/app/lambda/notes"}, "functionPackage", "relative to the module root"},
+		{"function package with backslashes", map[string]any{"functionPackage": `lambda\notes`}, "functionPackage", "write it with forward slashes, lambda/notes"},
+		{"function package with a trailing slash", map[string]any{"functionPackage": "lambda/notes/"}, "functionPackage", "write it as lambda/notes"},
+		{"function package with ./", map[string]any{"functionPackage": "./lambda/notes"}, "functionPackage", "write it as lambda/notes"},
+		{"function package in testdata", map[string]any{"functionPackage": "lambda/notes/testdata"}, "functionPackage", "not testdata"},
+		{"function package ignored by go", map[string]any{"functionPackage": "lambda/_draft"}, "functionPackage", "not starting with '.' or '_'"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -63,6 +63,7 @@ const (
 	defaultReservedConcurrency      = 25
 	defaultStackName                = "AlbCognitoSite"
 	defaultIPAddressType            = "ipv4"
+	defaultFunctionPackage          = "lambda/whoami"
 )
 
 var specs = []spec{
@@ -320,6 +321,18 @@ var specs = []spec{
 		},
 		field:      func(c *Config) any { return &c.LogRetentionDays },
 		setDefault: func(c *Config) { c.LogRetentionDays = defaultLogRetentionDays },
+	},
+	{
+		Key: Key{
+			Name: "functionPackage", Default: defaultFunctionPackage + " (the identity page)",
+			Example: `"lambda/notes"`,
+			Description: "The function's main package: a folder under lambda/, relative to the module root, holding a package main " +
+				"(usually an http.Handler started with albhttp.Start). Put your app in its own folder and name it here; " +
+				"the build and the asset hash follow it.",
+		},
+		what:       "a folder under lambda/ holding a package main",
+		field:      func(c *Config) any { return &c.FunctionPackage },
+		setDefault: func(c *Config) { c.FunctionPackage = defaultFunctionPackage },
 	},
 	{
 		Key: Key{

@@ -46,6 +46,7 @@ func (c Config) Validate() error {
 	v.tlsPolicy(c.TLSPolicy)
 	v.accessLogs(c.AccessLogsBucket, c.AccessLogsExpirationDays)
 	v.logRetention(c.LogRetentionDays)
+	v.functionPackage(c.FunctionPackage)
 	v.intRange("functionMemoryMiB", c.FunctionMemoryMiB, 128, 10240, "")
 	v.intRange("functionTimeoutSeconds", c.FunctionTimeoutSeconds, 5, 60,
 		" (the function fetches the load balancer's signing key with a 3-second timeout, so it needs at least 5)")

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/preview"
@@ -32,14 +34,23 @@ const xss = `<script>window.__xss=1</script><img src=x onerror="window.__xss=2">
 func TestBrowser(t *testing.T) {
 	chromium := findChromium(t)
 
-	ada := startPreview(t, preview.Options{Claims: map[string]any{
+	table, err := preview.ExampleRoutes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	adaClaims := map[string]any{
 		"sub":            "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9",
 		"username":       username,
 		"email":          email,
 		"email_verified": "true",
 		"name":           name,
-		"cognito:groups": []string{"admins", "engineering"},
-	}})
+	}
+	ada := startPreview(t, preview.Options{Claims: adaClaims, Groups: []string{"admins", "engineering"}, Routes: table})
+	// bob is signed in but in no group.
+	bob := startPreview(t, preview.Options{Routes: table})
+	// ada again, with an access token that expires after each session's
+	// first request.
+	adaExpiring := startPreview(t, preview.Options{Claims: adaClaims, Groups: []string{"admins"}, Routes: table, AccessTokenExpired: true})
 	hostile := startPreview(t, preview.Options{Claims: map[string]any{
 		"sub": "6c7d8e9f-1a2b-4c3d-8e4f-5a6b7c8d9e0f", "username": "mallory", "email": "mallory@example.com", "nickname": xss,
 	}})
@@ -78,13 +89,13 @@ func TestBrowser(t *testing.T) {
 		// Visible: WaitVisible needs a rendered box, innerText skips hidden text.
 		if err := chromedp.Run(tab,
 			chromedp.WaitVisible(`//h1[normalize-space()="Signed in as `+username+`"]`, chromedp.BySearch),
-			chromedp.WaitVisible(`//dd[normalize-space()="`+email+`"]`, chromedp.BySearch),
+			chromedp.WaitVisible(`//dd[normalize-space()="`+email+` (verified)"]`, chromedp.BySearch),
 			chromedp.WaitVisible(`//td[normalize-space()="`+name+`"]`, chromedp.BySearch),
 		); err != nil {
 			t.Fatalf("user not visible: %v\npage text:\n%s", err, visibleText(t, tab))
 		}
 		text := visibleText(t, tab)
-		for _, want := range []string{"Signed in as " + username, email, name, `["admins","engineering"]`, "Sign out"} {
+		for _, want := range []string{"Signed in as " + username, email, name, "admins, engineering", "Where you may go", "Sign out"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("visible text lacks %q:\n%s", want, text)
 			}
@@ -144,6 +155,90 @@ func TestBrowser(t *testing.T) {
 		}
 		if text := visibleText(t, tab); !strings.Contains(text, xss) {
 			t.Errorf("visible text lacks the literal claim %q:\n%s", xss, text)
+		}
+	})
+
+	t.Run("admin page allowed for group admins", func(t *testing.T) {
+		tab := newTab(t, browser)
+		resp := navigate(t, tab, ada.URL+"admin/settings")
+		if resp.Status != 200 {
+			t.Errorf("status %d, want 200", resp.Status)
+		}
+		if err := chromedp.Run(tab,
+			chromedp.WaitVisible(`//h1[normalize-space()="Signed in as `+username+`"]`, chromedp.BySearch),
+			chromedp.WaitVisible(`//table[@id="routes"]//tr[th[normalize-space()="admin"]]//span[normalize-space()="may enter"]`, chromedp.BySearch),
+		); err != nil {
+			t.Fatalf("admin page: %v\npage text:\n%s", err, visibleText(t, tab))
+		}
+	})
+
+	t.Run("admin page forbidden without the group", func(t *testing.T) {
+		tab := newTab(t, browser)
+		resp := navigate(t, tab, bob.URL+"admin")
+		if resp.Status != 403 {
+			t.Errorf("status %d, want 403", resp.Status)
+		}
+		if err := chromedp.Run(tab,
+			chromedp.WaitVisible(`//h1[normalize-space()="Access denied"]`, chromedp.BySearch),
+			chromedp.WaitVisible(`//ul[@id="need"]/li[normalize-space()="admins"]`, chromedp.BySearch),
+		); err != nil {
+			t.Fatalf("403 page: %v\npage text:\n%s", err, visibleText(t, tab))
+		}
+		if text := visibleText(t, tab); !strings.Contains(text, "is for members of the group admins") || strings.Contains(text, "eyJ") {
+			t.Errorf("403 page text:\n%s", text)
+		}
+	})
+
+	t.Run("API answers fetch() without a session with 401 JSON", func(t *testing.T) {
+		tab := newTab(t, browser)
+		// The app's pages allow no script and no connection (CSP
+		// default-src 'none'); the test's own fetch() runs with the CSP
+		// bypassed, as a script of a page that allows it would.
+		if err := chromedp.Run(tab, cdppage.SetBypassCSP(true)); err != nil {
+			t.Fatal(err)
+		}
+		navigate(t, tab, ada.URL)
+		var got struct {
+			Status     int    `json:"status"`
+			Redirected bool   `json:"redirected"`
+			Type       string `json:"type"`
+			Body       string `json:"body"`
+		}
+		// credentials: "omit" sends no session cookie, as from a page
+		// whose session has ended.
+		js := `fetch("/api/items", {credentials: "omit", redirect: "manual", headers: {Accept: "application/json"}})
+			.then(async r => ({status: r.status, redirected: r.redirected, type: r.headers.get("content-type"), body: await r.text()}))`
+		if err := chromedp.Run(tab, chromedp.Evaluate(js, &got, func(p *cdpruntime.EvaluateParams) *cdpruntime.EvaluateParams {
+			return p.WithAwaitPromise(true)
+		})); err != nil {
+			t.Fatalf("fetch: %v", err)
+		}
+		if got.Status != 401 || got.Redirected || !strings.HasPrefix(got.Type, "application/json") || got.Body != `{"error":"unauthorized"}` {
+			t.Errorf("fetch without a session: %+v", got)
+		}
+	})
+
+	t.Run("expired access token lands back on the page asked for", func(t *testing.T) {
+		tab := newTab(t, browser)
+		page := adaExpiring.URL + "admin/users?tab=2"
+		if resp := navigate(t, tab, page); resp.Status != 200 {
+			t.Fatalf("first visit: status %d", resp.Status)
+		}
+		// The session's second request carries an expired access token:
+		// the function expires the session and redirects to the same URL,
+		// where the (simulated) load balancer signs the user in again.
+		resp := navigate(t, tab, page)
+		var loc string
+		var redirects int
+		if err := chromedp.Run(tab,
+			chromedp.WaitVisible(`//h1[normalize-space()="Signed in as `+username+`"]`, chromedp.BySearch),
+			chromedp.Location(&loc),
+			chromedp.Evaluate(`performance.getEntriesByType("navigation")[0].redirectCount`, &redirects),
+		); err != nil {
+			t.Fatalf("after the access token expired: %v\npage text:\n%s", err, visibleText(t, tab))
+		}
+		if resp.Status != 200 || loc != page || redirects != 1 {
+			t.Errorf("status %d at %s after %d redirects, want 200 at %s after 1", resp.Status, loc, redirects, page)
 		}
 	})
 

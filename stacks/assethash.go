@@ -12,12 +12,16 @@ import (
 	"strings"
 )
 
-// sourceHash hashes what the function's build depends on: go.mod, go.sum, the
-// build flags and every non-test Go file (and embedded asset) under
-// FunctionRoot, by relative path and content. Test files and testdata are left
-// out because they do not reach the binary.
-func sourceHash(moduleDir string) string {
+// sourceHash hashes what the function's build depends on: the main package
+// built (entry, config key functionPackage), go.mod, go.sum, the build flags
+// and every non-test Go file (and embedded asset) under FunctionRoot, by
+// relative path and content. Hashing the whole folder rather than the entry's
+// imports keeps the hash a pure function of the files (no go list at synth),
+// at the cost of a new asset when any app under lambda/ changes. Test files
+// and testdata are left out because they do not reach the binary.
+func sourceHash(moduleDir, entry string) string {
 	h := sha256.New()
+	fmt.Fprintf(h, "entry:%s\n", entry)
 	fmt.Fprintf(h, "flags:%s\n", strings.Join(buildFlags, " "))
 	files := []string{"go.mod", "go.sum"}
 	root := filepath.Join(moduleDir, FunctionRoot)

@@ -26,13 +26,10 @@ import (
 	"github.com/alb-cognito/alb-cognito-cdk/constructs/albauth"
 )
 
-// FunctionEntry is the function's main package, relative to the module root.
-// The function may import only packages under FunctionRoot (and modules from
-// go.sum): those are what its asset hash covers.
-const (
-	FunctionEntry = "lambda/whoami"
-	FunctionRoot  = "lambda"
-)
+// FunctionRoot holds the function's main package (config key
+// functionPackage) and every package of this module it may import (besides
+// modules from go.sum): the asset hash covers this folder.
+const FunctionRoot = config.FunctionRoot
 
 // buildFlags are the go build flags for the function: reproducible paths and
 // no symbol tables or debug info, for a small binary.
@@ -178,8 +175,13 @@ func newFunction(stack awscdk.Stack, cfg config.Config, moduleDir string) awslam
 	})
 	logGroup.GrantWrite(role)
 
+	// siteapp reports this as a configuration problem before any stack is
+	// built; a stack built directly fails here, before the Go build would.
+	if err := cfg.CheckFunctionPackage(moduleDir); err != nil {
+		panic(fmt.Sprintf("stacks: %v", err))
+	}
 	fn := golambda.NewGoFunction(stack, jsii.String("Function"), &golambda.GoFunctionProps{
-		Entry:                        jsii.String(filepath.Join(moduleDir, FunctionEntry)),
+		Entry:                        jsii.String(filepath.Join(moduleDir, filepath.FromSlash(cfg.FunctionPackage))),
 		ModuleDir:                    jsii.String(filepath.Join(moduleDir, "go.mod")),
 		Runtime:                      awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture:                 awslambda.Architecture_ARM_64(),
@@ -195,7 +197,7 @@ func newFunction(stack awscdk.Stack, cfg config.Config, moduleDir string) awslam
 			// A hash of the build's inputs: synth skips the build when cdk.out
 			// already holds this asset, and the template changes exactly when
 			// the function's code or dependencies do.
-			AssetHash:     jsii.String(sourceHash(moduleDir)),
+			AssetHash:     jsii.String(sourceHash(moduleDir, cfg.FunctionPackage)),
 			AssetHashType: awscdk.AssetHashType_CUSTOM,
 		},
 	})
@@ -218,7 +220,7 @@ func ModuleDir() string {
 	}
 	for _, dir := range starts {
 		for d := dir; ; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, FunctionEntry)); err == nil {
+			if fi, err := os.Stat(filepath.Join(d, FunctionRoot)); err == nil && fi.IsDir() {
 				if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
 					return d
 				}
@@ -228,7 +230,7 @@ func ModuleDir() string {
 			}
 		}
 	}
-	panic(fmt.Sprintf("stacks: cannot find the module directory holding %s; set SiteProps.ModuleDir", FunctionEntry))
+	panic(fmt.Sprintf("stacks: cannot find the module directory holding go.mod and %s/; set SiteProps.ModuleDir", FunctionRoot))
 }
 
 // retentionDays maps CloudWatch Logs' allowed retention periods, in days, to the

@@ -57,6 +57,9 @@ func TestHostileConfigurationIsRefused(t *testing.T) {
 		{"vpc without subnets", map[string]any{"vpcId": "vpc-0123456789abcdef0"}, []string{"publicSubnetIds", "vpcId"}},
 		{"dual stack without public IPv4", map[string]any{"ipAddressType": "dualstack-without-public-ipv4"}, []string{"ipAddressType", "HTTP 500", "dualstack"}},
 		{"log retention CloudWatch lacks", map[string]any{"logRetentionDays": "31"}, []string{"logRetentionDays", "30"}},
+		{"function package outside lambda/", map[string]any{"functionPackage": "cmd/preview"}, []string{"functionPackage", "lambda/<name>"}},
+		{"function package that does not exist", map[string]any{"functionPackage": "lambda/myapp"}, []string{"functionPackage", "lambda/myapp does not exist", "Put your own app behind it"}},
+		{"function package that is a library", map[string]any{"functionPackage": "lambda/albjwt"}, []string{"functionPackage", "is package albjwt, not package main"}},
 	}
 	if len(cases) < 20 {
 		t.Fatalf("only %d cases", len(cases))

@@ -21,6 +21,8 @@ import (
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
 	"github.com/alb-cognito/alb-cognito-cdk/internal/preview"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
 func main() {
@@ -33,9 +35,11 @@ const usage = `Usage: go run ./cmd/preview [flags]
        make preview PREVIEW_ARGS='[flags]'
 
 Serves the app on this machine with this program in the load balancer's place.
-For each request it mints the x-amzn-oidc-data token exactly as the ALB does,
-signed with a key made at start and served on a local key endpoint, and calls
-the same handler code the Lambda function runs. Nothing leaves the machine:
+For each request it mints the x-amzn-oidc-data token exactly as the ALB does
+and a Cognito access token (RS256, x-amzn-oidc-accesstoken), each signed with
+a key made at start and served on a local key endpoint (the access token's
+as a JWKS), and calls the same handler code the Lambda function runs, with
+the same route table the stack would build. Nothing leaves the machine:
 sign-out stops at a local page showing where the deployment would redirect.
 
 The handler is compiled in: after editing lambda/, press Ctrl-C and run it
@@ -43,8 +47,21 @@ again (make preview rebuilds in a second or two).
 
 The user is alice@example.com unless flags say otherwise. -user file.json
 replaces those defaults with the file's claims (a JSON object, any claims);
--email, -username, -sub, -groups and -claim then override single claims.
+-email, -username, -sub and -claim then override single claims.
 exp and iss are always set by the load balancer, on every request.
+-groups and -scopes go into the access token: groups are the user's,
+scopes are what Cognito grants the app client (every user gets the same).
+
+The route table is the example configuration's (an admin area for group
+admins, an API under /api/* needing the scope https://api.example.com/read,
+a partner area) unless -routes names a cdk.json, whose context is read
+through the config package as a synth reads it, or "none".
+
+Like the load balancer, the preview keeps a session per browser in a
+session cookie. -access-token-expired makes the access token of every
+request after a session's first an expired one, as when it runs out
+mid-session: the app then starts a fresh sign-in and you land back on
+the page you asked for.
 
 Flags:
 `
@@ -52,6 +69,10 @@ Flags:
 const examples = `
 Examples:
   make preview PREVIEW_ARGS='-email bob@example.com -username bob -groups admins,staff'
+  make preview PREVIEW_ARGS='-scopes openid,https://api.example.com/read'
+  make preview PREVIEW_ARGS='-groups admins -access-token-expired'
+  make preview PREVIEW_ARGS='-function lambda/notes -groups admins'   # your own app (config key functionPackage)
+  go run ./cmd/preview -routes cdk.json
   go run ./cmd/preview -user me.json -claim custom:tier=gold
   go run ./cmd/preview -signed-out -addr 127.0.0.1:8081
 `
@@ -83,11 +104,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	email := fs.String("email", def["email"].(string), "the user's `email` claim")
 	username := fs.String("username", def["username"].(string), "the user's `username` claim")
 	sub := fs.String("sub", def["sub"].(string), "the user's `sub` claim, also sent as x-amzn-oidc-identity")
-	groups := fs.String("groups", "", "the user's groups, `a,b,...`, sent as the cognito:groups claim (a JSON array)")
+	groups := fs.String("groups", "", "the user's groups, `a,b,...`, sent in the access token's cognito:groups claim")
+	scopes := fs.String("scopes", "openid", "the scopes granted, `a,b,...`, sent in the access token's scope claim")
+	expired := fs.Bool("access-token-expired", false, "send an expired access token on every request of a session after its first")
+	routesFrom := fs.String("routes", "example", "the route table: `example`, none, or a cdk.json file whose context is the configuration")
 	var extra claimFlags
 	fs.Var(&extra, "claim", "an extra string claim as `name=value`; repeat for more")
 	userFile := fs.String("user", "", "a JSON `file` holding the user's claims, replacing the defaults")
 	signedOut := fs.Bool("signed-out", false, "forward requests with no token, to show the 401 page")
+	function := fs.String("function", "lambda/whoami", "the function's main `package` (config key functionPackage), e.g. lambda/notes; any package but lambda/whoami is built and run as Lambda runs it")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -115,8 +140,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			claims["username"] = *username
 		case "sub":
 			claims["sub"] = *sub
-		case "groups":
-			claims["cognito:groups"] = splitList(*groups)
 		}
 	})
 	for _, kv := range extra {
@@ -129,8 +152,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
+	var table routes.Table
+	switch *routesFrom {
+	case "none":
+	case "example":
+		var err error
+		if table, err = preview.ExampleRoutes(); err != nil {
+			fmt.Fprintf(stderr, "preview: %v\n", err)
+			return 1
+		}
+	default:
+		var err error
+		if table, err = preview.RoutesFromCDKJSON(*routesFrom); err != nil {
+			fmt.Fprintf(stderr, "preview: -routes: %v\n", err)
+			return 2
+		}
+	}
+
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := preview.Start(*addr, preview.Options{Claims: claims, SignedOut: *signedOut, Logger: logger})
+	srv, err := preview.Start(*addr, preview.Options{Claims: claims, SignedOut: *signedOut, Logger: logger,
+		Groups: splitList(*groups), Scopes: splitList(*scopes), AccessTokenExpired: *expired, Routes: table,
+		Function: *function, FunctionOutput: stderr})
 	if err != nil {
 		fmt.Fprintf(stderr, "preview: %v\n", err)
 		return 1
@@ -139,8 +181,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *signedOut {
 		who = "signed out: every request gets the 401 page"
 	}
-	fmt.Fprintf(stdout, "Preview of the app (%s)\n  open  %s\n  keys  %s\nEdit lambda/, then Ctrl-C and run again to see the change. Ctrl-C stops.\n",
-		who, srv.URL, srv.KeyEndpoint)
+	fmt.Fprintf(stdout, "Preview of %s (%s)\n  open  %s\n  keys  %s\n  jwks  %s\n", *function, who, srv.URL, srv.KeyEndpoint, srv.JWKSURL)
+	fmt.Fprintf(stdout, "  access token: groups [%s], scopes [%s]", strings.Join(splitList(*groups), " "), strings.Join(splitList(*scopes), " "))
+	if *expired {
+		fmt.Fprint(stdout, ", expired after each session's first request")
+	}
+	fmt.Fprintln(stdout)
+	if len(table.Routes) == 0 {
+		fmt.Fprintln(stdout, "  routes: none (every path: any signed-in user)")
+	}
+	for _, rt := range table.Routes {
+		fmt.Fprintf(stdout, "  route %-10s %s  %s\n", rt.Name, strings.Join(rt.Paths, " "), describeRoute(rt, splitList(*groups), splitList(*scopes)))
+	}
+	fmt.Fprintln(stdout, "Edit lambda/, then Ctrl-C and run again to see the change. Ctrl-C stops.")
 
 	code := 0
 	select {
@@ -194,4 +247,28 @@ func describe(claims map[string]any) string {
 		}
 	}
 	return "a user with no email, username or sub"
+}
+
+// describeRoute says what the route needs and whether this user may enter,
+// by the middleware's own decision (identity.Identity.MayEnter).
+func describeRoute(rt routes.Route, groups, scopes []string) string {
+	var need []string
+	if len(rt.Groups) > 0 {
+		need = append(need, "group "+strings.Join(rt.Groups, " or "))
+	}
+	if len(rt.Scopes) > 0 {
+		need = append(need, "scopes "+strings.Join(rt.Scopes, " and "))
+	}
+	if u := rt.Unauthenticated(); u != routes.Authenticate {
+		need = append(need, "unauthenticated: "+u)
+	}
+	if len(need) == 0 {
+		need = append(need, "any signed-in user")
+	}
+	id := &identity.Identity{AccessVerified: true, Groups: groups, Scopes: scopes}
+	verdict := "you may enter"
+	if ok, _ := id.MayEnter(rt); !ok {
+		verdict = "you get 403"
+	}
+	return "(" + strings.Join(need, "; ") + ") → " + verdict
 }

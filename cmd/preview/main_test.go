@@ -52,6 +52,8 @@ func TestRunRefuses(t *testing.T) {
 		{"user file not an object", []string{"-user", notObject}, 2, "want a JSON object"},
 		{"stray argument", []string{"serve"}, 2, "unexpected arguments"},
 		{"unknown flag", []string{"-port", "1"}, 2, "flag provided but not defined"},
+		{"routes from a missing cdk.json", []string{"-routes", filepath.Join(dir, "cdk.json")}, 2, "no such file"},
+		{"routes from a file without context", []string{"-routes", notObject}, 2, "-routes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -74,7 +76,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	if err := os.WriteFile(file, []byte(`{"sub":"file-sub","email":"file@example.com","username":"fileuser","custom:team":"core","exp":1}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"-addr", "127.0.0.1:0", "-user", file, "-email", "flag@example.com", "-groups", "admins, staff", "-claim", "custom:tier=gold", "-claim", "custom:x=a=b"}
+	args := []string{"-addr", "127.0.0.1:0", "-user", file, "-email", "flag@example.com", "-groups", "admins, staff", "-scopes", "openid,https://api.example.com/read", "-claim", "custom:tier=gold", "-claim", "custom:x=a=b"}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
@@ -104,9 +106,16 @@ func TestRunServesUntilCancelled(t *testing.T) {
 		t.Fatalf("status %d: %s", resp.StatusCode, body)
 	}
 	for _, want := range []string{`"email":"flag@example.com"`, `"username":"fileuser"`, `"sub":"file-sub"`, `"custom:team":"core"`,
-		`"cognito:groups":["admins","staff"]`, `"custom:tier":"gold"`, `"custom:x":"a=b"`} {
+		`"groups":["admins","staff"]`, `"scopes":["openid","https://api.example.com/read"]`, `"custom:tier":"gold"`, `"custom:x":"a=b"`,
+		`{"name":"admin","paths":["/admin","/admin/*"],"groups":["admins"],"allowed":true`} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("claims lack %s: %s", want, body)
+		}
+	}
+	for _, want := range []string{"signed in as flag@example.com", "groups [admins staff]", "route admin      /admin /admin/*  (group admins) → you may enter",
+		"route api        /api /api/*  (scopes https://api.example.com/read; unauthenticated: deny) → you may enter"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
 		}
 	}
 	if !strings.Contains(stdout.String(), "signed in as flag@example.com") || !strings.Contains(stderr.String(), `claim "exp" is set by the load balancer`) {

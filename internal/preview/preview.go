@@ -1,11 +1,21 @@
 // Package preview serves the Lambda function's pages on this machine, with
 // itself in the load balancer's place: for each browser request it mints an
-// x-amzn-oidc-data token exactly as the load balancer does (package albsim),
+// x-amzn-oidc-data token exactly as the load balancer does and a Cognito
+// access token signed RS256 by a simulated user pool (package albsim),
 // builds the ALB event, calls the handler the Lambda runs (built by
-// webapp.FromEnv, pointed through ALB_PUBLIC_KEY_ENDPOINT at a key endpoint
-// of its own) and writes the ALB response back. Redirects that would leave
-// the machine, such as sign-out's redirect to Cognito, stop at a local page
-// saying where the deployment would go.
+// webapp.FromEnv, pointed through ALB_PUBLIC_KEY_ENDPOINT and
+// ACCESS_TOKEN_JWKS_URL at key endpoints of its own) and writes the ALB
+// response back. Redirects that would leave the machine, such as sign-out's
+// redirect to Cognito, stop at a local page saying where the deployment
+// would go.
+//
+// Like the load balancer it keeps a session per browser, in a session
+// cookie: a request without one is "signed in" at once (a new session), and
+// a response that expires the session cookie ends the session. With
+// AccessTokenExpired, every request of a session after its first carries an
+// access token that has expired, as when Cognito's access token runs out
+// mid-session; the function then starts a fresh sign-in, which the preview
+// answers with a new session.
 //
 // cmd/preview is its command line; the browser test in e2e starts it in
 // process with Start.
@@ -23,11 +33,16 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
+	"github.com/alb-cognito/alb-cognito-cdk/internal/lambdarun"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/albhttp"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/webapp"
 )
 
@@ -47,6 +62,20 @@ type Options struct {
 	// balancer's exp and iss are set on a copy, replacing any given here. Nil
 	// means albsim.UserClaims(albsim.User{}) (alice@example.com).
 	Claims map[string]any
+	// Groups are the user's Cognito groups, sent in the access token's
+	// cognito:groups claim.
+	Groups []string
+	// Scopes are the scopes granted to the app client, sent in the access
+	// token's scope claim. Nil means ["openid"].
+	Scopes []string
+	// AccessTokenExpired makes every request of a session after its first
+	// carry an expired access token (see the package comment).
+	AccessTokenExpired bool
+	// Routes is the route table given to the function (ROUTE_TABLE), built
+	// from the same configuration the stack uses (ExampleRoutes,
+	// RoutesFromCDKJSON). The zero value means no routes: every path is
+	// open to any signed-in user.
+	Routes routes.Table
 	// SignedOut forwards every request without a token, to show the
 	// handler's 401 page. (The load balancer itself never does this: it
 	// sends signed-out users to Cognito's sign-in page.)
@@ -54,6 +83,13 @@ type Options struct {
 	// Logger receives the handler's line per request and the preview's own
 	// errors. Nil discards them.
 	Logger *slog.Logger
+
+	// Function is the function's main package (config key functionPackage).
+	// Empty or lambda/whoami serves the identity page in process; any other
+	// package is built and run as Lambda runs it (package lambdarun), with
+	// the same environment, its logs on FunctionOutput (default stderr).
+	Function       string
+	FunctionOutput io.Writer
 
 	// target replaces the handler (tests of the event and response shapes).
 	target func(context.Context, events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error)
@@ -67,8 +103,12 @@ type Server struct {
 	// KeyEndpoint is the key server's base URL, given to the handler as
 	// ALB_PUBLIC_KEY_ENDPOINT.
 	KeyEndpoint string
+	// JWKSURL is the simulated user pool's JWKS, on the same server, given
+	// to the handler as ACCESS_TOKEN_JWKS_URL.
+	JWKSURL string
 
 	app, keys *http.Server
+	fn        *lambdarun.Function
 	errc      chan error
 }
 
@@ -104,6 +144,13 @@ func Start(addr string, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	pool, err := albsim.NewPool(albsim.PoolConfig{Issuer: lb.Issuer, ClientID: lb.ClientID})
+	if err != nil {
+		return nil, err
+	}
+	keyMux := http.NewServeMux()
+	keyMux.Handle("GET /.well-known/jwks.json", pool.JWKS)
+	keyMux.Handle("/", lb.Keys)
 	host, _, _ := net.SplitHostPort(addr)
 	keysLn, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
@@ -111,39 +158,67 @@ func Start(addr string, opts Options) (*Server, error) {
 	}
 	s := &Server{
 		KeyEndpoint: "http://" + keysLn.Addr().String(),
-		keys:        &http.Server{Handler: lb.Keys, ReadHeaderTimeout: 10 * time.Second},
+		keys:        &http.Server{Handler: keyMux, ReadHeaderTimeout: 10 * time.Second},
 		errc:        make(chan error, 2),
 	}
-	p := &proxy{lb: lb, signedOut: opts.SignedOut, log: logger, target: opts.target}
+	s.JWKSURL = s.KeyEndpoint + "/.well-known/jwks.json"
+	p := &proxy{lb: lb, pool: pool, signedOut: opts.SignedOut, log: logger, target: opts.target,
+		groups: opts.Groups, scopes: opts.Scopes, expire: opts.AccessTokenExpired, routes: opts.Routes,
+		sessions: map[string]int{}}
 	if opts.Claims != nil {
 		p.claims = maps.Clone(opts.Claims)
 	} else {
 		p.claims = albsim.UserClaims(albsim.User{})
 	}
 	if p.target == nil {
-		env := map[string]string{
-			webapp.EnvALBARN:         lb.ARN,
-			webapp.EnvClientID:       lb.ClientID,
-			webapp.EnvIssuer:         lb.Issuer,
-			webapp.EnvKeyEndpoint:    s.KeyEndpoint,
-			webapp.EnvUserPoolDomain: UserPoolDomain,
-			webapp.EnvAppURL:         AppURL,
+		if opts.Routes.SessionCookieNames == nil {
+			opts.Routes = routes.Derive(opts.Routes.Routes, []string{"openid"}, identity.DefaultSessionCookieName)
 		}
-		h, err := webapp.FromEnv(func(k string) string { return env[k] }, logger)
+		table, err := opts.Routes.JSON()
 		if err != nil {
 			keysLn.Close()
-			return nil, err
+			return nil, fmt.Errorf("route table: %w", err)
 		}
-		p.target = h.Handle
+		env := map[string]string{
+			identity.EnvALBARN:         lb.ARN,
+			identity.EnvClientID:       lb.ClientID,
+			identity.EnvIssuer:         lb.Issuer,
+			identity.EnvKeyEndpoint:    s.KeyEndpoint,
+			identity.EnvJWKSURL:        s.JWKSURL,
+			identity.EnvUserPoolDomain: UserPoolDomain,
+			identity.EnvAppURL:         AppURL,
+			identity.EnvRouteTable:     string(table),
+		}
+		if opts.Function != "" && opts.Function != "lambda/whoami" {
+			go s.serve(s.keys, keysLn) // the function fetches keys while it starts
+			fn, err := lambdarun.Start(context.Background(), lambdarun.Options{Package: opts.Function, Env: env, Output: opts.FunctionOutput})
+			if err != nil {
+				s.keys.Close()
+				return nil, err
+			}
+			s.fn, p.target = fn, fn.Serve
+		} else {
+			h, err := webapp.FromEnv(func(k string) string { return env[k] }, logger)
+			if err != nil {
+				keysLn.Close()
+				return nil, err
+			}
+			p.target = albhttp.New(h, &albhttp.Options{Logger: logger}).Serve
+		}
 	}
 	appLn, err := net.Listen("tcp", addr)
 	if err != nil {
 		keysLn.Close()
+		if s.fn != nil {
+			s.fn.Close()
+		}
 		return nil, err
 	}
 	s.URL = "http://" + appLn.Addr().String() + "/"
 	s.app = &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
-	go s.serve(s.keys, keysLn)
+	if s.fn == nil {
+		go s.serve(s.keys, keysLn)
+	}
 	go s.serve(s.app, appLn)
 	return s, nil
 }
@@ -164,32 +239,118 @@ func (s *Server) Err() <-chan error { return s.errc }
 // drops connections that the fetcher's transport dialled but never used,
 // which a graceful Shutdown would wait up to five seconds for.
 func (s *Server) Shutdown(ctx context.Context) error {
-	return errors.Join(s.app.Shutdown(ctx), s.keys.Close())
+	err := errors.Join(s.app.Shutdown(ctx), s.keys.Close())
+	if s.fn != nil {
+		err = errors.Join(err, s.fn.Close())
+	}
+	return err
 }
+
+// SessionCookie is the session cookie the preview sets, as the load
+// balancer sets its default <name>-0.
+const SessionCookie = identity.DefaultSessionCookieName + "-0"
 
 // proxy plays the load balancer in front of the target.
 type proxy struct {
 	lb        *albsim.LoadBalancer
+	pool      *albsim.Pool
 	claims    map[string]any
+	groups    []string
+	scopes    []string
+	expire    bool
+	routes    routes.Table
 	signedOut bool
 	log       *slog.Logger
 	target    func(context.Context, events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error)
+
+	mu sync.Mutex
+	// sessions maps a session cookie value to the requests it has made.
+	sessions map[string]int
+}
+
+// session returns the request's session and how many requests it made
+// before this one, starting a new session (and setting its cookie on w)
+// when the request has none the preview knows.
+func (p *proxy) session(w http.ResponseWriter, r *http.Request) (string, int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		if n, ok := p.sessions[c.Value]; ok {
+			p.sessions[c.Value] = n + 1
+			return c.Value, n
+		}
+	}
+	id, _ := albsim.NewUUID()
+	p.sessions[id] = 1
+	// Not Secure: the preview speaks plain http on loopback.
+	w.Header().Add("Set-Cookie", SessionCookie+"="+id+"; Path=/; HttpOnly; SameSite=Lax")
+	return id, 0
+}
+
+// endSession forgets sid when the target's response expires the session
+// cookie, as the load balancer has no session once the browser drops it.
+func (p *proxy) endSession(sid string, resp events.ALBTargetGroupResponse) {
+	for _, c := range headerValues(resp, "Set-Cookie") {
+		if strings.HasPrefix(c, SessionCookie+"=;") {
+			p.mu.Lock()
+			delete(p.sessions, sid)
+			p.mu.Unlock()
+			return
+		}
+	}
+}
+
+// anonymous reports whether the load balancer would forward r without
+// signing anyone in: no session, on a route whose unauthenticated action is
+// deny (the load balancer answers 401 itself; the preview forwards the
+// request without tokens and shows the function's own 401) or allow.
+func (p *proxy) anonymous(r *http.Request) bool {
+	rt, ok := p.routes.Match(r.URL.Path)
+	if !ok || rt.Unauthenticated() == routes.Authenticate {
+		return false
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil {
+		return true
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, known := p.sessions[c.Value]
+	return !known
 }
 
 func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var token, identity string
-	if !p.signedOut {
+	var token, access, sub, sid string
+	if !p.signedOut && r.URL.Path != identity.LogoutPath && !p.anonymous(r) {
+		var n int
+		sid, n = p.session(w, r)
 		c := maps.Clone(p.claims)
 		p.lb.Stamp(c)
+		sub, _ = c["sub"].(string)
+		username, _ := c["username"].(string)
+		a := albsim.Access{Sub: sub, Username: username, Groups: p.groups, Scopes: p.scopes}
+		if p.expire && n > 0 {
+			a.ExpiresAt = time.Now().Add(-time.Minute)
+		}
 		var err error
-		if token, err = p.lb.Mint(c); err != nil {
+		if token, err = p.lb.Mint(c); err == nil {
+			access, err = p.pool.MintAccess(p.pool.AccessClaims(a))
+		}
+		if err != nil {
 			p.log.Error("preview: mint token", slog.String("error", err.Error()))
 			http.Error(w, "500 Internal Server Error: the preview could not mint a token (see its log)", http.StatusInternalServerError)
 			return
 		}
-		identity, _ = c["sub"].(string)
 	}
-	event, err := albsim.FromHTTP(r, token, identity)
+	if r.URL.Path == identity.LogoutPath {
+		if c, err := r.Cookie(SessionCookie); err == nil {
+			sid = c.Value
+		}
+	}
+	event, err := albsim.FromHTTP(r, token, sub)
+	if err == nil && access != "" {
+		event.MultiValueHeaders["x-amzn-oidc-accesstoken"] = []string{access}
+	}
 	switch {
 	case errors.Is(err, albsim.ErrBodyTooLarge):
 		http.Error(w, "413 Request Entity Too Large", http.StatusRequestEntityTooLarge)
@@ -204,6 +365,9 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.log.Error("preview: handler returned an error", slog.String("error", err.Error()))
 		http.Error(w, "502 Bad Gateway", http.StatusBadGateway)
 		return
+	}
+	if sid != "" {
+		p.endSession(sid, resp)
 	}
 	if loc, ok := offBox(resp, r); ok {
 		p.interstitial(w, r, resp, loc)

@@ -5,7 +5,9 @@
 package siteapp
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -27,7 +29,9 @@ type Options struct {
 
 // Build validates the configuration in app's context and adds the site stack to
 // app, with the cdk-nag checks applied. On any configuration problem it returns
-// all of them at once and adds nothing, so no template can be written.
+// all of them at once and adds nothing, so no template can be written. Once
+// the context is valid it checks each stage's functionPackage folder on disk
+// (config.CheckFunctionPackage), which needs the module directory.
 //
 // A flat configuration adds one stack at the top level, with id stackName. A
 // configuration with stages (see config.StagesFromContext) adds one
@@ -49,6 +53,13 @@ func Build(app awscdk.App, opts Options) ([]*stacks.Site, error) {
 				cfg.Account(), opts.DefaultAccount)
 		}
 	}
+	moduleDir := opts.ModuleDir
+	if moduleDir == "" {
+		moduleDir = stacks.ModuleDir()
+	}
+	if err := checkFunctionPackages(stages, moduleDir); err != nil {
+		return nil, err
+	}
 	sites := make([]*stacks.Site, 0, len(stages))
 	for _, s := range stages {
 		var scope constructs.Construct = app
@@ -63,9 +74,41 @@ func Build(app awscdk.App, opts Options) ([]*stacks.Site, error) {
 			Verbose: jsii.Bool(true),
 			Reports: jsii.Bool(true),
 		}), nil)
-		sites = append(sites, stacks.NewSite(scope, s.Config.StackName, &stacks.SiteProps{Config: s.Config, ModuleDir: opts.ModuleDir}))
+		sites = append(sites, stacks.NewSite(scope, s.Config.StackName, &stacks.SiteProps{Config: s.Config, ModuleDir: moduleDir}))
 	}
 	return sites, nil
+}
+
+// checkFunctionPackages runs config.CheckFunctionPackage for every stage and
+// reports each problem once, naming the stages it concerns when not all.
+func checkFunctionPackages(stages []config.Stage, moduleDir string) error {
+	var order config.Problems
+	where := map[config.Problem][]string{}
+	for _, s := range stages {
+		err := s.Config.CheckFunctionPackage(moduleDir)
+		var ps config.Problems
+		switch {
+		case err == nil:
+			continue
+		case !errors.As(err, &ps):
+			return err
+		}
+		for _, p := range ps {
+			if where[p] == nil {
+				order = append(order, p)
+			}
+			where[p] = append(where[p], s.Name)
+		}
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	for i, p := range order {
+		if names := where[p]; names[0] != "" && len(names) < len(stages) {
+			order[i].Message += " (stage " + strings.Join(names, ", ") + ")"
+		}
+	}
+	return order
 }
 
 // jsiiMap is the key under which the jsii kernel hands a JavaScript object

@@ -2,86 +2,66 @@ package webapp_test
 
 import (
 	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
-	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
-	"github.com/alb-cognito/alb-cognito-cdk/lambda/webapp"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
-type handlerTransport struct{ h http.Handler }
-
-func (tr handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	rec := httptest.NewRecorder()
-	tr.h.ServeHTTP(rec, r)
-	return rec.Result(), nil
-}
-
-// FuzzHandle feeds arbitrary paths and header names and values to the
-// handler in both event shapes. It must never panic or return an error, must
-// always answer with the security headers in the request's shape, and must
-// answer 200 only for a verified x-amzn-oidc-data header. Non-200 bodies
-// never echo the header value.
+// FuzzHandle feeds arbitrary paths, header names and values, and access
+// tokens to the function's entry in both event shapes. It must never panic
+// or return an error, must always answer in the request's shape with the
+// security headers, and must answer 200 only for a verified
+// x-amzn-oidc-data header or a path whose route allows anonymous requests.
+// Refusals never echo a header value.
 func FuzzHandle(f *testing.F) {
-	lb, err := albsim.New(albsim.Config{Now: clock})
+	fx := newFixture(f)
+	tok, err := fx.lb.Mint(fx.lb.Claims(albsim.User{Username: "<b>fuzz</b>"}))
 	if err != nil {
 		f.Fatal(err)
 	}
-	v, err := albjwt.New(albjwt.Config{
-		ALBARN: lb.ARN, ClientID: lb.ClientID, Issuer: lb.Issuer,
-		KeyEndpoint: "https://keys.invalid", Clock: clock,
-		HTTPClient: &http.Client{Transport: handlerTransport{lb.Keys}},
-	})
+	access, err := fx.pool.MintAccess(fx.pool.AccessClaims(albsim.Access{Groups: []string{"admins"}}))
 	if err != nil {
 		f.Fatal(err)
 	}
-	cfg := webapp.Config{Token: albjwt.Config{ALBARN: lb.ARN, ClientID: lb.ClientID, Issuer: lb.Issuer},
-		UserPoolDomain: testDomain, AppURL: testAppURL, SessionCookieName: webapp.DefaultSessionCookieName}
-	h, err := webapp.New(cfg, v, slogJSON(io.Discard))
-	if err != nil {
-		f.Fatal(err)
-	}
-	tok, err := lb.Mint(lb.Claims(albsim.User{Username: "<b>fuzz</b>"}))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add("/", "x-amzn-oidc-data", tok, "text/html", false)
-	f.Add("/", "X-Amzn-Oidc-Data", tok, "application/json", true)
-	f.Add("/logout", "x-amzn-oidc-data", "", "", false)
-	f.Add("/x", "accept", "a.b.c", "application/json, text/html", true)
+	f.Add("/", "x-amzn-oidc-data", tok, access, "text/html", false)
+	f.Add("/admin", "X-Amzn-Oidc-Data", tok, access, "application/json", true)
+	f.Add("/reports/x", "x-amzn-oidc-data", tok, access, "application/json", false)
+	f.Add("/logout", "x-amzn-oidc-data", "", "", "", false)
+	f.Add("/docs/x", "accept", "a.b.c", "", "application/json, text/html", true)
 
-	f.Fuzz(func(t *testing.T, path, name, value, accept string, single bool) {
+	f.Fuzz(func(t *testing.T, path, name, value, accessTok, accept string, single bool) {
 		req := events.ALBTargetGroupRequest{HTTPMethod: "GET", Path: path,
-			MultiValueHeaders: map[string][]string{name: {value}, "accept": {accept}}}
+			MultiValueHeaders: map[string][]string{name: {value}, "accept": {accept}, "x-amzn-oidc-accesstoken": {accessTok}}}
 		if single {
 			req = albsim.SingleValue(req)
 		}
-		resp, err := h.Handle(context.Background(), req)
+		resp, err := fx.alb(context.Background(), req)
 		if err != nil {
-			t.Fatalf("Handle error %v", err)
+			t.Fatalf("handler error %v", err)
 		}
 		checkResponse(t, req, resp)
 		switch resp.StatusCode {
 		case 200:
-			if path == "/logout" || !strings.EqualFold(name, "x-amzn-oidc-data") {
+			if _, anon := (routes.Table{Routes: testTable.Routes[2:]}).Match(path); anon {
+				return
+			}
+			if !strings.EqualFold(name, "x-amzn-oidc-data") || value != tok {
 				t.Fatalf("200 for path %q header %q", path, name)
 			}
-			if _, err := v.Verify(context.Background(), value); err != nil {
-				t.Fatalf("200 for a token that does not verify: %v", err)
-			}
 		case 302:
-			if path != "/logout" {
+			if p, err := url.PathUnescape(path); err != nil || "/"+strings.TrimLeft(p, "/") != "/logout" && p != "/logout" {
 				t.Fatalf("302 for path %q", path)
 			}
-		case 401, 503:
-			if len(value) >= 8 && strings.Contains(resp.Body, value) {
-				t.Fatal("error body echoes the header value")
+		case 400, 401, 403, 503:
+			for _, v := range []string{value, accessTok} {
+				if len(v) >= 8 && strings.Contains(resp.Body, v) {
+					t.Fatal("error body echoes a header value")
+				}
 			}
 		default:
 			t.Fatalf("status %d", resp.StatusCode)

@@ -1,18 +1,18 @@
-// Command whoami is the Lambda function behind the load balancer: it shows
-// the signed-in user's verified claims. main only wires: it reads the
-// environment once, builds the verifier and the handler through
-// webapp.FromEnv (the entry point the local preview server shares), and
-// starts the Lambda runtime. Any configuration problem stops initialisation
-// with a message naming the variable, so the function never serves
-// unverified.
+// Command whoami is the Lambda function behind the load balancer: the
+// identity page (lambda/webapp) behind the identity middleware
+// (lambda/identity). main only wires: it reads the environment once through
+// webapp.FromEnv (the entry point the local preview server shares) and
+// starts the Lambda runtime with the ALB adapter (lambda/albhttp), so the
+// function is adapter(middleware(identity page)). Any configuration
+// problem, a malformed route table included, stops initialisation with a
+// message naming each variable, so the function never serves unverified.
 package main
 
 import (
 	"log/slog"
 	"os"
 
-	"github.com/aws/aws-lambda-go/lambda"
-
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/albhttp"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/webapp"
 )
 
@@ -23,5 +23,5 @@ func main() {
 		logger.Error("initialisation failed", slog.String("error", err.Error()))
 		os.Exit(1)
 	}
-	lambda.Start(h.Handle)
+	albhttp.Start(h, &albhttp.Options{Logger: logger})
 }

@@ -33,7 +33,7 @@ func TestMainFailsOnBadConfig(t *testing.T) {
 		t.Fatalf("stderr is not one JSON line: %q", stderr.String())
 	}
 	msg, _ := line["error"].(string)
-	for _, v := range []string{"ALB_ARN: not an application load balancer ARN", "USER_POOL_CLIENT_ID: required", "TOKEN_ISSUER: required", "USER_POOL_DOMAIN: required", "APP_URL: required"} {
+	for _, v := range []string{"ALB_ARN: not an application load balancer ARN", "USER_POOL_CLIENT_ID: required", "TOKEN_ISSUER: required", "USER_POOL_DOMAIN: required", "APP_URL: required", "ROUTE_TABLE: required"} {
 		if !strings.Contains(msg, v) {
 			t.Errorf("error %q lacks %q", msg, v)
 		}

@@ -5,28 +5,42 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// The function's benchmarks (in lambda/) and the floor they are compared with.
+// The function's benchmarks and the floors they are compared with, each
+// named <package under lambda/>.<benchmark> (several packages have a
+// BenchmarkVerify).
 const (
-	handlerBench  = "BenchmarkHandler"     // one full request, warm key cache
-	verifyBench   = "BenchmarkVerify"      // one token verification, warm key cache
-	baselineBench = "BenchmarkECDSAVerify" // sha256 + one bare P-256 ecdsa.Verify
+	handlerBench  = "webapp.BenchmarkHandler"     // one full request, warm key cache
+	verifyBench   = "albjwt.BenchmarkVerify"      // one token verification, warm key cache
+	baselineBench = "albjwt.BenchmarkECDSAVerify" // sha256 + one bare P-256 ecdsa.Verify
+	// A request on a route that needs the access token, through the
+	// identity middleware, against the two bare signature checks it rests on.
+	accessBench  = "identity.BenchmarkAccessRoute"    // both tokens, route, group, handler, log line
+	twoSigsBench = "identity.BenchmarkES256PlusRS256" // sha256 + P-256 verify, sha256 + RSA-2048 verify
+	// The identity page as lambda/whoami runs it (ALB adapter, middleware,
+	// page; event JSON in, response JSON out) against the handler on main
+	// before the adapter (bench/directhandler), both on the same request.
+	adapterBench = "directhandler.BenchmarkAdapterIdentityPage"
+	directBench  = "directhandler.BenchmarkDirectIdentityPage"
 )
 
 // benchSample is one line of go test -bench output.
 type benchSample struct {
 	nsPerOp     float64
+	cpuNsPerOp  float64 // process CPU time per op, where the benchmark reports cpu-ns/op
 	bytesPerOp  float64
 	allocsPerOp float64
 }
 
 var procSuffix = regexp.MustCompile(`-\d+$`)
 
-// parseBench reads go test -bench output: benchmark name (without the
-// -GOMAXPROCS suffix) → samples, and the package each came from.
+// parseBench reads go test -bench output: "<package base>.<benchmark name>"
+// (without the -GOMAXPROCS suffix) → samples, and the package each came
+// from.
 func parseBench(out []byte) (map[string][]benchSample, map[string]string) {
 	samples := map[string][]benchSample{}
 	pkgs := map[string]string{}
@@ -42,7 +56,7 @@ func parseBench(out []byte) (map[string][]benchSample, map[string]string) {
 		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
 			continue
 		}
-		name := procSuffix.ReplaceAllString(f[0], "")
+		name := pkg[strings.LastIndexByte(pkg, '/')+1:] + "." + procSuffix.ReplaceAllString(f[0], "")
 		var s benchSample
 		for i := 2; i+1 < len(f); i += 2 {
 			v, err := strconv.ParseFloat(f[i], 64)
@@ -52,6 +66,8 @@ func parseBench(out []byte) (map[string][]benchSample, map[string]string) {
 			switch f[i+1] {
 			case "ns/op":
 				s.nsPerOp = v
+			case "cpu-ns/op":
+				s.cpuNsPerOp = v
 			case "B/op":
 				s.bytesPerOp = v
 			case "allocs/op":
@@ -65,15 +81,27 @@ func parseBench(out []byte) (map[string][]benchSample, map[string]string) {
 }
 
 func benchFunction(e *env) error {
-	names := []string{handlerBench, verifyBench, baselineBench}
-	args := []string{"test", "-run", "^$", "-bench", "^(" + strings.Join(names, "|") + ")$",
-		"-benchmem", "-count=" + strconv.Itoa(e.opts.benchCnt), "-benchtime=" + e.opts.benchTime, "./lambda/..."}
+	names := []string{handlerBench, verifyBench, baselineBench, accessBench, twoSigsBench, adapterBench, directBench}
+	var funcs, pkgDirs []string
+	for _, n := range names {
+		pkg, fn, _ := strings.Cut(n, ".")
+		funcs = append(funcs, fn)
+		d := "./lambda/" + pkg
+		if pkg == "directhandler" {
+			d = "./bench/directhandler"
+		}
+		if !slices.Contains(pkgDirs, d) {
+			pkgDirs = append(pkgDirs, d)
+		}
+	}
+	args := append([]string{"test", "-run", "^$", "-bench", "^(" + strings.Join(funcs, "|") + ")$",
+		"-benchmem", "-count=" + strconv.Itoa(e.opts.benchCnt), "-benchtime=" + e.opts.benchTime}, pkgDirs...)
 	e.logf("go %s", strings.Join(args, " "))
 	out, err := e.mustRun(e.command("go", args...))
 	if err != nil {
 		return err
 	}
-	samples, pkgs := parseBench(out)
+	samples, _ := parseBench(out)
 	var missing []string
 	for _, n := range names {
 		if len(samples[n]) == 0 {
@@ -81,7 +109,7 @@ func benchFunction(e *env) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("no results for %s under lambda/ (grep 'func Benchmark' lambda/ and update bench/cmd/bench/funcbench.go)",
+		return fmt.Errorf("no results for %s under lambda/ or bench/directhandler (grep 'func Benchmark' and update bench/cmd/bench/funcbench.go)",
 			strings.Join(missing, ", "))
 	}
 	med := func(name string, f func(benchSample) float64) float64 { return median(collect(samples[name], f)) }
@@ -91,10 +119,7 @@ func benchFunction(e *env) error {
 	show := func(name string) string {
 		return fmt.Sprintf("%s, %.0f allocs, %.0f B/op", nanos(med(name, ns)), med(name, allocs), med(name, bytesOp))
 	}
-	short := func(name string) string {
-		p := pkgs[name]
-		return p[strings.LastIndexByte(p, '/')+1:] + "." + name
-	}
+	short := func(name string) string { return name }
 	base := med(baselineBench, ns)
 	for _, n := range []string{handlerBench, verifyBench} {
 		r := med(n, ns) / base
@@ -106,5 +131,32 @@ func benchFunction(e *env) error {
 		e.logf("%s: %s; spread %s", short(n), show(n), spread(collect(samples[n], ns), nanos))
 	}
 	e.logf("%s: %s; spread %s", short(baselineBench), show(baselineBench), spread(collect(samples[baselineBench], ns), nanos))
+	// On a shared machine wall time per op mostly measures the wait for a
+	// core; the benchmarks also report process CPU time per op, and the
+	// ratio uses it when both have it.
+	cpu := func(s benchSample) float64 { return s.cpuNsPerOp }
+	unit, per := "ns/op", ns
+	if med(accessBench, cpu) > 0 && med(twoSigsBench, cpu) > 0 {
+		unit, per = "process CPU ns/op", cpu
+	}
+	showCPU := func(name string) string {
+		return fmt.Sprintf("%s CPU (%s wall), %.0f allocs, %.0f B/op", nanos(med(name, cpu)), nanos(med(name, ns)), med(name, allocs), med(name, bytesOp))
+	}
+	r := med(accessBench, per) / med(twoSigsBench, per)
+	e.addRow(row{
+		measure: fmt.Sprintf("function per request on a route needing the access token: %s (median of %d, %s)", short(accessBench), len(samples[accessBench]), unit),
+		project: showCPU(accessBench), floor: showCPU(twoSigsBench) + " (" + short(twoSigsBench) + ")", ratio: r,
+		target: "≤ 1.3×", met: yesNo(r <= 1.3),
+	})
+	e.logf("%s: %s; spread %s", short(accessBench), show(accessBench), spread(collect(samples[accessBench], ns), nanos))
+	e.logf("%s: %s; spread %s", short(twoSigsBench), show(twoSigsBench), spread(collect(samples[twoSigsBench], ns), nanos))
+	r = med(adapterBench, ns) / med(directBench, ns)
+	e.addRow(row{
+		measure: fmt.Sprintf("identity page through the ALB adapter: %s (median of %d, ns/op)", short(adapterBench), len(samples[adapterBench])),
+		project: show(adapterBench), floor: show(directBench) + " (" + short(directBench) + ", the handler before the adapter)", ratio: r,
+		target: "≤ 1.1×", met: yesNo(r <= 1.1),
+	})
+	e.logf("%s: %s; spread %s", short(adapterBench), show(adapterBench), spread(collect(samples[adapterBench], ns), nanos))
+	e.logf("%s: %s; spread %s", short(directBench), show(directBench), spread(collect(samples[directBench], ns), nanos))
 	return nil
 }

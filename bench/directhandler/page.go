@@ -1,4 +1,4 @@
-package webapp
+package directhandler
 
 import (
 	"crypto/sha256"

@@ -1,4 +1,4 @@
-package webapp_test
+package identity_test
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/alb-cognito/alb-cognito-cdk/lambda/webapp"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 )
 
 func TestFromEnv(t *testing.T) {
@@ -16,22 +16,22 @@ func TestFromEnv(t *testing.T) {
 	env := validEnv()
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, nil))
-	if h, err := webapp.FromEnv(func(k string) string { return env[k] }, logger); err != nil || h == nil {
+	if h, err := identity.FromEnv(func(k string) string { return env[k] }, identity.Options{Logger: logger}); err != nil || h == nil {
 		t.Fatalf("FromEnv: %v", err)
 	}
 	var line map[string]any
 	if err := json.Unmarshal(bytes.TrimSpace(logs.Bytes()), &line); err != nil {
 		t.Fatalf("log is not one JSON line: %q", logs.String())
 	}
-	if line["msg"] != "initialised" || line["alb_arn"] != env[webapp.EnvALBARN] ||
+	if line["msg"] != "initialised" || line["alb_arn"] != env[identity.EnvALBARN] ||
 		line["key_endpoint"] != "https://public-keys.auth.elb.eu-west-1.amazonaws.com" {
 		t.Errorf("log line %v", line)
 	}
 
-	delete(env, webapp.EnvIssuer)
-	delete(env, webapp.EnvAppURL)
-	_, err := webapp.FromEnv(func(k string) string { return env[k] }, logger)
-	var ce *webapp.ConfigError
+	delete(env, identity.EnvIssuer)
+	delete(env, identity.EnvAppURL)
+	_, err := identity.FromEnv(func(k string) string { return env[k] }, identity.Options{Logger: logger})
+	var ce *identity.ConfigError
 	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "TOKEN_ISSUER: required") || !strings.Contains(err.Error(), "APP_URL: required") {
 		t.Fatalf("FromEnv without TOKEN_ISSUER and APP_URL: %v", err)
 	}

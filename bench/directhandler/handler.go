@@ -1,12 +1,4 @@
-// Package webapp is the Lambda target behind an Application Load Balancer
-// whose listener authenticates users with Cognito. It verifies the load
-// balancer's x-amzn-oidc-data token (package albjwt) and shows the signed-in
-// user's claims as HTML or JSON, and it signs users out at /logout.
-//
-// Handler.Handle speaks the ALB Lambda event format directly; ConfigFromEnv is
-// the single entry point for configuration, shared by the Lambda main and the
-// local preview server.
-package webapp
+package directhandler
 
 import (
 	"bytes"

@@ -1,0 +1,154 @@
+package preview
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// client keeps cookies like a browser but does not follow redirects, so a
+// test sees each step.
+func client(t *testing.T) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &http.Client{Jar: jar, Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	t.Cleanup(c.CloseIdleConnections)
+	return c
+}
+
+func fetch(t *testing.T, c *http.Client, url string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func exampleRoutes(t *testing.T) Options {
+	t.Helper()
+	table, err := ExampleRoutes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(table.Routes) != 3 || table.Routes[0].Name != "admin" {
+		t.Fatalf("example routes %+v", table.Routes)
+	}
+	return Options{Routes: table}
+}
+
+// TestAuthorization: the example routes behind the preview, for a user in
+// group admins without the API's scope.
+func TestAuthorization(t *testing.T) {
+	t.Parallel()
+	o := exampleRoutes(t)
+	o.Groups = []string{"admins"}
+	admin := start(t, o)
+	o.Groups = nil
+	plain := start(t, o)
+	for _, tc := range []struct {
+		name   string
+		srv    *Server
+		path   string
+		accept string
+		status int
+		want   string
+	}{
+		{"admin may enter", admin, "admin/users", "text/html", 200, `<span class="ok">may enter</span>`},
+		{"others get 403 naming the group", plain, "admin", "text/html", 403, "<code>admins</code>"},
+		{"API without the scope, JSON", admin, "api/items", "application/json", 403, `"missing_scopes":["https://api.example.com/read"]`},
+		{"identity page lists the routes", plain, "", "text/html", 200, `(not in admins)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := client(t)
+			fetch(t, c, tc.srv.URL) // sign in: the deny route needs a session
+			resp, body := fetch(t, c, tc.srv.URL+tc.path, "Accept", tc.accept)
+			if resp.StatusCode != tc.status || !strings.Contains(body, tc.want) {
+				t.Errorf("status %d, want %d; body lacks %q:\n%s", resp.StatusCode, tc.status, tc.want, body)
+			}
+		})
+	}
+}
+
+// TestAPIWithoutSession: a fetch() on the deny route without a session
+// gets 401 JSON, never a redirect to sign in.
+func TestAPIWithoutSession(t *testing.T) {
+	t.Parallel()
+	s := start(t, exampleRoutes(t))
+	resp, body := fetch(t, client(t), s.URL+"api/items", "Accept", "application/json")
+	if resp.StatusCode != 401 || body != `{"error":"unauthorized"}` || resp.Header.Get("Location") != "" {
+		t.Errorf("status %d Location %q body %s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+}
+
+// TestAccessTokenExpiresMidSession walks the -access-token-expired flow: a
+// first request signs in; the next carries an expired access token, so
+// the function expires the session and sends the browser to the same URL;
+// that request starts a new session and lands on the page. A JSON request
+// in the same state gets 401 JSON.
+func TestAccessTokenExpiresMidSession(t *testing.T) {
+	t.Parallel()
+	o := exampleRoutes(t)
+	o.Groups = []string{"admins"}
+	o.AccessTokenExpired = true
+	s := start(t, o)
+	c := client(t)
+	page := s.URL + "admin/users?tab=2"
+
+	resp, body := fetch(t, c, page)
+	if resp.StatusCode != 200 || !strings.Contains(body, "Signed in as") {
+		t.Fatalf("first request: status %d", resp.StatusCode)
+	}
+	resp, _ = fetch(t, c, page, "Accept", "application/json")
+	if resp.StatusCode != 401 {
+		t.Fatalf("JSON request with an expired access token: status %d, want 401", resp.StatusCode)
+	}
+	resp, _ = fetch(t, c, page)
+	if resp.StatusCode != 302 || resp.Header.Get("Location") != "/admin/users?tab=2" {
+		t.Fatalf("expired access token: status %d Location %q, want 302 to the same page", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	var expired bool
+	for _, sc := range resp.Header.Values("Set-Cookie") {
+		expired = expired || strings.HasPrefix(sc, SessionCookie+"=;")
+	}
+	if !expired {
+		t.Errorf("the session cookie was not expired: %q", resp.Header.Values("Set-Cookie"))
+	}
+	resp, body = fetch(t, c, s.URL+strings.TrimPrefix(resp.Header.Get("Location"), "/"))
+	if resp.StatusCode != 200 || !strings.Contains(body, "Signed in as") {
+		t.Fatalf("after the fresh sign-in: status %d:\n%s", resp.StatusCode, body)
+	}
+}
+
+// TestRoutesFromCDKJSON reads the repository's cdk.json as a synth would.
+func TestRoutesFromCDKJSON(t *testing.T) {
+	t.Parallel()
+	table, err := RoutesFromCDKJSON(filepath.Join("..", "..", "cdk.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(table.SessionCookieNames) == 0 {
+		t.Errorf("table %+v", table)
+	}
+	if _, err := RoutesFromCDKJSON(filepath.Join("..", "..", "go.mod")); err == nil {
+		t.Error("go.mod accepted as cdk.json")
+	}
+}

@@ -1,0 +1,53 @@
+package preview
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/alb-cognito/alb-cognito-cdk/config"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
+)
+
+// ExampleRoutes returns the route table the stack would build from the
+// example configuration (config.Example) with the example routes
+// (config.ExampleRoutes): an admin area for group admins, an API under
+// /api/* that needs a custom scope and is denied without a session, and a
+// partner area that signs in with Google (so identityProviders lists it). It goes through config.FromContext and Config.RouteTable,
+// exactly as a synth does, so the preview never types the table again.
+func ExampleRoutes() (routes.Table, error) {
+	ctx := config.Example()
+	ctx["routes"] = config.ExampleRoutes()
+	// The partner area signs in with Google, which the client must allow.
+	ctx["identityProviders"] = []any{"COGNITO", "Google"}
+	c, err := config.FromContext(ctx)
+	if err != nil {
+		return routes.Table{}, fmt.Errorf("example configuration: %w", err)
+	}
+	return c.RouteTable(), nil
+}
+
+// RoutesFromCDKJSON returns the route table the stack would build from the
+// context in a cdk.json file (its "context" object, through
+// config.FromContext and Config.RouteTable). Every configuration problem is
+// reported, as a synth would report it.
+func RoutesFromCDKJSON(path string) (routes.Table, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return routes.Table{}, err
+	}
+	var f struct {
+		Context map[string]any `json:"context"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		return routes.Table{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if f.Context == nil {
+		return routes.Table{}, fmt.Errorf("%s: no \"context\" object", path)
+	}
+	c, err := config.FromContext(f.Context)
+	if err != nil {
+		return routes.Table{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return c.RouteTable(), nil
+}

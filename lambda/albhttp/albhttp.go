@@ -1,0 +1,430 @@
+package albhttp
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+// MaxResponseBytes is the load balancer's limit on the response JSON a Lambda
+// target may send: "The maximum size of the response JSON that the Lambda
+// function can send is 1 MB". The guide does not say whether that is 10^6 or
+// 2^20 bytes; the adapter takes the smaller, so that no response the load
+// balancer might refuse (with a bare 502) gets through.
+const MaxResponseBytes = 1_000_000
+
+// ErrResponseTooLarge is what the ResponseWriter's Write returns once the body
+// exceeds what the load balancer accepts; the client then gets a 500 that
+// says so.
+var ErrResponseTooLarge = errors.New("albhttp: response exceeds the load balancer's 1 MB limit for Lambda targets")
+
+// Options configures an Adapter. The zero value is usable.
+type Options struct {
+	// Logger receives one line per request that failed in the adapter (a
+	// panic, a response too large, an event that is not a valid request, a
+	// dropped cookie). Default: JSON on stderr, which Lambda sends to the
+	// function's log group.
+	Logger *slog.Logger
+	// MaxResponseBytes caps the response JSON. Default and maximum:
+	// MaxResponseBytes.
+	MaxResponseBytes int
+}
+
+// Adapter is a lambda.Handler that serves ALB target group events with an
+// http.Handler. Create it with New; it is safe for concurrent use.
+type Adapter struct {
+	h     http.Handler
+	log   *slog.Logger
+	limit int
+}
+
+// New returns an Adapter serving h. opts may be nil.
+func New(h http.Handler, opts *Options) *Adapter {
+	if h == nil {
+		panic("albhttp: nil handler")
+	}
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	if o.MaxResponseBytes <= 0 || o.MaxResponseBytes > MaxResponseBytes {
+		o.MaxResponseBytes = MaxResponseBytes
+	}
+	return &Adapter{h: h, log: o.Logger, limit: o.MaxResponseBytes}
+}
+
+// Start runs h as the function's handler; it does not return. It is
+// lambda.Start(New(h, opts)).
+func Start(h http.Handler, opts *Options) {
+	lambda.Start(New(h, opts))
+}
+
+// Invoke implements lambda.Handler: payload is the load balancer's event, the
+// result its response JSON. It fails only when payload is not an ALB target
+// group event; every request, good or bad, gets a response.
+func (a *Adapter) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	var ev events.ALBTargetGroupRequest
+	if err := json.Unmarshal(payload, &ev); err != nil {
+		return nil, fmt.Errorf("albhttp: the payload is not an ALB target group event: %w", err)
+	}
+	if ev.HTTPMethod == "" {
+		return nil, errors.New("albhttp: the payload is not an ALB target group event: no httpMethod")
+	}
+	return a.serve(ctx, &ev)
+}
+
+// Serve answers one event and returns the response as the events type, for
+// callers (tests, a local server) that hold an event rather than JSON.
+func (a *Adapter) Serve(ctx context.Context, ev events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error) {
+	b, err := a.serve(ctx, &ev)
+	if err != nil {
+		return events.ALBTargetGroupResponse{}, err
+	}
+	var resp events.ALBTargetGroupResponse
+	err = json.Unmarshal(b, &resp)
+	return resp, err
+}
+
+func (a *Adapter) serve(ctx context.Context, ev *events.ALBTargetGroupRequest) ([]byte, error) {
+	multi := ev.MultiValueHeaders != nil
+	r, err := NewRequest(ctx, ev)
+	if err != nil {
+		a.log.LogAttrs(ctx, slog.LevelWarn, "bad request", slog.String("path", logPath(ev.Path)), slog.String("error", err.Error()))
+		return a.encode(multi, plain(http.StatusBadRequest, "Bad Request"))
+	}
+	w := newWriter(r.Method == http.MethodHead, a.limit)
+	defer w.release()
+	if a.run(w, r) {
+		return a.encode(multi, plain(http.StatusInternalServerError, "Internal Server Error"))
+	}
+	if w.tooLarge {
+		return a.tooLarge(ctx, multi, r, w.body.Len())
+	}
+	resp := w.response()
+	if !multi {
+		a.dropCookies(ctx, r, resp.header)
+	}
+	b, err := a.encode(multi, resp)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > a.limit {
+		return a.tooLarge(ctx, multi, r, len(b))
+	}
+	return b, nil
+}
+
+// run calls the handler and reports whether it panicked.
+func (a *Adapter) run(w *writer, r *http.Request) (panicked bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			panicked = true
+			if v == http.ErrAbortHandler { //nolint:errorlint // net/http compares the same way
+				return
+			}
+			a.log.LogAttrs(r.Context(), slog.LevelError, "handler panicked",
+				slog.String("method", r.Method), slog.String("path", logPath(r.URL.Path)),
+				slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
+		}
+	}()
+	a.h.ServeHTTP(w, r)
+	return false
+}
+
+func (a *Adapter) tooLarge(ctx context.Context, multi bool, r *http.Request, size int) ([]byte, error) {
+	a.log.LogAttrs(ctx, slog.LevelError, "response too large",
+		slog.String("method", r.Method), slog.String("path", logPath(r.URL.Path)),
+		slog.Int("bytes", size), slog.Int("limit", a.limit),
+		slog.String("hint", "the load balancer accepts at most 1 MB of response JSON from a Lambda target (base64 adds a third); page the response or serve large files from S3"))
+	return a.encode(multi, plain(http.StatusInternalServerError,
+		"Internal Server Error: the response is larger than the load balancer accepts from a Lambda function (1 MB)."))
+}
+
+// dropCookies keeps the first Set-Cookie, which is all a single-value
+// response can carry, and logs the names of the others.
+func (a *Adapter) dropCookies(ctx context.Context, r *http.Request, h http.Header) {
+	cs := h["Set-Cookie"]
+	if len(cs) < 2 {
+		return
+	}
+	names := make([]string, 0, len(cs)-1)
+	for _, c := range cs[1:] {
+		name, _, _ := strings.Cut(c, "=")
+		names = append(names, name)
+	}
+	h["Set-Cookie"] = cs[:1]
+	a.log.LogAttrs(ctx, slog.LevelWarn, "cookies dropped",
+		slog.String("path", logPath(r.URL.Path)), slog.Any("cookies", names),
+		slog.String("hint", "a target group without multi-value headers carries one Set-Cookie per response; enable lambda.multi_value_headers.enabled"))
+}
+
+const maxLoggedPath = 256
+
+func logPath(p string) string {
+	if len(p) > maxLoggedPath {
+		return p[:maxLoggedPath]
+	}
+	return p
+}
+
+// NewRequest returns the *http.Request for a load balancer event, as
+// net/http's server would build it from the same request line, headers and
+// body. It fails for an event no client request could produce: a method that
+// is not an HTTP token, a path not starting with "/", a body that is not
+// valid base64. In multi-value mode r.Header shares the event's value
+// slices (the adapter's events are its own, decoded per invocation).
+func NewRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*http.Request, error) {
+	if !isToken(ev.HTTPMethod) {
+		return nil, fmt.Errorf("invalid method %q", ev.HTTPMethod)
+	}
+	if !strings.HasPrefix(ev.Path, "/") {
+		return nil, fmt.Errorf("path %q does not start with /", ev.Path)
+	}
+	u := &url.URL{Path: ev.Path}
+	if p, err := url.PathUnescape(ev.Path); err == nil && p != ev.Path {
+		u.Path, u.RawPath = p, ev.Path
+	}
+	if ev.MultiValueQueryStringParameters != nil {
+		u.RawQuery = rawQuery(ev.MultiValueQueryStringParameters)
+	} else {
+		u.RawQuery = rawQuerySingle(ev.QueryStringParameters)
+	}
+
+	var h http.Header
+	if ev.MultiValueHeaders != nil {
+		h = make(http.Header, len(ev.MultiValueHeaders))
+		for k, vs := range ev.MultiValueHeaders {
+			ck := canonicalKey(k)
+			if prev, ok := h[ck]; ok { // the same name in two cases
+				h[ck] = append(prev[:len(prev):len(prev)], vs...)
+			} else {
+				h[ck] = vs // the event's own slice: nothing else holds it
+			}
+		}
+	} else {
+		h = make(http.Header, len(ev.Headers))
+		for k, v := range ev.Headers {
+			ck := canonicalKey(k)
+			h[ck] = append(h[ck], v)
+		}
+	}
+
+	body := []byte(ev.Body)
+	if ev.IsBase64Encoded {
+		var err error
+		if body, err = base64.StdEncoding.DecodeString(ev.Body); err != nil {
+			return nil, errors.New("body is not valid base64")
+		}
+	}
+
+	r := &http.Request{
+		Method:     ev.HTTPMethod,
+		URL:        u,
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header:     h,
+		Host:       h.Get("Host"),
+		RequestURI: u.RequestURI(),
+		Body:       http.NoBody,
+	}
+	// net/http's server moves Host out of the header map and sets
+	// ContentLength from the body it read.
+	delete(h, "Host")
+	if len(body) > 0 {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	}
+	if ip := clientIP(h); ip != "" {
+		r.RemoteAddr = net.JoinHostPort(ip, "0")
+	}
+	return r.WithContext(ctx), nil
+}
+
+// albHeaders are the canonical forms of header names the load balancer adds
+// to every request, in the lower case it sends them: net/http interns the
+// common ones, not these, and canonicalizing each would allocate per request.
+var albHeaders = map[string]string{
+	"x-amzn-oidc-data":        "X-Amzn-Oidc-Data",
+	"x-amzn-oidc-accesstoken": "X-Amzn-Oidc-Accesstoken",
+	"x-amzn-oidc-identity":    "X-Amzn-Oidc-Identity",
+	"x-amzn-trace-id":         "X-Amzn-Trace-Id",
+	"x-forwarded-port":        "X-Forwarded-Port",
+	"x-forwarded-proto":       "X-Forwarded-Proto",
+	"x-forwarded-for":         "X-Forwarded-For",
+}
+
+func canonicalKey(k string) string {
+	if ck, ok := albHeaders[k]; ok {
+		return ck
+	}
+	return http.CanonicalHeaderKey(k)
+}
+
+// clientIP is the last X-Forwarded-For entry: the address that connected to
+// the load balancer, which appends it to whatever the client sent.
+func clientIP(h http.Header) string {
+	vs := h["X-Forwarded-For"]
+	if len(vs) == 0 {
+		return ""
+	}
+	last := vs[len(vs)-1]
+	if i := strings.LastIndexByte(last, ','); i >= 0 {
+		last = last[i+1:]
+	}
+	return strings.TrimSpace(last)
+}
+
+// rawQuery joins the load balancer's still-encoded keys and values back into
+// a query string, keys sorted, each key's values in order.
+func rawQuery(m map[string][]string) string {
+	if len(m) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		vs := m[k]
+		if len(vs) == 0 {
+			vs = []string{""}
+		}
+		for _, v := range vs {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			writeRaw(&b, k)
+			b.WriteByte('=')
+			writeRaw(&b, v)
+		}
+	}
+	return b.String()
+}
+
+func rawQuerySingle(m map[string]string) string {
+	if len(m) == 0 {
+		return ""
+	}
+	mv := make(map[string][]string, len(m))
+	for k, v := range m {
+		mv[k] = []string{v}
+	}
+	return rawQuery(mv)
+}
+
+// writeRaw writes an undecoded key or value, escaping only what would change
+// the query's structure ('&', '#') or is not allowed in a URL (controls,
+// space), so decoding gives exactly what decoding the client's query gives.
+func writeRaw(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '&' || c == '#' || c <= ' ' || c == 0x7f {
+			fmt.Fprintf(b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+}
+
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// response is what the handler produced, before encoding.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func plain(status int, msg string) response {
+	return response{status: status, header: http.Header{
+		"Content-Type":           {"text/plain; charset=utf-8"},
+		"Cache-Control":          {"no-store"},
+		"X-Content-Type-Options": {"nosniff"},
+	}, body: []byte(msg + "\n")}
+}
+
+func (a *Adapter) encode(multi bool, resp response) ([]byte, error) {
+	// The load balancer sets these itself from the body it sends.
+	delete(resp.header, "Content-Length")
+	delete(resp.header, "Transfer-Encoding")
+	delete(resp.header, "Connection")
+	// Room for the whole response, so the buffer is allocated once: the
+	// headers, the body (base64, or text with room for its escapes) and the
+	// fixed fields.
+	b64 := bodyIsBinary(resp)
+	size := 160
+	for k, vs := range resp.header {
+		size += len(k) + 6
+		for _, v := range vs {
+			size += len(v) + 4
+		}
+	}
+	if b64 {
+		size += base64.StdEncoding.EncodedLen(len(resp.body))
+	} else {
+		size += len(resp.body) + len(resp.body)/8
+	}
+	return appendResponse(make([]byte, 0, size), multi, resp, b64), nil
+}
+
+// isText reports whether a body of this content type may be sent as text:
+// text/*, application/json, application/javascript, application/xml,
+// application/x-www-form-urlencoded and +json or +xml types. Only the media
+// type is read (parameters and case do not matter); the body must be valid
+// UTF-8 as well before it goes as text.
+func isText(contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	switch {
+	case mt == "":
+		return false
+	case strings.HasPrefix(mt, "text/"),
+		mt == "application/json", mt == "application/javascript", mt == "application/xml",
+		mt == "application/x-www-form-urlencoded",
+		strings.HasSuffix(mt, "+json"), strings.HasSuffix(mt, "+xml"):
+		return true
+	}
+	return false
+}
+
+// statusDescription is the "200 OK" form the load balancer expects.
+func statusDescription(code int) string {
+	if text := http.StatusText(code); text != "" {
+		return strconv.Itoa(code) + " " + text
+	}
+	return strconv.Itoa(code)
+}

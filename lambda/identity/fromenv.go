@@ -1,0 +1,65 @@
+package identity
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/accesstoken"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
+)
+
+// FromEnv is the one way from an environment to a ready Middleware, used by
+// the Lambda main (with os.Getenv) and by the local preview server (with its
+// own variables): ConfigFromEnv(getenv), then FromConfig. Every
+// configuration problem is reported at once, in a *ConfigError naming each
+// variable.
+func FromEnv(getenv func(string) string, o Options) (*Middleware, error) {
+	cfg, err := ConfigFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	return FromConfig(cfg, o)
+}
+
+// FromConfig returns the middleware for cfg. Verifiers not given in o are
+// built from cfg: albjwt.New(cfg.Token) for the user claims, and
+// accesstoken.New for access tokens of the same pool (cfg.Token.Issuer,
+// its JWKS) and client (cfg.Token.ClientID). A nil o.Logger means JSON on
+// stderr. On success it logs one "initialised" line naming the load
+// balancer ARN, the key endpoints in use and the routes.
+func FromConfig(cfg Config, o Options) (*Middleware, error) {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	keyEndpoint := cfg.Token.KeyEndpoint
+	if o.Users == nil {
+		users, err := albjwt.New(cfg.Token)
+		if err != nil {
+			return nil, fmt.Errorf("build user-claims verifier: %w", err)
+		}
+		o.Users, keyEndpoint = users, users.KeyEndpoint()
+	}
+	if o.Access == nil {
+		access, err := accesstoken.New(accesstoken.Config{
+			Issuer:    cfg.Token.Issuer,
+			ClientIDs: []string{cfg.Token.ClientID},
+			JWKSURL:   cfg.JWKSURLOrDefault(),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("build access-token verifier: %w", err)
+		}
+		o.Access = access
+	}
+	m, err := New(cfg, o)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(cfg.Routes.Routes))
+	for _, r := range cfg.Routes.Routes {
+		names = append(names, r.Name)
+	}
+	o.Logger.Info("initialised", slog.String("alb_arn", cfg.Token.ALBARN), slog.String("key_endpoint", keyEndpoint),
+		slog.String("jwks_url", cfg.JWKSURLOrDefault()), slog.Any("routes", names))
+	return m, nil
+}

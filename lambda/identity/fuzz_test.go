@@ -1,0 +1,88 @@
+package identity_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
+)
+
+// FuzzMiddleware sends arbitrary methods, paths, header values and cookies
+// through the middleware. The application runs only for the genuine
+// user-claims token (or, without one, on the route that allows anonymous
+// requests), and then only with an identity whose groups and scopes satisfy
+// the route; every refusal is a known status whose body echoes no header
+// value; a redirect never leaves the site.
+func FuzzMiddleware(f *testing.F) {
+	fx := newFixture(f, fixtureOpts{})
+	user := fx.userToken(f, albsim.User{})
+	admin := fx.accessToken(f, albsim.Access{Groups: []string{"admins"}})
+	expired := fx.accessToken(f, albsim.Access{ExpiresAt: time.Now().Add(-time.Hour)})
+	f.Add("GET", "/admin", user, admin, "text/html", "")
+	f.Add("GET", "/api/x", user, admin, "application/json", "")
+	f.Add("GET", "//x/../admin?a=b", user, expired, "text/html", "")
+	f.Add("HEAD", "/public/x", "", "", "", identity.ReauthCookie+"=1")
+	f.Add("POST", "/logout", "a.b.c", "x", "application/json", "")
+
+	f.Fuzz(func(t *testing.T, method, target, userTok, accessTok, accept, cookie string) {
+		r, err := http.NewRequest(method, "https://app.example.com"+target, nil)
+		if err != nil || !strings.HasPrefix(target, "/") {
+			t.Skip()
+		}
+		if userTok != "" {
+			r.Header.Set(identity.HeaderUserClaims, userTok)
+		}
+		if accessTok != "" {
+			r.Header.Set(identity.HeaderAccessToken, accessTok)
+		}
+		r.Header.Set("Accept", accept)
+		r.Header.Set("Cookie", cookie)
+		ran := false
+		next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ran = true
+			id, ok := identity.FromContext(r.Context())
+			if !ok {
+				if rt, routed := testTable.Match(r.URL.Path); !routed || rt.Name != "public" || userTok != "" {
+					t.Fatalf("anonymous request ran on %q", r.URL.Path)
+				}
+				return
+			}
+			if userTok != user {
+				t.Fatal("the application ran for a token that is not the genuine one")
+			}
+			if rt, routed := testTable.Match(r.URL.Path); routed {
+				if ok, why := id.MayEnter(rt); !ok {
+					t.Fatalf("the application ran on route %s for a user it refuses: %+v", rt.Name, why)
+				}
+			}
+		})
+		w := httptest.NewRecorder()
+		fx.mw.Handler(next).ServeHTTP(w, r)
+		switch w.Code {
+		case 200:
+			if !ran {
+				t.Fatal("200 without the application")
+			}
+		case 302:
+			loc := w.Header().Get("Location")
+			if r.URL.Path != identity.LogoutPath && (!strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, "/\\")) {
+				t.Fatalf("redirect to %q", loc)
+			}
+		case 401, 403, 503:
+			if ran {
+				t.Fatal("the application ran for a refused request")
+			}
+			for _, v := range []string{userTok, accessTok} {
+				if len(v) >= 8 && strings.Contains(w.Body.String(), v) {
+					t.Fatal("a refusal echoes a header value")
+				}
+			}
+		default:
+			t.Fatalf("status %d", w.Code)
+		}
+	})
+}

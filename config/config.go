@@ -145,6 +145,26 @@ type Config struct {
 	// matches keep the default action. Default: none. The derived fields
 	// (priorities, requested scopes, cookie names) come from RouteTable.
 	Routes []routes.Route
+	// MachineClients is context key "machineClients": the names of the
+	// machine-to-machine app clients the stack creates on the pool, one per
+	// script, job or service that calls the machine routes. Each may use only
+	// the client-credentials grant and gets only the scopes of the routes that
+	// name it. Default none.
+	MachineClients []string
+	// ResourceServerID is context key "resourceServerId": the identifier of the
+	// resource server whose scopes the machine routes require, e.g.
+	// https://app.example.com. Default: SiteURL when CreateResourceServer is
+	// set, else none.
+	ResourceServerID string
+	// CreateResourceServer is context key "createResourceServer": whether the
+	// stack creates the resource server ResourceServerID on the existing pool,
+	// with the scopes the machine routes require. When false, ResourceServerID
+	// names an existing resource server. Default false.
+	CreateResourceServer bool
+	// MachineTokenValidity is context key "machineTokenValidity": how long the
+	// access tokens of the machine clients last, whole minutes from 5 minutes to
+	// 1 day (Cognito's bounds). Default 15m.
+	MachineTokenValidity time.Duration
 	// StackName is context key "stackName": the CloudFormation stack's name (and
 	// the CDK stack's id). Default AlbCognitoSite.
 	StackName string
@@ -197,6 +217,22 @@ func ExampleRoutes() []any {
 		panic("config: example_routes.json is not a JSON array: " + err.Error())
 	}
 	return v
+}
+
+//go:embed example_machine.json
+var exampleMachineJSON []byte
+
+// ExampleMachine returns context keys that add machine clients to the
+// example configuration: two machine clients, the resource server created by
+// the stack (identifier https://app.example.com, from recordName), and a
+// route table with a sign-in route for group admins and two machine routes
+// under /api. Merge it into Example(). Each call returns a fresh map.
+func ExampleMachine() map[string]any {
+	var ctx map[string]any
+	if err := json.Unmarshal(exampleMachineJSON, &ctx); err != nil {
+		panic("config: example_machine.json is not a JSON object: " + err.Error())
+	}
+	return ctx
 }
 
 // IsExample reports whether c deploys to the example account, that is whether it

@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -72,6 +73,7 @@ func TestExampleDecodesWithDefaults(t *testing.T) {
 		FunctionMemoryMiB:        256,
 		FunctionTimeoutSeconds:   10,
 		ReservedConcurrency:      25,
+		MachineTokenValidity:     15 * time.Minute,
 		StackName:                "AlbCognitoSite",
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -87,6 +89,8 @@ func TestExampleDecodesWithDefaults(t *testing.T) {
 		{"UserPoolDomainHost", c.UserPoolDomainHost(), "example-app.auth.eu-west-1.amazoncognito.com"},
 		{"SiteURL", c.SiteURL(), "https://app.example.com"},
 		{"CallbackURL", c.CallbackURL(), "https://app.example.com/oauth2/idpresponse"},
+		{"TokenEndpoint", c.TokenEndpoint(), "https://example-app.auth.eu-west-1.amazoncognito.com/oauth2/token"},
+		{"JWKSURL", c.JWKSURL(), "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example1/.well-known/jwks.json"},
 	}
 	for _, d := range derived {
 		if d.got != d.want {
@@ -452,6 +456,16 @@ func TestInvalidConfigurations(t *testing.T) {
 		{"function memory too small", map[string]any{"functionMemoryMiB": "64"}, "functionMemoryMiB", "use 128 to 10240"},
 		{"no concurrency", map[string]any{"reservedConcurrency": 0.0}, "reservedConcurrency", "use 1 to 1000"},
 		{"bad stack name", map[string]any{"stackName": "1st_stack"}, "stackName", "use a letter followed by up to 127 letters, digits or hyphens"},
+		// Machine clients.
+		{"machine clients without a resource server", map[string]any{"machineClients": "nightly-report"}, "resourceServerId", "set createResourceServer to true"},
+		{"machine client name with an underscore", map[string]any{"machineClients": "nightly_report", "createResourceServer": true},
+			"machineClients", "letters, digits or inner hyphens"},
+		{"machine client listed twice", map[string]any{"machineClients": "a,a", "createResourceServer": true}, "machineClients", "remove the duplicate"},
+		{"resource server id with a space", map[string]any{"resourceServerId": "my api"}, "resourceServerId", "without spaces"},
+		{"resource server id padded", map[string]any{"resourceServerId": " https://api.example.com"}, "resourceServerId", "leading or trailing whitespace"},
+		{"machine tokens too short", map[string]any{"machineTokenValidity": "1m"}, "machineTokenValidity", "5m to 24h"},
+		{"machine tokens too long", map[string]any{"machineTokenValidity": "25h"}, "machineTokenValidity", "5m to 24h"},
+		{"machine tokens in seconds", map[string]any{"machineTokenValidity": "601"}, "machineTokenValidity", "whole number of minutes"},
 		// The function's package (its form; the folder is checked by CheckFunctionPackage).
 		{"function package empty", map[string]any{"functionPackage": " "}, "functionPackage", "a folder under lambda/ holding a package main"},
 		{"function package outside lambda", map[string]any{"functionPackage": "cmd/app"}, "functionPackage", "move your app to lambda/<name>"},
@@ -677,11 +691,17 @@ func TestKeysDescribeTheConfig(t *testing.T) {
 			set["publicSubnetIds"] = "subnet-0123456789abcdef0,subnet-0fedcba9876543210"
 		case "publicSubnetIds":
 			set["vpcId"] = "vpc-0123456789abcdef0"
+		case "machineClients", "createResourceServer":
+			maps.Copy(set, machinePartners(k.Name))
 		}
 		if _, err := FromContext(exampleWith(set)); err != nil {
 			t.Errorf("%s: Example %s does not validate:\n%v", k.Name, k.Example, err)
 		}
-		if _, err := FromContext(exampleWith(map[string]any{k.Name: s.cliExample()})); err != nil && k.Name != "vpcId" && k.Name != "publicSubnetIds" {
+		cli := map[string]any{k.Name: s.cliExample()}
+		if k.Name == "machineClients" || k.Name == "createResourceServer" {
+			maps.Copy(cli, machinePartners(k.Name))
+		}
+		if _, err := FromContext(exampleWith(cli)); err != nil && k.Name != "vpcId" && k.Name != "publicSubnetIds" {
 			t.Errorf("%s: -c %s=%s does not validate:\n%v", k.Name, k.Name, s.cliExample(), err)
 		}
 	}
@@ -690,6 +710,22 @@ func TestKeysDescribeTheConfig(t *testing.T) {
 			t.Errorf("example.json has unknown key %q", key)
 		}
 	}
+}
+
+// machinePartners returns the keys the example of key (machineClients or
+// createResourceServer) needs to validate: the other one and a machine route
+// that lists the example's clients.
+func machinePartners(key string) map[string]any {
+	m := map[string]any{
+		"machineClients":       []any{"nightly-report", "billing-sync"},
+		"createResourceServer": true,
+		"routes": []any{map[string]any{
+			"name": "reports", "paths": []any{"/api/reports/*"},
+			"scopes": []any{"https://app.example.com/reports.read"}, "clients": []any{"nightly-report", "billing-sync"},
+		}},
+	}
+	delete(m, key)
+	return m
 }
 
 // fieldName finds the Config field a spec decodes into.

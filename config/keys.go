@@ -63,6 +63,7 @@ const (
 	defaultReservedConcurrency      = 25
 	defaultStackName                = "AlbCognitoSite"
 	defaultIPAddressType            = "ipv4"
+	defaultMachineTokenValidity     = 15 * time.Minute
 	defaultFunctionPackage          = "lambda/whoami"
 )
 
@@ -376,10 +377,54 @@ var specs = []spec{
 				`{"name": "api", "paths": ["/api/*"], "onUnauthenticatedRequest": "deny"}]`,
 			Description: "Ordered path rules, first match wins, each a listener rule that authenticates and forwards: name, paths (1 to 3 load balancer " +
 				"path patterns), and optionally groups (the user must be in one), scopes (the access token must carry all; requested too), " +
-				"onUnauthenticatedRequest, authenticationRequestExtraParams (e.g. identity_provider) and priority. " +
+				"onUnauthenticatedRequest, authenticationRequestExtraParams (e.g. identity_provider) and priority; with clients (machineClients) a route is a machine route, bearer token only. " +
 				"See Authorization. With -c, give the JSON array as one string.",
 		},
 		field: func(c *Config) any { return &c.Routes },
+	},
+	{
+		Key: Key{
+			Name: "machineClients", Default: "none",
+			Example: `["nightly-report", "billing-sync"]`,
+			Description: "Machine-to-machine app clients the stack creates on the pool, by name (letters, digits, hyphens): " +
+				"client-credentials grant only, a secret, only the scopes of the routes that list them, no user sign-in. " +
+				"Cognito bills each such client per month and per token request.",
+		},
+		field: func(c *Config) any { return &c.MachineClients },
+	},
+	{
+		Key: Key{
+			Name: "resourceServerId", Default: "https://<recordName> with createResourceServer, else none",
+			Example: `"https://app.example.com"`,
+			Description: "Identifier of the resource server whose scopes machine routes require (<resourceServerId>/<scope>): " +
+				"an existing one on the pool, or the one the stack creates with createResourceServer.",
+		},
+		what:  "the identifier of the pool's resource server",
+		field: func(c *Config) any { return &c.ResourceServerID },
+		setDefault: func(c *Config) {
+			if c.CreateResourceServer {
+				c.ResourceServerID = c.SiteURL()
+			}
+		},
+	},
+	{
+		Key: Key{
+			Name: "createResourceServer", Default: "false",
+			Example: `true`,
+			Description: "Whether the stack creates the resource server resourceServerId on the pool, with the scopes the machine routes require. " +
+				"Leave it false to use a resource server that already exists.",
+		},
+		field: func(c *Config) any { return &c.CreateResourceServer },
+	},
+	{
+		Key: Key{
+			Name: "machineTokenValidity", Default: "15m",
+			Example: `"15m"`,
+			Description: "How long a machine client's access token lasts: whole minutes from 5m to 24h. " +
+				"Longer means fewer billed token requests from clients that cache their token, and a longer life for a leaked one.",
+		},
+		field:      func(c *Config) any { return &c.MachineTokenValidity },
+		setDefault: func(c *Config) { c.MachineTokenValidity = defaultMachineTokenValidity },
 	},
 	{
 		Key: Key{

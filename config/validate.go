@@ -51,6 +51,7 @@ func (c Config) Validate() error {
 	v.intRange("functionTimeoutSeconds", c.FunctionTimeoutSeconds, 5, 60,
 		" (the function fetches the load balancer's signing key with a 3-second timeout, so it needs at least 5)")
 	v.intRange("reservedConcurrency", c.ReservedConcurrency, 1, 1000, "")
+	v.machine(c)
 	if v.text("stackName", c.StackName) && !stackNameRe.MatchString(c.StackName) {
 		v.add("stackName", "%q is not a valid CloudFormation stack name; use a letter followed by up to 127 letters, digits or hyphens, e.g. %s",
 			c.StackName, defaultStackName)

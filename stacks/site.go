@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -24,6 +25,8 @@ import (
 
 	"github.com/alb-cognito/alb-cognito-cdk/config"
 	"github.com/alb-cognito/alb-cognito-cdk/constructs/albauth"
+	"github.com/alb-cognito/alb-cognito-cdk/constructs/machineauth"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/bearer"
 )
 
 // FunctionRoot holds the function's main package (config key
@@ -50,6 +53,60 @@ type Site struct {
 	awscdk.Stack
 	// Auth is the load balancer, listener, client and target wiring.
 	Auth albauth.Auth
+	// Machine is the machine clients and their bearer-token rules; nil when
+	// the route table has no machine route.
+	Machine machineauth.Machine
+}
+
+// newMachine adds the machine routes' listener rules, the machine clients and
+// (when configured) the resource server, the outputs a caller needs (token
+// endpoint, client ids; never a secret), and gives the function the clients'
+// ids by name. It returns nil when no route is a machine route.
+func newMachine(stack awscdk.Stack, cfg config.Config, pool awscognito.IUserPool, auth albauth.Auth) machineauth.Machine {
+	table := cfg.RouteTable()
+	machineRoutes := table.Machine()
+	if len(machineRoutes) == 0 {
+		return nil
+	}
+	rs := make([]machineauth.Route, len(machineRoutes))
+	for i, r := range machineRoutes {
+		rs[i] = machineauth.Route{Name: r.Name, Priority: r.Priority, Paths: r.Paths, Scopes: r.Scopes, Clients: r.Clients}
+	}
+	m := machineauth.New(stack, "Machine", &machineauth.Props{
+		Listener:             auth.Listener(),
+		TargetGroup:          auth.TargetGroup(),
+		UserPool:             pool,
+		ResourceServerID:     cfg.ResourceServerID,
+		CreateResourceServer: cfg.CreateResourceServer,
+		Clients:              cfg.MachineClients,
+		TokenValidity:        cfg.MachineTokenValidity,
+		Routes:               rs,
+	})
+	output(stack, "TokenEndpoint", cfg.TokenEndpoint(), "The user pool's OAuth token endpoint, where machine clients get access tokens (client-credentials grant)")
+	ids := map[string]any{}
+	for _, name := range cfg.MachineClients {
+		id := m.Client(name).UserPoolClientId()
+		ids[name] = id
+		awscdk.NewCfnOutput(stack, jsii.String("MachineClientId"+outputSuffix(name)), &awscdk.CfnOutputProps{
+			Value: id,
+			Description: jsii.String("Client id of machine client " + name + "; its secret is not an output: " +
+				"aws cognito-idp describe-user-pool-client --user-pool-id " + cfg.UserPoolID() + " --client-id <id> --query UserPoolClient.ClientSecret --output text"),
+		})
+	}
+	auth.Function().AddEnvironment(jsii.String(bearer.ClientsEnvVar), stack.ToJsonString(ids, nil), nil)
+	return m
+}
+
+// outputSuffix turns a client name (letters, digits, hyphens) into part of an
+// output's logical id: nightly-report becomes NightlyReport.
+func outputSuffix(name string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(name, "-") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
 }
 
 // NewSite builds the site stack. Config must already be validated.
@@ -74,10 +131,11 @@ func NewSite(scope constructs.Construct, id string, props *SiteProps) *Site {
 	if cfg.AccessLogsBucket != "" {
 		logs = awss3.Bucket_FromBucketName(stack, jsii.String("AccessLogsBucket"), jsii.String(cfg.AccessLogsBucket))
 	}
+	pool := awscognito.UserPool_FromUserPoolArn(stack, jsii.String("UserPool"), jsii.String(cfg.UserPoolArn))
 	auth := albauth.New(stack, "Site", &albauth.Props{
 		Vpc:                       vpc,
 		Certificate:               awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("Certificate"), jsii.String(cfg.CertificateArn)),
-		UserPool:                  awscognito.UserPool_FromUserPoolArn(stack, jsii.String("UserPool"), jsii.String(cfg.UserPoolArn)),
+		UserPool:                  pool,
 		UserPoolDomain:            cfg.UserPoolDomain,
 		UserPoolDomainHost:        cfg.UserPoolDomainHost(),
 		DomainName:                cfg.RecordName,
@@ -105,7 +163,9 @@ func NewSite(scope constructs.Construct, id string, props *SiteProps) *Site {
 	output(stack, "LoadBalancerDnsName", *auth.LoadBalancer().LoadBalancerDnsName(), "The load balancer's DNS name")
 	output(stack, "UserPoolClientId", *auth.Client().UserPoolClientId(), "The user pool client the load balancer signs users in with")
 	output(stack, "CallbackUrl", auth.CallbackURL(), "The client's OAuth callback URL")
-	return &Site{Stack: stack, Auth: auth}
+	site := &Site{Stack: stack, Auth: auth}
+	site.Machine = newMachine(stack, cfg, pool, auth)
+	return site
 }
 
 func output(stack awscdk.Stack, id, value, description string) {

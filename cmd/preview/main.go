@@ -55,7 +55,12 @@ scopes are what Cognito grants the app client (every user gets the same).
 The route table is the example configuration's (an admin area for group
 admins, an API under /api/* needing the scope https://api.example.com/read,
 a partner area) unless -routes names a cdk.json, whose context is read
-through the config package as a synth reads it, or "none".
+through the config package as a synth reads it, or "none". "machine-example"
+adds machine routes under /api (config/example_machine.json): the preview
+then also plays their jwt-validation rules (a request without a valid bearer
+token gets the load balancer's 401 and never reaches the function) and
+Cognito's token endpoint, and prints each machine client's id and a secret
+made at start.
 
 Like the load balancer, the preview keeps a session per browser in a
 session cookie. -access-token-expired makes the access token of every
@@ -73,6 +78,7 @@ Examples:
   make preview PREVIEW_ARGS='-groups admins -access-token-expired'
   make preview PREVIEW_ARGS='-function lambda/notes -groups admins'   # your own app (config key functionPackage)
   go run ./cmd/preview -routes cdk.json
+  go run ./cmd/preview -routes machine-example
   go run ./cmd/preview -user me.json -claim custom:tier=gold
   go run ./cmd/preview -signed-out -addr 127.0.0.1:8081
 `
@@ -107,7 +113,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	groups := fs.String("groups", "", "the user's groups, `a,b,...`, sent in the access token's cognito:groups claim")
 	scopes := fs.String("scopes", "openid", "the scopes granted, `a,b,...`, sent in the access token's scope claim")
 	expired := fs.Bool("access-token-expired", false, "send an expired access token on every request of a session after its first")
-	routesFrom := fs.String("routes", "example", "the route table: `example`, none, or a cdk.json file whose context is the configuration")
+	routesFrom := fs.String("routes", "example", "the route table: `example`, machine-example, none, or a cdk.json file whose context is the configuration")
 	stage := fs.String("stage", "", "with -routes cdk.json that has stages, the `stage` whose route table to use")
 	var extra claimFlags
 	fs.Var(&extra, "claim", "an extra string claim as `name=value`; repeat for more")
@@ -162,6 +168,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "preview: %v\n", err)
 			return 1
 		}
+	case "machine-example":
+		var err error
+		if table, err = preview.ExampleMachineRoutes(); err != nil {
+			fmt.Fprintf(stderr, "preview: %v\n", err)
+			return 1
+		}
 	default:
 		var err error
 		if table, err = preview.RoutesFromCDKJSON(*routesFrom, *stage); err != nil {
@@ -194,6 +206,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, rt := range table.Routes {
 		fmt.Fprintf(stdout, "  route %-10s %s  %s\n", rt.Name, strings.Join(rt.Paths, " "), describeRoute(rt, splitList(*groups), splitList(*scopes)))
 	}
+	printMachine(stdout, srv, table)
 	fmt.Fprintln(stdout, "Edit lambda/, then Ctrl-C and run again to see the change. Ctrl-C stops.")
 
 	code := 0
@@ -211,6 +224,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, "Preview stopped.")
 	return code
+}
+
+// printMachine lists the machine clients, their preview-only secrets and
+// the curl commands that get a token and call a machine route with it.
+func printMachine(w io.Writer, srv *preview.Server, table routes.Table) {
+	if srv.TokenEndpoint == "" {
+		return
+	}
+	fmt.Fprintf(w, "  token endpoint %s (client-credentials grant, as Cognito's /oauth2/token)\n", srv.TokenEndpoint)
+	for _, c := range srv.MachineClients {
+		fmt.Fprintf(w, "  machine client %-14s id %s  secret %s  scopes %s\n", c.Name, c.ID, c.Secret, strings.Join(c.Scopes, " "))
+	}
+	rt := table.Machine()[0]
+	c := srv.MachineClients[0]
+	for _, mc := range srv.MachineClients {
+		if mc.Name == rt.Clients[0] {
+			c = mc
+		}
+	}
+	path := strings.TrimPrefix(strings.TrimSuffix(rt.Paths[0], "*"), "/")
+	fmt.Fprintf(w, "  try (as %s, on route %s):\n    TOKEN=$(curl -s -u %s:%s -d grant_type=client_credentials %s | jq -r .access_token)\n",
+		c.Name, rt.Name, c.ID, c.Secret, srv.TokenEndpoint)
+	fmt.Fprintf(w, "    curl -s -H \"Authorization: Bearer $TOKEN\" %s%s\n", srv.URL, path)
 }
 
 // readClaims reads a JSON object of claims. Numbers keep their text.
@@ -253,6 +289,10 @@ func describe(claims map[string]any) string {
 // describeRoute says what the route needs and whether this user may enter,
 // by the middleware's own decision (identity.Identity.MayEnter).
 func describeRoute(rt routes.Route, groups, scopes []string) string {
+	if rt.Machine() {
+		return "(machine route: a bearer token of " + strings.Join(rt.Clients, " or ") + " with scopes " +
+			strings.Join(rt.Scopes, " and ") + ") → browsers get the load balancer's 401"
+	}
 	var need []string
 	if len(rt.Groups) > 0 {
 		need = append(need, "group "+strings.Join(rt.Groups, " or "))

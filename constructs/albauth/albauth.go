@@ -10,7 +10,9 @@
 // user pool, its domain, the certificate and the hosted zone; it never creates,
 // replaces or deletes them.
 //
-// Each of Props.Routes becomes one more listener rule, in order: a path-pattern
+// Each of Props.Routes except machine routes (routes.Route.Machine, whose
+// jwt-validation rules the machineauth construct writes) becomes one more
+// listener rule, in order: a path-pattern
 // condition, its own authenticate-cognito action (its scopes, session cookie,
 // unauthenticated action and extra parameters) and a forward to the same
 // target group. Paths no route matches get the default action.
@@ -264,6 +266,11 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 		}),
 	})
 	for _, r := range table.Routes {
+		if r.Machine() {
+			// Bearer-token only: the machineauth construct writes its
+			// jwt-validation rule; it is still in ROUTE_TABLE.
+			continue
+		}
 		addRoute(a.listener, r, p, a.client, domain, a.tg)
 	}
 	a.listener.SetAttribute(jsii.String("routing.http.response.strict_transport_security.header_value"), jsii.String(HSTSHeaderValue))

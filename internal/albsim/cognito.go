@@ -84,6 +84,9 @@ type JWKSServer struct {
 // Requests returns how many requests the server has received.
 func (s *JWKSServer) Requests() int { return int(s.requests.Load()) }
 
+// Body returns the JWKS document the server serves.
+func (s *JWKSServer) Body() []byte { return s.body.Load().([]byte) }
+
 // ServeHTTP implements http.Handler.
 func (s *JWKSServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
@@ -168,4 +171,29 @@ func (p *Pool) MintAccess(claims map[string]any) (string, error) {
 		return "", fmt.Errorf("albsim: sign access token: %w", err)
 	}
 	return input + "." + enc.EncodeToString(sig), nil
+}
+
+// MachineClaims returns the payload of a Cognito access token issued to app
+// client clientID by the client-credentials grant: sub and client_id are the
+// client id, token_use is access, scope holds the granted custom scopes, and
+// there is no username, no cognito:groups and no aud. A zero exp means now +
+// the pool's TTL.
+func (p *Pool) MachineClaims(clientID string, scopes []string, exp time.Time) map[string]any {
+	now := p.now().Truncate(time.Second)
+	if exp.IsZero() {
+		exp = now.Add(p.ttl)
+	}
+	jti, _ := NewUUID()
+	return map[string]any{
+		"sub":       clientID,
+		"token_use": "access",
+		"scope":     strings.Join(scopes, " "),
+		"auth_time": now.Unix(),
+		"iss":       p.Issuer,
+		"exp":       exp.Unix(),
+		"iat":       now.Unix(),
+		"version":   2,
+		"jti":       jti,
+		"client_id": clientID,
+	}
 }

@@ -106,6 +106,13 @@ type Server struct {
 	// JWKSURL is the simulated user pool's JWKS, on the same server, given
 	// to the handler as ACCESS_TOKEN_JWKS_URL.
 	JWKSURL string
+	// TokenEndpoint is the simulated user pool's token endpoint, on the same
+	// server, where MachineClients get client-credentials tokens; empty
+	// when the route table has no machine route.
+	TokenEndpoint string
+	// MachineClients are the machine clients of the route table's machine
+	// routes, with ids and secrets made at start.
+	MachineClients []MachineClient
 
 	app, keys *http.Server
 	fn        *lambdarun.Function
@@ -162,7 +169,16 @@ func Start(addr string, opts Options) (*Server, error) {
 		errc:        make(chan error, 2),
 	}
 	s.JWKSURL = s.KeyEndpoint + "/.well-known/jwks.json"
-	p := &proxy{lb: lb, pool: pool, signedOut: opts.SignedOut, log: logger, target: opts.target,
+	machine, err := newMachineSim(opts.Routes, pool, s.JWKSURL)
+	if err != nil {
+		keysLn.Close()
+		return nil, err
+	}
+	if len(machine.clients) > 0 {
+		keyMux.Handle(TokenPath, machine)
+		s.TokenEndpoint, s.MachineClients = s.KeyEndpoint+TokenPath, machine.clients
+	}
+	p := &proxy{machine: machine, lb: lb, pool: pool, signedOut: opts.SignedOut, log: logger, target: opts.target,
 		groups: opts.Groups, scopes: opts.Scopes, expire: opts.AccessTokenExpired, routes: opts.Routes,
 		sessions: map[string]int{}}
 	if opts.Claims != nil {
@@ -188,6 +204,7 @@ func Start(addr string, opts Options) (*Server, error) {
 			identity.EnvUserPoolDomain: UserPoolDomain,
 			identity.EnvAppURL:         AppURL,
 			identity.EnvRouteTable:     string(table),
+			identity.EnvMachineClients: machine.ids(),
 		}
 		if opts.Function != "" && opts.Function != "lambda/whoami" {
 			go s.serve(s.keys, keysLn) // the function fetches keys while it starts
@@ -252,6 +269,7 @@ const SessionCookie = identity.DefaultSessionCookieName + "-0"
 
 // proxy plays the load balancer in front of the target.
 type proxy struct {
+	machine   *machineSim
 	lb        *albsim.LoadBalancer
 	pool      *albsim.Pool
 	claims    map[string]any
@@ -321,7 +339,17 @@ func (p *proxy) anonymous(r *http.Request) bool {
 
 func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var token, access, sub, sid string
-	if !p.signedOut && r.URL.Path != identity.LogoutPath && !p.anonymous(r) {
+	machine := false
+	if rt, ok := p.routes.Match(r.URL.Path); ok && rt.Machine() {
+		// A machine route's rule validates the bearer token and signs no
+		// one in: no session, no x-amzn-oidc-* headers.
+		if reason := p.machine.validate(r, rt); reason != "" {
+			reject(w, reason)
+			return
+		}
+		machine = true
+	}
+	if !machine && !p.signedOut && r.URL.Path != identity.LogoutPath && !p.anonymous(r) {
 		var n int
 		sid, n = p.session(w, r)
 		c := maps.Clone(p.claims)

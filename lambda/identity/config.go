@@ -1,12 +1,14 @@
 package identity
 
 import (
+	"encoding/json"
 	"errors"
 	"net"
 	"net/url"
 	"strings"
 
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/bearer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
@@ -44,6 +46,10 @@ const (
 	// "/.well-known/jwks.json". http is allowed only for loopback hosts
 	// (the local preview).
 	EnvJWKSURL = "ACCESS_TOKEN_JWKS_URL"
+	// EnvMachineClients (required when the route table has machine routes)
+	// holds the machine clients' app client ids by name, as a JSON object;
+	// see bearer.ClientsEnvVar.
+	EnvMachineClients = bearer.ClientsEnvVar
 )
 
 // DefaultSessionCookieName is the load balancer's default session cookie name.
@@ -70,6 +76,9 @@ type Config struct {
 	// JWKSURL is where access-token keys are fetched; empty means
 	// Token.Issuer + "/.well-known/jwks.json" (see JWKSURLOrDefault).
 	JWKSURL string
+	// MachineClients are the machine clients' app client ids by name: every
+	// client a machine route of Routes lists must have one.
+	MachineClients map[string]string
 }
 
 // JWKSURLOrDefault returns the user pool's JWKS URL: c.JWKSURL if set, otherwise the
@@ -122,14 +131,31 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	} else if cfg.Routes, tableErr = routes.Parse([]byte(raw)); tableErr != nil {
 		tableErr = errors.New("not a valid route table: " + tableErr.Error())
 	}
+	// The machine clients' ids are read against the parsed table: every
+	// client a machine route lists needs one. A failure is reported here,
+	// so validate (which checks the same) is told to skip it.
+	var clientsErr error
+	if tableErr == nil {
+		cfg.MachineClients, clientsErr = bearer.ParseClients(get(EnvMachineClients), cfg.Routes)
+	}
 	// A table that did not parse is reported once, above, not again by
 	// validate.
 	err := cfg.validate(envName)
-	if tableErr != nil {
-		problems := []string{EnvRouteTable + ": " + tableErr.Error()}
+	if tableErr != nil || clientsErr != nil {
+		var problems []string
 		var ce *ConfigError
 		if errors.As(err, &ce) {
-			problems = append(ce.Problems, problems...)
+			for _, p := range ce.Problems {
+				if !strings.HasPrefix(p, EnvMachineClients+":") {
+					problems = append(problems, p)
+				}
+			}
+		}
+		if tableErr != nil {
+			problems = append(problems, EnvRouteTable+": "+tableErr.Error())
+		}
+		if clientsErr != nil {
+			problems = append(problems, clientsErr.Error())
 		}
 		return Config{}, &ConfigError{Problems: problems}
 	}
@@ -153,6 +179,7 @@ var envNames = map[string]string{
 	"SessionCookieName": EnvSessionCookieName,
 	"JWKSURL":           EnvJWKSURL,
 	"Routes":            EnvRouteTable,
+	"MachineClients":    EnvMachineClients,
 }
 
 func envName(field string) string {
@@ -164,7 +191,7 @@ func envName(field string) string {
 
 func fieldName(field string) string {
 	switch field {
-	case "UserPoolDomain", "AppURL", "SessionCookieName", "JWKSURL", "Routes":
+	case "UserPoolDomain", "AppURL", "SessionCookieName", "JWKSURL", "Routes", "MachineClients":
 		return field
 	}
 	return "Token." + field
@@ -200,11 +227,18 @@ func (c Config) validate(name func(field string) string) error {
 	}
 	if err := c.Routes.Validate(); err != nil {
 		add("Routes", err)
+	} else if _, err := bearer.ParseClients(mustJSON(c.MachineClients), c.Routes); err != nil {
+		add("MachineClients", errors.New(strings.TrimPrefix(err.Error(), EnvMachineClients+": ")))
 	}
 	if len(problems) > 0 {
 		return &ConfigError{Problems: problems}
 	}
 	return nil
+}
+
+func mustJSON(m map[string]string) string {
+	b, _ := json.Marshal(m)
+	return string(b)
 }
 
 func unjoin(err error) []error {

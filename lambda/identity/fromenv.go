@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/accesstoken"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
@@ -25,7 +26,8 @@ func FromEnv(getenv func(string) string, o Options) (*Middleware, error) {
 // FromConfig returns the middleware for cfg. Verifiers not given in o are
 // built from cfg: albjwt.New(cfg.Token) for the user claims, and
 // accesstoken.New for access tokens of the same pool (cfg.Token.Issuer,
-// its JWKS) and client (cfg.Token.ClientID). A nil o.Logger means JSON on
+// its JWKS) and client (cfg.Token.ClientID), and, when there are machine
+// clients, one for their tokens (same pool, ClientIDs = their ids). A nil o.Logger means JSON on
 // stderr. On success it logs one "initialised" line naming the load
 // balancer ARN, the key endpoints in use and the routes.
 func FromConfig(cfg Config, o Options) (*Middleware, error) {
@@ -50,6 +52,22 @@ func FromConfig(cfg Config, o Options) (*Middleware, error) {
 			return nil, fmt.Errorf("build access-token verifier: %w", err)
 		}
 		o.Access = access
+	}
+	if o.Machine == nil && len(cfg.MachineClients) > 0 {
+		ids := make([]string, 0, len(cfg.MachineClients))
+		for _, id := range cfg.MachineClients {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		machine, err := accesstoken.New(accesstoken.Config{
+			Issuer:    cfg.Token.Issuer,
+			ClientIDs: ids,
+			JWKSURL:   cfg.JWKSURLOrDefault(),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("build machine-token verifier: %w", err)
+		}
+		o.Machine = machine
 	}
 	m, err := New(cfg, o)
 	if err != nil {

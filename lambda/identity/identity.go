@@ -32,6 +32,14 @@ type Identity struct {
 	// AccessVerified reports whether an access token was verified for this
 	// request (it is whenever the load balancer sent one).
 	AccessVerified bool
+	// Machine is true for a request on a machine route: a script, job or
+	// service authenticated by its bearer token, not a user. Subject is then
+	// the app client id (Cognito's sub of a client-credentials token),
+	// Client the machine client's name and ClientID its id; there are no
+	// user claims, groups, Username or Email.
+	Machine  bool
+	Client   string
+	ClientID string
 	// Route is the route the request's path matched; Routed is false when
 	// it matched none (the load balancer's default action applied).
 	Route  routes.Route
@@ -77,6 +85,13 @@ type Denial struct {
 // middleware makes before a handler runs; the identity page uses it to
 // show, for each route, whether the user may enter.
 func (id *Identity) MayEnter(r routes.Route) (ok bool, why Denial) {
+	if r.Machine() != id.Machine {
+		// Users never enter machine routes, machines only machine routes.
+		return false, Denial{NoAccessToken: true}
+	}
+	if r.Machine() {
+		return authorize(routes.Route{Scopes: r.Scopes}, nil, id.Scopes)
+	}
 	if !r.NeedsAccessToken() {
 		return true, Denial{}
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,10 @@ type Options struct {
 	// Access verifies x-amzn-oidc-accesstoken (required): accesstoken.New
 	// with the pool's issuer, JWKS URL and ClientIDs = {cfg.Token.ClientID}.
 	Access AccessVerifier
+	// Machine verifies the bearer tokens of machine routes (required when
+	// the route table has machine routes): accesstoken.New with the pool's
+	// issuer and ClientIDs = the machine clients' ids (cfg.MachineClients).
+	Machine AccessVerifier
 	// Logger receives one line per request; nil means JSON on stderr.
 	Logger *slog.Logger
 	// RequestID, if set, returns an id for the log line from the request's
@@ -74,6 +79,8 @@ type Middleware struct {
 	log       *slog.Logger
 	requestID func(context.Context) string
 	table     routes.Table
+	machine   AccessVerifier
+	clients   map[string]string
 	logoutURL string
 	// expire holds one Set-Cookie value per session cookie shard.
 	expire []string
@@ -89,10 +96,15 @@ func New(cfg Config, o Options) (*Middleware, error) {
 	if o.Users == nil || o.Access == nil {
 		return nil, errors.New("identity: Options.Users and Options.Access are required")
 	}
+	if len(cfg.Routes.Machine()) > 0 && o.Machine == nil {
+		return nil, errors.New("identity: the route table has machine routes: Options.Machine is required")
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	}
 	m := &Middleware{
+		machine:   o.Machine,
+		clients:   cfg.MachineClients,
 		users:     o.Users,
 		access:    o.Access,
 		log:       o.Logger,
@@ -136,6 +148,9 @@ func (m *Middleware) Routes() routes.Table { return m.table }
 //     (routes.Table.Match), for the decoded path handlers route on and, if
 //     different, the path as sent; every route matched is enforced. No
 //     route: any signed-in user, as the default action.
+//     A machine route (or a path whose matches include one) is answered by
+//     machineRequest instead of steps 3 to 5: only Authorization: Bearer
+//     counts there, and refusals are JSON.
 //  3. x-amzn-oidc-data must be present exactly once and verify (albjwt):
 //     401 if not, 503 if its key cannot be fetched. A route with
 //     onUnauthenticatedRequest "allow" and no groups or scopes lets a
@@ -193,6 +208,9 @@ func (m *Middleware) decide(w http.ResponseWriter, r *http.Request, next http.Ha
 		}
 	}
 	out := outcome{route: route.Name}
+	if slices.ContainsFunc(enforce, routes.Route.Machine) {
+		return m.machineRequest(w, r, next, enforce, route, out)
+	}
 	needAccess, allowAnon, deny := false, len(enforce) > 0, false
 	for _, rt := range enforce {
 		needAccess = needAccess || rt.NeedsAccessToken()

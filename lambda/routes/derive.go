@@ -17,6 +17,7 @@ const PriorityStep = 100
 //   - RequestScopes: what the route's listener rule requests: scopes followed
 //     by the route's Scopes, without duplicates. The site's scopes are kept so
 //     that every page gets the same user claims.
+//   - (machine routes, which sign no one in, get neither of these two)
 //   - SessionCookieName: cookie when the route requests the same scope set as
 //     the default action, else CookieName(cookie, RequestScopes): routes with
 //     different scope sets never share a session cookie, routes with the same
@@ -33,6 +34,12 @@ func Derive(routes []Route, scopes []string, cookie string) Table {
 			r.Priority = (prev/PriorityStep + 1) * PriorityStep
 		}
 		prev = max(prev, r.Priority)
+		if r.Machine() {
+			// No sign-in: the rule validates a bearer token, requests no
+			// scopes and has no session cookie.
+			t.Routes = append(t.Routes, r)
+			continue
+		}
 		r.RequestScopes = slices.Clone(scopes)
 		for _, s := range r.Scopes {
 			if !slices.Contains(r.RequestScopes, s) {

@@ -62,6 +62,15 @@ type Route struct {
 	// AuthenticationRequestExtraParams are added to the redirect to the
 	// authorize endpoint, e.g. identity_provider=Google.
 	AuthenticationRequestExtraParams map[string]string `json:"authenticationRequestExtraParams,omitempty"`
+	// Clients makes the route a machine route: the names of the machine
+	// clients (client-credentials app clients) allowed to call it, 1 to
+	// MaxClients. A machine route is bearer-only: its listener rule validates
+	// the access token in Authorization (jwt-validation: token_use, client_id
+	// among these clients' ids, scope holding every one of Scopes) instead of
+	// signing a user in, and the function verifies the same token again. It
+	// needs Scopes, and takes no Groups, OnUnauthenticatedRequest or
+	// AuthenticationRequestExtraParams.
+	Clients []string `json:"clients,omitempty"`
 	// Priority is the listener rule's priority, 1 to MaxPriority, increasing
 	// along the table. Derived by the configuration (10 × position unless
 	// given); zero in a table means "not set".
@@ -84,9 +93,26 @@ type Table struct {
 }
 
 // NeedsAccessToken reports whether requests on the route need the verified
-// access token: when it requires groups or scopes.
+// access token: when it requires groups or scopes, or is a machine route.
 func (r Route) NeedsAccessToken() bool {
-	return len(r.Groups) > 0 || len(r.Scopes) > 0
+	return len(r.Groups) > 0 || len(r.Scopes) > 0 || r.Machine()
+}
+
+// Machine reports whether the route is a machine route (it lists Clients):
+// bearer-token only, never a user session.
+func (r Route) Machine() bool {
+	return len(r.Clients) > 0
+}
+
+// Machine returns the table's machine routes, in order.
+func (t Table) Machine() []Route {
+	var out []Route
+	for _, r := range t.Routes {
+		if r.Machine() {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Unauthenticated returns OnUnauthenticatedRequest with the default applied.

@@ -37,6 +37,12 @@ const (
 	MaxCookieNameLength = 64
 	// MaxGroupNameLength is Cognito's limit on a group name.
 	MaxGroupNameLength = 128
+	// MaxClients and MaxMachineScopes bound a machine route's clients and
+	// scopes: each list becomes one additional claim of the load balancer's
+	// jwt-validation action, which takes at most 10 values (Elastic Load
+	// Balancing API Reference, JwtValidationActionAdditionalClaim).
+	MaxClients       = 10
+	MaxMachineScopes = 10
 	// maxParamKey and maxParamValue are this package's own bounds: the load
 	// balancer documents none.
 	maxParamKey   = 64
@@ -51,9 +57,12 @@ var ReservedParams = []string{
 }
 
 var (
-	nameRe   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,31}$`)
-	cookieRe = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
-	paramRe  = regexp.MustCompile(`^[A-Za-z0-9_.~-]+$`)
+	nameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,31}$`)
+	// ClientNameRe is a machine client's name: it names a Cognito app client,
+	// a construct and a stack output.
+	ClientNameRe = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?$`)
+	cookieRe     = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	paramRe      = regexp.MustCompile(`^[A-Za-z0-9_.~-]+$`)
 	// Cognito's patterns for a custom scope's name and resource server identifier.
 	scopeNameRe      = regexp.MustCompile(`^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$`)
 	resourceServerRe = regexp.MustCompile(`^[\x21-\x7E]{1,256}$`)
@@ -99,6 +108,9 @@ func (t Table) Validate() error {
 		v.paths(f, r.Paths)
 		v.groups(f, r.Groups)
 		v.scopes(f, r.Scopes)
+		if r.Machine() {
+			v.machine(f, r)
+		}
 		switch r.OnUnauthenticatedRequest {
 		case "", Authenticate, Deny:
 		case Allow:
@@ -247,6 +259,48 @@ func (v *checker) shadows(routes []Route) {
 				}
 			}
 		}
+	}
+}
+
+// machine checks what only a machine route needs: clients, custom scopes, and
+// none of the settings of a sign-in.
+func (v *checker) machine(f string, r Route) {
+	if len(r.Clients) > MaxClients {
+		v.add(f+".clients", "lists %d clients; the load balancer checks client_id against at most %d values: split the route", len(r.Clients), MaxClients)
+	}
+	for j, c := range r.Clients {
+		cf := fmt.Sprintf("%s.clients[%d]", f, j)
+		switch {
+		case !ClientNameRe.MatchString(c):
+			v.add(cf, "%q is not a machine client name; use 1 to 64 letters, digits or inner hyphens, e.g. nightly-report", c)
+		case slices.Contains(r.Clients[:j], c):
+			v.add(cf, "lists %q twice; remove the duplicate", c)
+		}
+	}
+	switch {
+	case len(r.Scopes) == 0:
+		v.add(f+".scopes", "is empty, but the route lists clients: a machine route requires 1 to %d custom scopes, "+
+			"e.g. https://app.example.com/reports.read, so that a token of another purpose cannot call it", MaxMachineScopes)
+	case len(r.Scopes) > MaxMachineScopes:
+		v.add(f+".scopes", "lists %d scopes; the load balancer checks scope against at most %d values", len(r.Scopes), MaxMachineScopes)
+	}
+	for j, s := range r.Scopes {
+		if slices.Contains(StandardScopes, s) || s == AdminScope {
+			v.add(fmt.Sprintf("%s.scopes[%d]", f, j), "%s is a user scope; a client-credentials token only carries custom <resource-server-id>/<scope> scopes", s)
+		}
+	}
+	const why = "a machine route signs no user in; remove it, or remove clients to make the route a sign-in route"
+	if len(r.Groups) > 0 {
+		v.add(f+".groups", "a machine token has no user and so no groups; %s", why)
+	}
+	if r.OnUnauthenticatedRequest != "" {
+		v.add(f+".onUnauthenticatedRequest", "a request without a valid bearer token always gets 401 from the load balancer; %s", why)
+	}
+	if len(r.AuthenticationRequestExtraParams) > 0 {
+		v.add(f+".authenticationRequestExtraParams", "%s", why)
+	}
+	if len(r.RequestScopes) > 0 || r.SessionCookieName != "" {
+		v.add(f, "a machine route requests no scopes and has no session cookie; remove requestScopes and sessionCookieName")
 	}
 }
 

@@ -76,6 +76,11 @@ func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	if id.Machine {
+		// A machine route answers JSON whatever the caller accepts: never
+		// the HTML page.
+		asJSON = true
+	}
 	var body string
 	var err error
 	if asJSON {
@@ -134,6 +139,8 @@ func (p *Page) routeAccess(id *identity.Identity) []routeAccess {
 		ra := routeAccess{Name: rt.Name, Paths: strings.Join(rt.Paths, " "), Requires: requires(rt), Allowed: ok}
 		switch {
 		case ok:
+		case rt.Machine() && !id.Machine:
+			ra.Why = "machines only: a bearer token of a machine client, never a sign-in"
 		case why.NoAccessToken:
 			ra.Why = "no access token was verified"
 		case why.Groups != nil:
@@ -147,6 +154,9 @@ func (p *Page) routeAccess(id *identity.Identity) []routeAccess {
 }
 
 func requires(rt routes.Route) string {
+	if rt.Machine() {
+		return "a bearer token of machine client " + strings.Join(rt.Clients, " or ") + " with scopes " + strings.Join(rt.Scopes, " and ")
+	}
 	var parts []string
 	if len(rt.Groups) > 0 {
 		parts = append(parts, "group "+strings.Join(rt.Groups, " or "))
@@ -230,7 +240,29 @@ type whoami struct {
 	Claims         map[string]any `json:"claims"`
 }
 
+// machineJSON is what a machine client's request gets: who called (the
+// client), with which scopes, on which route, and the verified claims.
+type machineJSON struct {
+	Machine   bool           `json:"machine"`
+	Client    string         `json:"client"`
+	ClientID  string         `json:"client_id"`
+	Route     string         `json:"route"`
+	Scopes    []string       `json:"scopes"`
+	ExpiresAt string         `json:"expires_at"`
+	Claims    map[string]any `json:"claims"`
+}
+
 func (p *Page) renderJSON(id *identity.Identity) (string, error) {
+	if id.Machine {
+		b, err := json.Marshal(machineJSON{
+			Machine: true, Client: id.Client, ClientID: id.ClientID, Route: id.Route.Name,
+			Scopes: nonNil(id.Scopes), ExpiresAt: id.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z"), Claims: id.AccessClaims,
+		})
+		if err != nil {
+			return "", fmt.Errorf("webapp: encode machine identity: %w", err)
+		}
+		return string(b), nil
+	}
 	out := whoami{
 		Username:       id.Username,
 		Email:          id.Email,

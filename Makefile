@@ -48,22 +48,10 @@ synth: deps ## Synthesize every stage of cdk.json into cdk.out (STAGE=prod: only
 	$(CDK) synth --quiet $(or $(STAGE_ARGS),'**') $(CDK_ARGS)
 	@echo "Templates and the cdk-nag report are in cdk.out/"
 
-# Packages that start the jsii kernel run without -race: jsii-runtime-go's own
-# process handling races in jsii.Close (two goroutines call exec.Cmd.Wait), which
-# the detector reports as a failure of whichever test binary closes the kernel.
-# Everything else (config, the function, the simulator) runs with -race.
-LIST_JSII := go list -f '{{.ImportPath}} {{join .Deps " "}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... \
-	| awk '/ github.com\/aws\/jsii-runtime-go( |$$)/ {print $$1}'
-
-test: deps ## Run go vet, actionlint on .github/workflows and every test.
+test: deps ## Run go vet, actionlint on .github/workflows and every test, with the race detector.
 	go vet ./...
 	go tool actionlint
-	@jsii="$$($(LIST_JSII))"; \
-	pure="$$(go list ./... | grep -vxF -f <(printf '%s\n' $$jsii))"; \
-	echo "go test -race -count=1 <$$(echo $$pure | wc -w) packages without jsii>"; \
-	go test -race -count=1 $$pure; \
-	echo "go test -count=1 <$$(echo $$jsii | wc -w) packages with the jsii kernel>"; \
-	go test -count=1 $$jsii
+	go test -race -count=1 ./...
 
 deploy: deps ## Deploy one stage with your credentials and real config (STAGE=prod; CDK_ARGS="-c key=value ...").
 	$(NEED_STAGE)

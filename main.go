@@ -18,8 +18,13 @@ func main() {
 	app := awscdk.NewApp(nil)
 	_, err := siteapp.Build(app, siteapp.Options{DefaultAccount: os.Getenv("CDK_DEFAULT_ACCOUNT")})
 	if err != nil {
+		outdir := *app.Outdir()
 		jsii.Close()
-		fmt.Fprintf(os.Stderr, "configuration error; nothing was synthesized:\n%v\n", err)
+		stale := ""
+		if removed := siteapp.RemoveStaleAssembly(outdir); len(removed) > 0 {
+			stale = fmt.Sprintf(" (the previous synth's templates were removed from %s)", outdir)
+		}
+		fmt.Fprintf(os.Stderr, "configuration error; nothing was synthesized%s:\n%v\n", stale, err)
 		os.Exit(1)
 	}
 	app.Synth(nil)

@@ -134,7 +134,8 @@ type Config struct {
 	// function's timeout, 5 to 60 seconds. Default 10.
 	FunctionTimeoutSeconds int
 	// ReservedConcurrency is context key "reservedConcurrency": the function's
-	// reserved concurrent executions, 1 to 1000. Default 25.
+	// reserved concurrent executions, 1 to 1000, or 0 for no reservation (the
+	// default; unlike Lambda's own 0, which stops the function).
 	ReservedConcurrency int
 	// WAFEnabled is context key "wafEnabled": whether to put an AWS WAF web ACL
 	// in front of the load balancer. Default false.

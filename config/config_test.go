@@ -72,7 +72,7 @@ func TestExampleDecodesWithDefaults(t *testing.T) {
 		FunctionPackage:          "lambda/whoami",
 		FunctionMemoryMiB:        256,
 		FunctionTimeoutSeconds:   10,
-		ReservedConcurrency:      25,
+		ReservedConcurrency:      0,
 		MachineTokenValidity:     15 * time.Minute,
 		StackName:                "AlbCognitoSite",
 	}
@@ -127,6 +127,16 @@ func TestValidConfigurations(t *testing.T) {
 		set   map[string]any
 		check func(t *testing.T, c Config)
 	}{
+		{"no reserved concurrency, explicitly", map[string]any{"reservedConcurrency": 0.0}, func(t *testing.T, c Config) {
+			if c.ReservedConcurrency != 0 {
+				t.Errorf("ReservedConcurrency = %d", c.ReservedConcurrency)
+			}
+		}},
+		{"reserved concurrency", map[string]any{"reservedConcurrency": "25"}, func(t *testing.T, c Config) {
+			if c.ReservedConcurrency != 25 {
+				t.Errorf("ReservedConcurrency = %d", c.ReservedConcurrency)
+			}
+		}},
 		{"custom user pool domain", map[string]any{"userPoolDomain": "auth.example.com"}, func(t *testing.T, c Config) {
 			if got := c.UserPoolDomainHost(); got != "auth.example.com" {
 				t.Errorf("UserPoolDomainHost() = %q", got)
@@ -316,6 +326,10 @@ func TestInvalidConfigurations(t *testing.T) {
 		{"certificate ID not a UUID", map[string]any{"certificateArn": certPrefix + "ABC"}, "certificateArn", "not a lower-case UUID"},
 		{"certificate in another region", map[string]any{"certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/" + certID},
 			"certificateArn", "region us-east-1 differs from userPoolArn's region eu-west-1; an ALB certificate must be in the ALB's region: import or request the certificate in eu-west-1"},
+		{"pool in another account", map[string]any{"userPoolArn": "arn:aws:cognito-idp:eu-west-1:210987654321:userpool/eu-west-1_Example1"},
+			"userPoolArn", "account 210987654321, but the stack deploys to account 123456789012"},
+		{"pool in another account than account", map[string]any{"account": "210987654321", "certificateArn": "arn:aws:acm:eu-west-1:210987654321:certificate/" + certID},
+			"userPoolArn", "account 123456789012, but the stack deploys to account 210987654321"},
 		{"certificate in another partition", map[string]any{"certificateArn": "arn:aws-cn:acm:cn-north-1:123456789012:certificate/" + certID},
 			"certificateArn", "all resources must be in one partition: use a certificate in aws"},
 		{"pool in another region than region", map[string]any{"region": "eu-west-1", "userPoolArn": "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Example1"},
@@ -454,7 +468,8 @@ func TestInvalidConfigurations(t *testing.T) {
 		{"upper-case bucket", map[string]any{"accessLogsBucket": "My-Logs"}, "accessLogsBucket", "use my-logs"},
 		{"function timeout too short", map[string]any{"functionTimeoutSeconds": 3.0}, "functionTimeoutSeconds", "3-second timeout"},
 		{"function memory too small", map[string]any{"functionMemoryMiB": "64"}, "functionMemoryMiB", "use 128 to 10240"},
-		{"no concurrency", map[string]any{"reservedConcurrency": 0.0}, "reservedConcurrency", "use 1 to 1000"},
+		{"negative concurrency", map[string]any{"reservedConcurrency": -1.0}, "reservedConcurrency", "use 1 to 1000, or 0 for no reservation"},
+		{"too much concurrency", map[string]any{"reservedConcurrency": "1001"}, "reservedConcurrency", "use 1 to 1000, or 0 for no reservation"},
 		{"bad stack name", map[string]any{"stackName": "1st_stack"}, "stackName", "use a letter followed by up to 127 letters, digits or hyphens"},
 		// Machine clients.
 		{"machine clients without a resource server", map[string]any{"machineClients": "nightly-report"}, "resourceServerId", "set createResourceServer to true"},
@@ -599,7 +614,7 @@ func TestCommandLineValues(t *testing.T) {
 		{"reservedConcurrency", 100.0, []string{"100"}},
 		{"logRetentionDays", 90.0, []string{"90"}},
 		{"accessLogsExpirationDays", 30.0, []string{"30"}},
-		{"oauthScopes", []any{"openid", "email"}, []string{"openid,email", `["openid","email"]`, `["openid", "email"]`, "email"}},
+		{"oauthScopes", []any{"openid", "email"}, []string{"openid,email", `["openid","email"]`, `["openid", "email"]`, "email", "[openid,email]"}},
 		{"identityProviders", []any{"COGNITO", "Google"}, []string{"COGNITO,Google", `["COGNITO","Google"]`}},
 		{"availabilityZones", []any{"eu-west-1a", "eu-west-1c"}, []string{"eu-west-1a,eu-west-1c"}},
 		{"region", "eu-west-1", []string{"eu-west-1"}},

@@ -22,8 +22,9 @@ import (
 // booleans accept true/false or "true"/"false"; integers accept whole numbers
 // or decimal strings; durations accept a number of seconds or a string of
 // seconds ("3600") or a Go duration ("8h"); lists accept a JSON array of
-// strings or a string holding a JSON array (["openid","email"]) or a
-// comma-separated list (openid,email). A null value, and an empty string for an
+// strings or a string holding a JSON array (["openid","email"]), a
+// comma-separated list (openid,email) or one in brackets ([openid,email], what
+// a shell leaves of an unquoted JSON array). A null value, and an empty string for an
 // optional key, mean the key is not set, so -c vpcId= restores the default.
 // Strings are never trimmed: surrounding whitespace is an error.
 //
@@ -122,15 +123,20 @@ func decodeValue(s spec, v any) string {
 	var err string
 	switch s.kind() {
 	case kindString:
-		if _, ok := v.(string); ok {
-			return ""
+		if str, ok := v.(string); ok {
+			return tokenProblem(str)
 		}
 		if isNumber(v) {
 			err = " (write it in quotes, as a string)"
 		}
 	case kindList:
-		_, detail, ok := toList(v)
+		list, detail, ok := toList(v)
 		if ok {
+			for _, e := range list {
+				if msg := tokenProblem(e); msg != "" {
+					return msg
+				}
+			}
 			return ""
 		}
 		err = detail
@@ -155,6 +161,23 @@ func decodeValue(s spec, v any) string {
 	}
 	return fmt.Sprintf("expected %s, got %s%s; e.g. %q: %s in cdk.json, or -c %s=%s",
 		expectation(s.kind()), describe(v), err, s.Name, s.Example, s.Name, s.cliExample())
+}
+
+// tokenMarker starts a CDK token, the CDK's encoding of a value that is only
+// known later ("${Token[...]}"). A configuration string holding one would reach
+// the template as something other than what was written, or make synth panic.
+const tokenMarker = "${"
+
+// tokenProblem says why s cannot be used if it holds tokenMarker; "" otherwise.
+func tokenProblem(s string) string {
+	if !strings.Contains(s, tokenMarker) {
+		return ""
+	}
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return fmt.Sprintf("%q contains %q, which the CDK reads as the start of a CDK token (a value resolved at deploy time), "+
+		"not as text; configuration values are literal: write the value itself, without ${", s, tokenMarker)
 }
 
 // decodeInto stores v, which decodeValue accepted, in the field ptr points to.
@@ -223,8 +246,9 @@ func isNumber(v any) bool {
 	return false
 }
 
-// toList accepts a JSON array of strings, or a string holding a JSON array or
-// a comma-separated list. When it doesn't, detail may say why.
+// toList accepts a JSON array of strings, or a string holding a JSON array, a
+// comma-separated list, or a comma-separated list in brackets (a JSON array
+// after a shell removed its quotes). When it doesn't, detail may say why.
 func toList(v any) (list []string, detail string, ok bool) {
 	switch x := v.(type) {
 	case []string:
@@ -242,10 +266,17 @@ func toList(v any) (list []string, detail string, ok bool) {
 	case string:
 		if strings.HasPrefix(strings.TrimSpace(x), "[") {
 			var arr []any
-			if err := json.Unmarshal([]byte(x), &arr); err != nil {
+			err := json.Unmarshal([]byte(x), &arr)
+			if err == nil {
+				return toList(arr)
+			}
+			// A JSON array whose quotes a shell removed, as make synth
+			// CDK_ARGS='-c oauthScopes=["openid","email"]' does: [openid,email].
+			inner, ok := strings.CutPrefix(x, "[")
+			if inner, ok = strings.CutSuffix(inner, "]"); !ok || strings.ContainsAny(inner, `"[]`) {
 				return nil, " that starts like a JSON array but is not valid JSON (" + err.Error() + ")", false
 			}
-			return toList(arr)
+			x = inner
 		}
 		list := strings.Split(x, ",")
 		for _, e := range list {

@@ -60,7 +60,6 @@ const (
 	defaultLogRetentionDays         = 30
 	defaultFunctionMemoryMiB        = 256
 	defaultFunctionTimeoutSeconds   = 10
-	defaultReservedConcurrency      = 25
 	defaultStackName                = "AlbCognitoSite"
 	defaultIPAddressType            = "ipv4"
 	defaultMachineTokenValidity     = 15 * time.Minute
@@ -355,12 +354,15 @@ var specs = []spec{
 	},
 	{
 		Key: Key{
-			Name: "reservedConcurrency", Default: "25",
-			Example:     `25`,
-			Description: "The function's reserved concurrent executions, 1 to 1000: caps its cost and its share of the account's concurrency.",
+			Name: "reservedConcurrency", Default: "0: no reservation",
+			Example: `25`,
+			Description: "Concurrent executions reserved for the function, 1 to 1000, or 0 for none. A reservation guarantees the function " +
+				"that many and caps it there, but Lambda keeps 100 of the account's concurrency unreserved, so reserving N fails to deploy " +
+				"unless the account's unreserved concurrency is at least N+100 (new accounts often have less). It is shown in the Lambda console " +
+				"(any function > Configuration > Concurrency: Unreserved account concurrency) and by `aws lambda get-account-settings` " +
+				"(AccountLimit.UnreservedConcurrentExecutions).",
 		},
-		field:      func(c *Config) any { return &c.ReservedConcurrency },
-		setDefault: func(c *Config) { c.ReservedConcurrency = defaultReservedConcurrency },
+		field: func(c *Config) any { return &c.ReservedConcurrency },
 	},
 	{
 		Key: Key{

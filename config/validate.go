@@ -1,7 +1,9 @@
 package config
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"net"
 	"regexp"
 	"slices"
@@ -50,17 +52,86 @@ func (c Config) Validate() error {
 	v.intRange("functionMemoryMiB", c.FunctionMemoryMiB, 128, 10240, "")
 	v.intRange("functionTimeoutSeconds", c.FunctionTimeoutSeconds, 5, 60,
 		" (the function fetches the load balancer's signing key with a 3-second timeout, so it needs at least 5)")
-	v.intRange("reservedConcurrency", c.ReservedConcurrency, 1, 1000, "")
+	if c.ReservedConcurrency != 0 {
+		v.intRange("reservedConcurrency", c.ReservedConcurrency, 1, 1000, ", or 0 for no reservation (the default)")
+	}
 	v.machine(c)
 	if v.text("stackName", c.StackName) && !stackNameRe.MatchString(c.StackName) {
 		v.add("stackName", "%q is not a valid CloudFormation stack name; use a letter followed by up to 127 letters, digits or hyphens, e.g. %s",
 			c.StackName, defaultStackName)
 	}
+	v.ps = withTokenProblems(v.ps, c)
 	return v.ps.asError()
 }
 
 type validator struct {
 	ps Problems
+}
+
+// withTokenProblems returns ps with every key whose string value, or a list
+// element, holds a CDK token marker reported for that alone: such a value is
+// not what the user meant to write, so other problems with it would mislead.
+func withTokenProblems(ps Problems, c Config) Problems {
+	var tokens Problems
+	for _, s := range specs {
+		for _, e := range stringsIn(s.field(&c)) {
+			if msg := tokenProblem(e); msg != "" {
+				tokens = append(tokens, Problem{s.Name, msg})
+				break
+			}
+		}
+	}
+	if len(tokens) == 0 {
+		return ps
+	}
+	out := tokens
+	for _, p := range ps {
+		if !slices.ContainsFunc(tokens, func(t Problem) bool { return p.Key == t.Key || strings.HasPrefix(p.Key, t.Key+"[") }) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// stringsIn returns every string in the value ptr points to: the value
+// itself, a list's elements, or, in structured values such as the route
+// table, every string and object key at any depth.
+func stringsIn(ptr any) []string {
+	switch f := ptr.(type) {
+	case *string:
+		return []string{*f}
+	case *[]string:
+		return *f
+	case *bool, *int, *time.Duration:
+		return nil
+	}
+	b, err := json.Marshal(ptr)
+	if err != nil {
+		return nil
+	}
+	var v any
+	if json.Unmarshal(b, &v) != nil {
+		return nil
+	}
+	var out []string
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			out = append(out, x)
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			for _, k := range slices.Sorted(maps.Keys(x)) {
+				out = append(out, k)
+				walk(x[k])
+			}
+		}
+	}
+	walk(v)
+	return out
 }
 
 func (v *validator) add(key, format string, args ...any) {
@@ -199,7 +270,8 @@ func (v *validator) certificateArn(s string) (arn, bool) {
 }
 
 // sameEnvironment checks that the certificate is where the pool is: the load
-// balancer, and so the stack, must be in the user pool's region.
+// balancer, and so the stack, must be in the user pool's partition, region and
+// account.
 func (v *validator) sameEnvironment(c Config, pool, cert arn) {
 	if pool.Partition != cert.Partition {
 		v.add("certificateArn", "partition %s differs from userPoolArn's partition %s; all resources must be in one partition: use a certificate in %s",
@@ -210,6 +282,21 @@ func (v *validator) sameEnvironment(c Config, pool, cert arn) {
 		v.add("certificateArn", "region %s differs from userPoolArn's region %s; an ALB certificate must be in the ALB's region: "+
 			"import or request the certificate in %s", cert.Region, pool.Region, pool.Region)
 	}
+	// The stack creates the user pool client on the pool, in its own account:
+	// CloudFormation cannot create it on another account's pool.
+	if account := c.Account(); accountRe.MatchString(account) && pool.Account != account {
+		v.add("userPoolArn", "is in account %s, but the stack deploys to account %s (the certificate's%s), and creates the pool's client there, "+
+			"which fails for another account's pool: use a user pool of account %s, or deploy to account %s with a certificate of that account",
+			pool.Account, account, accountKeyNote(c), account, pool.Account)
+	}
+}
+
+// accountKeyNote says where the stack's account comes from, for messages.
+func accountKeyNote(c Config) string {
+	if c.AccountID != "" {
+		return " and the account key's"
+	}
+	return ""
 }
 
 func (v *validator) account(account string, cert arn, certOK bool) {

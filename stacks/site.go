@@ -177,11 +177,14 @@ func output(stack awscdk.Stack, id, value, description string) {
 // runs outside any VPC. Naming the zones keeps synth free of AZ lookups.
 func newVpc(stack awscdk.Stack, cfg config.Config) awsec2.IVpc {
 	if cfg.VpcID != "" {
-		return awsec2.Vpc_FromVpcAttributes(stack, jsii.String("Vpc"), &awsec2.VpcAttributes{
+		vpc := awsec2.Vpc_FromVpcAttributes(stack, jsii.String("Vpc"), &awsec2.VpcAttributes{
 			VpcId:             jsii.String(cfg.VpcID),
 			AvailabilityZones: jsii.Strings(cfg.AvailabilityZones...),
 			PublicSubnetIds:   jsii.Strings(cfg.PublicSubnetIDs...),
 		})
+		awscdk.Annotations_Of(vpc).AcknowledgeWarning(jsii.String("@aws-cdk/aws-ec2:noSubnetRouteTableId"),
+			jsii.String("Nothing in the stack reads the imported subnets' route tables: the load balancer needs only the subnet IDs"))
+		return vpc
 	}
 	ipProtocol := awsec2.IpProtocol_IPV4_ONLY
 	if cfg.IPAddressType == "dualstack" {
@@ -247,7 +250,7 @@ func newFunction(stack awscdk.Stack, cfg config.Config, moduleDir string) awslam
 		Architecture:                 awslambda.Architecture_ARM_64(),
 		MemorySize:                   jsii.Number(float64(cfg.FunctionMemoryMiB)),
 		Timeout:                      awscdk.Duration_Seconds(jsii.Number(float64(cfg.FunctionTimeoutSeconds))),
-		ReservedConcurrentExecutions: jsii.Number(float64(cfg.ReservedConcurrency)),
+		ReservedConcurrentExecutions: reservedConcurrency(cfg.ReservedConcurrency),
 		Role:                         role,
 		LogGroup:                     logGroup,
 		LoggingFormat:                awslambda.LoggingFormat_JSON,
@@ -266,6 +269,15 @@ func newFunction(stack awscdk.Stack, cfg config.Config, moduleDir string) awslam
 	// The role's policy must exist before the function can write logs.
 	fn.Node().AddDependency(role)
 	return fn
+}
+
+// reservedConcurrency is the function's reservation: none (nil) for 0, since
+// Lambda's own 0 would stop the function.
+func reservedConcurrency(n int) *float64 {
+	if n == 0 {
+		return nil
+	}
+	return jsii.Number(float64(n))
 }
 
 // ModuleDir finds the directory holding this project's go.mod: first from this

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/siteapp"
@@ -56,6 +57,9 @@ func TestHostileConfigurationIsRefused(t *testing.T) {
 		{"unsupported TLS policy", map[string]any{"tlsPolicy": "TLS12"}, []string{"tlsPolicy", "TLS13_13_PQ"}},
 		{"vpc without subnets", map[string]any{"vpcId": "vpc-0123456789abcdef0"}, []string{"publicSubnetIds", "vpcId"}},
 		{"dual stack without public IPv4", map[string]any{"ipAddressType": "dualstack-without-public-ipv4"}, []string{"ipAddressType", "HTTP 500", "dualstack"}},
+		{"pool in another account", map[string]any{"userPoolArn": "arn:aws:cognito-idp:eu-west-1:210987654321:userpool/eu-west-1_Example1"}, []string{"userPoolArn", "210987654321", "123456789012"}},
+		{"CDK token in a string", map[string]any{"recordName": "${Token[AWS.AccountId.6]}.example.com"}, []string{"recordName", "CDK token"}},
+		{"CDK token in a list", map[string]any{"identityProviders": []any{"COGNITO", "${Token[TOKEN.99]}"}}, []string{"identityProviders", "CDK token"}},
 		{"log retention CloudWatch lacks", map[string]any{"logRetentionDays": "31"}, []string{"logRetentionDays", "30"}},
 		{"function package outside lambda/", map[string]any{"functionPackage": "cmd/preview"}, []string{"functionPackage", "lambda/<name>"}},
 		{"function package that does not exist", map[string]any{"functionPackage": "lambda/myapp"}, []string{"functionPackage", "lambda/myapp does not exist", "Put your own app behind it"}},
@@ -103,18 +107,35 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 	})
 }
 
-// TestExampleConfigIsRefusedForDeploy: with credentials for a real account (the
-// CLI passes CDK_DEFAULT_ACCOUNT), the example configuration fails early and
-// says what to do; without credentials it synthesizes.
-func TestExampleConfigIsRefusedForDeploy(t *testing.T) {
+// TestExampleConfigWithCredentialsSynthesizes: with credentials for a real
+// account (the CLI passes CDK_DEFAULT_ACCOUNT to every command, synth too), the
+// example configuration still synthesizes, as the README promises, and warns
+// that a deploy will fail, naming both accounts.
+func TestExampleConfigWithCredentialsSynthesizes(t *testing.T) {
 	ctx := exampleContext(nil)
 	guard(t, func() {
 		app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
-		_, err := siteapp.Build(app, siteapp.Options{DefaultAccount: "210987654321"})
-		if err == nil || !strings.Contains(err.Error(), "example") || !strings.Contains(err.Error(), "set real values") {
-			t.Errorf("example config with real credentials: err = %v", err)
+		sites, err := siteapp.Build(app, siteapp.Options{DefaultAccount: "210987654321"})
+		if err != nil {
+			t.Fatalf("example config with real credentials: %v", err)
 		}
+		site := sites[0]
+		assertions.Annotations_FromStack(site.Stack).HasWarning(jsii.String("/"+*site.Stack.StackName()),
+			assertions.Match_StringLikeRegexp(jsii.String("shipped example configuration \\(account 123456789012\\) and your credentials are for account 210987654321.*cdk deploy will fail.*Set real values")))
 	})
+	// Without credentials, or with the example's own account, no warning.
+	for _, account := range []string{"", "123456789012"} {
+		ctx := exampleContext(nil)
+		guard(t, func() {
+			app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
+			sites, err := siteapp.Build(app, siteapp.Options{DefaultAccount: account})
+			if err != nil {
+				t.Fatal(err)
+			}
+			site := sites[0]
+			assertions.Annotations_FromStack(site.Stack).HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(".*shipped example.*")))
+		})
+	}
 }
 
 // cliRun is the one run of the real CDK CLI with a bad value. TestMain starts it
@@ -149,6 +170,18 @@ func startCLIRun(tempRoot string) {
 			cliRun.setup = err
 			return
 		}
+		// What an earlier, successful synth left: the refused run must not
+		// leave its template looking current, and keeps the built asset.
+		for _, f := range staleAssembly {
+			p := filepath.Join(cliRun.outdir, f)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
+				err = os.WriteFile(p, []byte("{}"), 0o644)
+			}
+			if err != nil {
+				cliRun.setup = err
+				return
+			}
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
 		args := []string{"synth", "--quiet", "-o", cliRun.outdir, "-c", "sessionTimeout=200h"}
@@ -181,7 +214,21 @@ func TestCLIRefusesBadValue(t *testing.T) {
 	}
 	for _, pattern := range []string{"*.template.json", "*/*.template.json"} {
 		if m, _ := filepath.Glob(filepath.Join(cliRun.outdir, pattern)); len(m) > 0 {
-			t.Errorf("templates were written: %v", m)
+			t.Errorf("templates were written, or an earlier synth's left: %v", m)
 		}
 	}
+	if _, err := os.Stat(filepath.Join(cliRun.outdir, "manifest.json")); err == nil {
+		t.Error("an earlier synth's manifest.json was left in the output folder")
+	}
+	if _, err := os.Stat(filepath.Join(cliRun.outdir, staleAssembly[2])); err != nil {
+		t.Errorf("the built asset was removed: %v", err)
+	}
+	if !strings.Contains(string(cliRun.out), "nothing was synthesized (the previous synth's templates were removed from") {
+		t.Errorf("output does not say the stale templates were removed:\n%s", cliRun.out)
+	}
 }
+
+// staleAssembly is what TestCLIRefusesBadValue's output folder holds before the
+// refused run, as if an earlier synth had succeeded.
+var staleAssembly = []string{"manifest.json", "AlbCognitoSite.template.json", "asset.0123/bootstrap",
+	"assembly-dev/devAlbCognitoSite0123ABCD.template.json"}

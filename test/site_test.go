@@ -1,7 +1,10 @@
 package test
 
 import (
+	"encoding/json"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -393,12 +396,23 @@ func TestTemplateNeedsNoLookups(t *testing.T) {
 	}
 	guard(t, func() {
 		assertions.Annotations_FromStack(s.site.Stack).HasNoError(jsii.String("*"), assertions.Match_AnyValue())
-		if missing := s.app.Synth(nil).Manifest().Missing; missing != nil && len(*missing) > 0 {
-			var keys []string
-			for _, m := range *missing {
-				keys = append(keys, *m.Key)
-			}
-			t.Errorf("the cloud assembly asks the CLI for context lookups %v; synth would need credentials", keys)
-		}
 	})
+	// The manifest is read as JSON: jsii-runtime-go v1.142.0 cannot convert
+	// CloudAssembly.Manifest() to Go (it fails on the tree artifact's
+	// properties, "Of property Object.templateFile: ... value is undefined").
+	var dir string
+	guard(t, func() { dir = *s.app.Synth(nil).Directory() })
+	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var manifest struct {
+		Missing []struct{ Key string } `json:"missing"`
+	}
+	if err := json.Unmarshal(raw, &manifest); err != nil {
+		t.Fatalf("manifest.json: %v", err)
+	}
+	if len(manifest.Missing) > 0 {
+		t.Errorf("the cloud assembly asks the CLI for context lookups %v; synth would need credentials", manifest.Missing)
+	}
 }

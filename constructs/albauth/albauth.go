@@ -55,6 +55,9 @@ const (
 	DefaultAccessLogsExpiry  = 90 * 24 * time.Hour
 	// MaxSessionTimeout is the longest session the load balancer allows.
 	MaxSessionTimeout = 7 * 24 * time.Hour
+	// AccessLogsPrefix is the key prefix of the access logs in their bucket: the
+	// load balancer writes them under <prefix>/AWSLogs/<account>/.
+	AccessLogsPrefix = "alb"
 	// HSTSHeaderValue is the Strict-Transport-Security value the HTTPS listener sends.
 	HSTSHeaderValue = "max-age=31536000; includeSubDomains"
 )
@@ -129,7 +132,10 @@ type Props struct {
 	DisableDeletionProtection bool
 	// AccessLogsBucket receives the load balancer's access logs. When nil, the
 	// construct creates an encrypted, private bucket that is retained when the
-	// stack is deleted.
+	// stack is deleted. An imported bucket must already be in the stack's
+	// region, use SSE-S3 and allow Elastic Load Balancing's log delivery to
+	// write under AccessLogsPrefix (see the README), or the load balancer
+	// fails to create: the construct cannot add a policy to it.
 	AccessLogsBucket awss3.IBucket
 	// AccessLogsExpiry is how long the created bucket keeps logs; default
 	// DefaultAccessLogsExpiry. Ignored with AccessLogsBucket.
@@ -190,9 +196,15 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 	if err != nil {
 		panic(fmt.Sprintf("albauth %s: %v", id, err))
 	}
+	stack := awscdk.Stack_Of(scope)
+	if *awscdk.Token_IsUnresolved(stack.Region()) {
+		panic(fmt.Sprintf("albauth %s: stack %s has no region; give it one with StackProps.Env "+
+			"(&awscdk.Environment{Account: ..., Region: jsii.String(\"eu-west-1\")}): the load balancer's access logs "+
+			"and the user pool's domain depend on the region, which a region-agnostic stack leaves unknown until deploy",
+			id, *stack.Node().Path()))
+	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	a := &auth{Construct: c, fn: p.Function, url: "https://" + p.DomainName}
-	stack := awscdk.Stack_Of(c)
 
 	sg := awsec2.NewSecurityGroup(c, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
 		Vpc:              p.Vpc,
@@ -223,7 +235,7 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 	if bucket == nil {
 		bucket = newLogBucket(c, p.AccessLogsExpiry)
 	}
-	a.lb.LogAccessLogs(bucket, jsii.String("alb"))
+	a.lb.LogAccessLogs(bucket, jsii.String(AccessLogsPrefix))
 
 	table, tableJSON, err := routeTable(p)
 	if err != nil {
@@ -276,13 +288,14 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 	a.listener.SetAttribute(jsii.String("routing.http.response.strict_transport_security.header_value"), jsii.String(HSTSHeaderValue))
 	a.listener.SetAttribute(jsii.String("routing.http.response.server.enabled"), jsii.String("false"))
 
-	a.lb.AddRedirect(&elb.ApplicationLoadBalancerRedirectConfig{
+	redirect := a.lb.AddRedirect(&elb.ApplicationLoadBalancerRedirectConfig{
 		SourcePort:     jsii.Number(80),
 		SourceProtocol: elb.ApplicationProtocol_HTTP,
 		TargetPort:     jsii.Number(443),
 		TargetProtocol: elb.ApplicationProtocol_HTTPS,
 		Open:           jsii.Bool(false),
 	})
+	redirect.SetAttribute(jsii.String("routing.http.response.server.enabled"), jsii.String("false"))
 
 	if p.WAF {
 		newWebACL(c, a.lb)

@@ -232,7 +232,8 @@ func Start(addr string, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.URL = "http://" + appLn.Addr().String() + "/"
-	s.app = &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	_, port, _ := net.SplitHostPort(appLn.Addr().String())
+	s.app = &http.Server{Handler: loopbackOnly(p, port), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	if s.fn == nil {
 		go s.serve(s.keys, keysLn)
 	}

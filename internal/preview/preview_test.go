@@ -342,7 +342,7 @@ func TestRecorder(t *testing.T) {
 	t.Parallel()
 	s := start(t, Options{Claims: map[string]any{"sub": "s", "email": "rec@example.com"}})
 	rec := httptest.NewRecorder()
-	s.app.Handler.ServeHTTP(rec, httptest.NewRequest("GET", "http://127.0.0.1/", nil))
+	s.app.Handler.ServeHTTP(rec, httptest.NewRequest("GET", s.URL, nil))
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "rec@example.com") {
 		t.Errorf("status %d body %s", rec.Code, rec.Body.String())
 	}

@@ -1,7 +1,7 @@
 // Package siteapp turns a CDK app's context into the site stacks: it decodes and
-// validates the configuration (flat, or one per stage), refuses the example
-// configuration where it would be deployed, applies the cdk-nag AwsSolutions
-// checks and adds the stacks.
+// validates the configuration (flat, or one per stage), applies the cdk-nag
+// AwsSolutions checks, adds the stacks, and warns when the example
+// configuration meets real credentials.
 package siteapp
 
 import (
@@ -31,7 +31,9 @@ type Options struct {
 // app, with the cdk-nag checks applied. On any configuration problem it returns
 // all of them at once and adds nothing, so no template can be written. Once
 // the context is valid it checks each stage's functionPackage folder on disk
-// (config.CheckFunctionPackage), which needs the module directory.
+// (config.CheckFunctionPackage), which needs the module directory. The
+// shipped example synthesizes with any credentials, with a warning
+// (ExampleWarning) when they are for another account than the example's.
 //
 // A flat configuration adds one stack at the top level, with id stackName. A
 // configuration with stages (see config.StagesFromContext) adds one
@@ -45,14 +47,6 @@ func Build(app awscdk.App, opts Options) ([]*stacks.Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range stages {
-		cfg := s.Config
-		if cfg.IsExample() && opts.DefaultAccount != "" && opts.DefaultAccount != cfg.Account() {
-			return nil, fmt.Errorf("the configuration is the shipped example (account %s), but your credentials are for account %s:\n"+
-				"  set real values in cdk.json's \"context\" or with -c key=value before deploying (see the README's configuration reference)",
-				cfg.Account(), opts.DefaultAccount)
-		}
-	}
 	moduleDir := opts.ModuleDir
 	if moduleDir == "" {
 		moduleDir = stacks.ModuleDir()
@@ -62,10 +56,11 @@ func Build(app awscdk.App, opts Options) ([]*stacks.Site, error) {
 	}
 	sites := make([]*stacks.Site, 0, len(stages))
 	for _, s := range stages {
+		cfg := s.Config
 		var scope constructs.Construct = app
 		if s.Name != "" {
 			scope = awscdk.NewStage(app, jsii.String(s.Name), &awscdk.StageProps{
-				Env: &awscdk.Environment{Account: jsii.String(s.Config.Account()), Region: jsii.String(s.Config.Region())},
+				Env: &awscdk.Environment{Account: jsii.String(cfg.Account()), Region: jsii.String(cfg.Region())},
 			})
 		}
 		// On the stage, not the app: a Stage synthesizes on its own, and the
@@ -74,7 +69,17 @@ func Build(app awscdk.App, opts Options) ([]*stacks.Site, error) {
 			Verbose: jsii.Bool(true),
 			Reports: jsii.Bool(true),
 		}), nil)
-		sites = append(sites, stacks.NewSite(scope, s.Config.StackName, &stacks.SiteProps{Config: s.Config, ModuleDir: moduleDir}))
+		site := stacks.NewSite(scope, cfg.StackName, &stacks.SiteProps{Config: cfg, ModuleDir: moduleDir})
+		if cfg.IsExample() && opts.DefaultAccount != "" && opts.DefaultAccount != cfg.Account() {
+			// Synth deploys nothing, so it goes ahead; a deploy stops in the CLI,
+			// which has no credentials for the example account.
+			awscdk.Annotations_Of(site.Stack).AddWarningV2(jsii.String(ExampleWarning), jsii.String(fmt.Sprintf(
+				"This is the shipped example configuration (account %s) and your credentials are for account %s: "+
+					"it synthesizes, but cdk deploy will fail (\"Need to perform AWS calls for account %s\"). "+
+					"Set real values in cdk.json's context or with -c key=value (README: Deploying for real).",
+				cfg.Account(), opts.DefaultAccount, cfg.Account())))
+		}
+		sites = append(sites, site)
 	}
 	return sites, nil
 }
@@ -110,6 +115,10 @@ func checkFunctionPackages(stages []config.Stage, moduleDir string) error {
 	}
 	return order
 }
+
+// ExampleWarning is the id of the warning Build adds when the shipped example
+// is synthesized with credentials for another account.
+const ExampleWarning = "alb-cognito-cdk:exampleConfiguration"
 
 // jsiiMap is the key under which the jsii kernel hands a JavaScript object
 // nested in a context value (an object inside an array, as in the routes

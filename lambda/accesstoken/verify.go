@@ -23,8 +23,9 @@ import (
 const (
 	// ReasonTokenUseMismatch: token_use is not "access" (e.g. an ID token).
 	ReasonTokenUseMismatch = "token_use_mismatch"
-	// ReasonCritHeader: the header has crit (or b64), which we refuse.
-	ReasonCritHeader = "crit_header"
+	// ReasonCritHeader: the header has crit (or b64), which we refuse; the
+	// same reason as the user-claims verifier's.
+	ReasonCritHeader = albjwt.ReasonCritHeader
 	// ReasonUnknownKID: the JWKS, fetched successfully, has no key with the
 	// token's kid. The token was not signed by the pool.
 	ReasonUnknownKID = "kid_unknown"

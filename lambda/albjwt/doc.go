@@ -6,17 +6,29 @@
 // padding, signed over the padded "header.payload" text. A Verifier accepts a
 // token only when all of these hold:
 //
-//   - the token is at most [MaxTokenSize] bytes and has exactly three segments;
+//   - the token is at most [MaxTokenSize] bytes and passes the strict shape
+//     checks of package jwtstrict, shared with the access-token verifier:
+//     exactly three segments of base64url characters (no whitespace, CR or
+//     LF anywhere; padding only as the length requires), canonical base64,
+//     a header and a payload that are each exactly one UTF-8 JSON object
+//     with nothing after it and no member name twice, no crit (or b64)
+//     header, and registered claims of their types (exp, nbf and iat
+//     NumericDates from 0 to 9999-12-31, iss, sub, jti and scope strings,
+//     aud a string or an array of strings);
 //   - the header alg is ES256 and the signature is a 64-byte r‖s pair;
 //   - the header signer is exactly the configured load balancer ARN. Any load
 //     balancer in any account can mint validly signed tokens, so a valid
 //     signature alone proves nothing;
-//   - the header client and iss equal the configured app client ID and issuer
-//     (and the payload iss too, when present);
+//   - the header client and iss equal the configured app client ID and issuer,
+//     and so does the payload iss, which the load balancer always sends;
 //   - the header exp, and the payload exp when present, are numbers in the
-//     future, allowing at most [Config.Leeway] of clock skew;
+//     future, and the payload nbf, when present, is not in the future by
+//     any fraction of a second, allowing at most [Config.Leeway] of clock
+//     skew;
 //   - the header kid is a UUID, and the signature verifies with the P-256
-//     public key published for that kid at the key endpoint.
+//     public key published for that kid at the key endpoint, which must
+//     answer exactly one PEM "PUBLIC KEY" block without headers holding a
+//     P-256 SubjectPublicKeyInfo, and nothing else (see [ParsePublicKeyPEM]).
 //
 // Everything that can be checked on the unverified header is checked before
 // any key is fetched, so forged tokens cause no outbound requests. The key

@@ -34,6 +34,10 @@ const (
 	ReasonBadClaims      = "bad_claims"
 	ReasonNoSubject      = "no_subject"
 	ReasonBadSignature   = "bad_signature"
+	// ReasonCritHeader: the header has crit (or b64), which names an
+	// extension the verifier must understand (RFC 7515 §4.1.11); it
+	// understands none.
+	ReasonCritHeader = "crit_header"
 
 	ReasonKeyFetch    = "key_fetch_failed"
 	ReasonKeyStatus   = "key_status"

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -107,6 +108,39 @@ func FuzzVerify(f *testing.F) {
 	}
 	for _, s := range []string{"", ".", "..", "...", "a.b.c", "e30=.e30=.", "e30.e30.AAAA", strings.Repeat("A", 100)} {
 		f.Add(s)
+	}
+	// The strictness classes (see strictCases): whitespace, data after the
+	// JSON, duplicate names, crit, nbf ahead by a fraction, claim types.
+	good, err := lb.Mint(claims)
+	if err != nil {
+		f.Fatal(err)
+	}
+	parts := strings.Split(good, ".")
+	f.Add(parts[0] + "." + parts[1][:8] + "\r\n" + parts[1][8:] + "." + parts[2])
+	f.Add(good + "\n")
+	f.Add(" " + good)
+	h, _ := decodeSeg(parts[0])
+	p, _ := decodeSeg(parts[1])
+	signRaw := func(h, p string) string {
+		in := base64.URLEncoding.EncodeToString([]byte(h)) + "." + base64.URLEncoding.EncodeToString([]byte(p))
+		sig, err := albsim.SignES256(lb.Key.Private, []byte(in))
+		if err != nil {
+			f.Fatal(err)
+		}
+		return in + "." + base64.URLEncoding.EncodeToString(sig)
+	}
+	pj := strings.TrimSuffix(string(p), "}")
+	for _, hp := range [][2]string{
+		{string(h) + " {}", string(p)},
+		{string(h), string(p) + "x"},
+		{string(h), pj + `,"sub":"admin"}`},
+		{string(h), pj + `,"nbf":` + fmt.Sprintf("%d.5", clock().Unix()) + "}"},
+		{string(h), pj + `,"nbf":1e300}`},
+		{string(h), pj + `,"aud":5}`},
+		{string(h), pj + `,"iat":"now"}`},
+		{strings.TrimSuffix(string(h), "}") + `,"crit":["exp"]}`, string(p)},
+	} {
+		f.Add(signRaw(hp[0], hp[1]))
 	}
 
 	pub := &lb.Key.Private.PublicKey

@@ -90,16 +90,24 @@ func (c *LRUCache) Len() int {
 	return c.order.Len()
 }
 
-// ParsePublicKeyPEM parses a PEM "PUBLIC KEY" block holding a P-256 ECDSA
-// key, the format the load balancer key endpoint serves. RSA keys, other
-// curves, other block types and trailing data are rejected.
+// ParsePublicKeyPEM parses the key endpoint's body: exactly one PEM "PUBLIC
+// KEY" block without headers, holding a P-256 ECDSA key as a DER
+// SubjectPublicKeyInfo, and nothing else (only whitespace may follow the
+// block). RSA keys, other curves, other block types, PEM headers, text
+// before or after the block and non-canonical encodings are rejected.
 func ParsePublicKeyPEM(data []byte) (*ecdsa.PublicKey, error) {
+	if !bytes.HasPrefix(data, []byte("-----BEGIN ")) {
+		return nil, errors.New("body does not start with a PEM block")
+	}
 	block, rest := pem.Decode(data)
 	if block == nil {
 		return nil, errors.New("no PEM block")
 	}
 	if block.Type != "PUBLIC KEY" {
 		return nil, fmt.Errorf("PEM block type %q, want PUBLIC KEY", block.Type)
+	}
+	if len(block.Headers) != 0 {
+		return nil, errors.New("PEM block has headers")
 	}
 	if len(bytes.TrimSpace(rest)) != 0 {
 		return nil, errors.New("trailing data after PEM block")
@@ -114,6 +122,11 @@ func ParsePublicKeyPEM(data []byte) (*ecdsa.PublicKey, error) {
 	}
 	if key.Curve != elliptic.P256() {
 		return nil, fmt.Errorf("public key curve is %s, want P-256", key.Curve.Params().Name)
+	}
+	// One spelling: the DER must be what Go itself writes for this key (an
+	// uncompressed point and the named curve).
+	if der, err := x509.MarshalPKIXPublicKey(key); err != nil || !bytes.Equal(der, block.Bytes) {
+		return nil, errors.New("public key is not in canonical SubjectPublicKeyInfo form")
 	}
 	return key, nil
 }

@@ -2,7 +2,6 @@ package albjwt
 
 import (
 	"context"
-	"crypto/ecdsa"
 	"encoding/json"
 	"errors"
 	"math"
@@ -11,6 +10,8 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/jwtstrict"
 )
 
 // maxExp is 9999-12-31T23:59:59Z; larger exp values are rejected as invalid.
@@ -29,7 +30,6 @@ type Verifier struct {
 	clock        func() time.Time
 	leeway       time.Duration
 	cache        KeyCache
-	parser       *jwt.Parser
 	flight       singleflight.Group
 	limit        *fetchLimiter
 }
@@ -42,8 +42,15 @@ type Claims struct {
 	Subject string
 	// Username is the payload username, or cognito:username when absent.
 	Username string
-	// Email is the payload email, if any.
+	// Email is the payload email, if any. It is whatever address the user
+	// pool holds for the user: unless EmailVerified, nobody has proven that
+	// the user controls it, so never treat it as an identity by itself.
 	Email string
+	// EmailVerified is true when the payload's email_verified is true, as the
+	// string "true" (how Cognito's userInfo endpoint, the source of the load
+	// balancer's claims, sends it) or the JSON boolean true. Anything else,
+	// including a missing claim, is false.
+	EmailVerified bool
 	// ExpiresAt is the header exp: when this token stops being accepted.
 	ExpiresAt time.Time
 	// KeyID is the header kid of the key that signed the token.
@@ -93,14 +100,6 @@ func New(cfg Config) (*Verifier, error) {
 		v.cache = NewLRUCache(size)
 	}
 	v.limit = newFetchLimiter(r.fetchBurst, r.fetchInterval, r.fetchPenalty, v.clock)
-	v.parser = jwt.NewParser(
-		jwt.WithValidMethods([]string{jwt.SigningMethodES256.Alg()}),
-		jwt.WithPaddingAllowed(),
-		jwt.WithStrictDecoding(),
-		jwt.WithJSONNumber(),
-		jwt.WithTimeFunc(v.clock),
-		jwt.WithLeeway(v.leeway),
-	)
 	return v, nil
 }
 
@@ -109,14 +108,19 @@ func (v *Verifier) KeyEndpoint() string { return v.endpoint }
 
 // Verify checks token, the raw value of the x-amzn-oidc-data header, and
 // returns its claims. Every error is an *Error wrapping ErrInvalidToken or
-// ErrKeyUnavailable. Header checks that need no key (size, alg, signer, kid,
-// client, iss, exp) run before any key is fetched. A fetched key is cached
-// only once this token's signature has verified with it.
+// ErrKeyUnavailable.
 //
-// The load balancer pads every segment with "=". Segments without padding
-// are decoded too (jwt.WithPaddingAllowed accepts both), but the signature
-// covers the segments exactly as sent, so stripping the padding from a real
-// token invalidates it; only the key holder could sign an unpadded one.
+// First the token's shape, with no key: jwtstrict.Parse (three base64url
+// segments with no whitespace, each header and payload exactly one JSON
+// object with no duplicate names, no crit, registered claims of their
+// types), then alg ES256 and the header's signer, kid, client, iss and exp.
+// Only then is the key fetched; the signature is checked over the segments
+// exactly as sent, and a fetched key is cached only once a signature has
+// verified with it. Last, the signed payload: iss, exp, nbf and sub.
+//
+// The load balancer pads every segment with "="; segments without padding
+// are decoded too, but the signature covers the segments exactly as sent,
+// so stripping the padding from a real token invalidates it.
 func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	if token == "" {
 		return nil, invalid(ReasonMissing, nil)
@@ -124,43 +128,46 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	if len(token) > MaxTokenSize {
 		return nil, invalid(ReasonTooLarge, nil)
 	}
-	var (
-		hdr     header
-		keyErr  error
-		fetched *ecdsa.PublicKey // fetched for this token, not proven yet
-		payload = jwt.MapClaims{}
-		keyfunc = func(t *jwt.Token) (any, error) {
-			h, err := v.checkHeader(t.Header)
-			if err != nil {
-				keyErr = err
-				return nil, err
-			}
-			hdr = h
-			k, cached, err := v.key(ctx, h.kid)
-			if err != nil {
-				keyErr = err
-				return nil, err
-			}
-			if !cached {
-				fetched = k
-			}
-			return k, nil
-		}
-	)
-	tok, err := v.parser.ParseWithClaims(token, payload, keyfunc)
-	if keyErr != nil {
-		return nil, keyErr
+	tok, err := jwtstrict.Parse(token, jwtstrict.Options{Padding: true})
+	if err != nil {
+		return nil, strictError(err)
 	}
-	if fetched != nil && signatureVerified(err) {
+	if alg, _ := tok.Header["alg"].(string); alg != jwt.SigningMethodES256.Alg() {
+		return nil, invalid(ReasonBadAlg, nil)
+	}
+	h, err := v.checkHeader(tok.Header)
+	if err != nil {
+		return nil, err
+	}
+	key, cached, err := v.key(ctx, h.kid)
+	if err != nil {
+		return nil, err
+	}
+	if err := jwt.SigningMethodES256.Verify(tok.SigningInput, tok.Signature, key); err != nil {
+		return nil, invalid(ReasonBadSignature, err)
+	}
+	if !cached {
 		// The header named our signer and the signature verified with
 		// this key, so our load balancer signs with it: cache it. This
 		// holds even if a later claim check fails.
-		v.cache.Add(hdr.kid, fetched)
+		v.cache.Add(h.kid, key)
 	}
-	if err != nil {
-		return nil, classify(tok, err)
+	return v.claims(h, tok.Payload)
+}
+
+// strictError maps a jwtstrict error to an *Error with a reason.
+func strictError(err error) error {
+	switch {
+	case errors.Is(err, jwtstrict.ErrCrit):
+		return invalid(ReasonCritHeader, err)
+	case errors.Is(err, jwtstrict.ErrExpired):
+		return invalid(ReasonExpired, err)
+	case errors.Is(err, jwtstrict.ErrNotYetValid):
+		return invalid(ReasonNotYetValid, err)
+	case errors.Is(err, jwtstrict.ErrClaimType), errors.Is(err, jwtstrict.ErrMissing):
+		return invalid(ReasonBadClaims, err)
 	}
-	return v.claims(hdr, payload)
+	return invalid(ReasonMalformed, err)
 }
 
 type header struct {
@@ -223,18 +230,21 @@ func (v *Verifier) checkExp(val any) (time.Time, error) {
 	return exp, nil
 }
 
-// claims checks the signed payload and extracts the well-known claims.
-func (v *Verifier) claims(h header, payload jwt.MapClaims) (*Claims, error) {
-	if payload == nil {
-		return nil, invalid(ReasonBadClaims, errors.New("payload is not a JSON object"))
-	}
-	if exp, ok := payload["exp"]; ok {
-		if _, err := v.checkExp(exp); err != nil {
-			return nil, err
-		}
-	}
-	if iss, ok := payload["iss"]; ok && iss != v.issuer {
+// claims checks the signed payload and extracts the well-known claims. Its
+// claims' types were checked by jwtstrict.Parse.
+func (v *Verifier) claims(h header, payload map[string]any) (*Claims, error) {
+	// The load balancer always sends iss; it must be this pool.
+	if iss, _ := payload["iss"].(string); iss != v.issuer {
 		return nil, invalid(ReasonIssuerMismatch, nil)
+	}
+	now := v.clock()
+	if _, err := jwtstrict.CheckExpiry(payload, now, v.leeway, false); err != nil {
+		return nil, strictError(err)
+	}
+	// nbf counts to the nanosecond: a token not valid for another half
+	// second is not valid yet.
+	if err := jwtstrict.CheckNotBefore(payload, now, v.leeway); err != nil {
+		return nil, strictError(err)
 	}
 	sub, _ := payload["sub"].(string)
 	if sub == "" {
@@ -245,46 +255,15 @@ func (v *Verifier) claims(h header, payload jwt.MapClaims) (*Claims, error) {
 		username, _ = payload["cognito:username"].(string)
 	}
 	email, _ := payload["email"].(string)
+	verified := payload["email_verified"] == "true" || payload["email_verified"] == true
 	return &Claims{
-		Subject:   sub,
-		Username:  username,
-		Email:     email,
-		ExpiresAt: h.exp,
-		KeyID:     h.kid,
-		Signer:    h.signer,
-		All:       payload,
+		Subject:       sub,
+		Username:      username,
+		Email:         email,
+		EmailVerified: verified,
+		ExpiresAt:     h.exp,
+		KeyID:         h.kid,
+		Signer:        h.signer,
+		All:           payload,
 	}, nil
-}
-
-// signatureVerified reports whether err, returned by ParseWithClaims after
-// the key function returned a key, means the signature verified: either no
-// error, or a claims error, which the parser reports only after the
-// signature has verified. Any other error, including ones a future parser
-// might add, counts as not verified, so the key is not cached.
-func signatureVerified(err error) bool {
-	return err == nil || (errors.Is(err, jwt.ErrTokenInvalidClaims) && !errors.Is(err, jwt.ErrTokenSignatureInvalid))
-}
-
-// classify maps a jwt parser error (other than one from the key function) to
-// an *Error with a reason.
-func classify(tok *jwt.Token, err error) error {
-	switch {
-	case errors.Is(err, jwt.ErrTokenMalformed):
-		return invalid(ReasonMalformed, err)
-	case errors.Is(err, jwt.ErrTokenUnverifiable):
-		// alg missing or unknown: the key function never ran.
-		return invalid(ReasonBadAlg, err)
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
-		if tok == nil || tok.Method == nil || tok.Method.Alg() != jwt.SigningMethodES256.Alg() {
-			return invalid(ReasonBadAlg, err)
-		}
-		return invalid(ReasonBadSignature, err)
-	case errors.Is(err, jwt.ErrTokenExpired):
-		return invalid(ReasonExpired, err)
-	case errors.Is(err, jwt.ErrTokenNotValidYet):
-		return invalid(ReasonNotYetValid, err)
-	case errors.Is(err, jwt.ErrTokenInvalidClaims):
-		return invalid(ReasonBadClaims, err)
-	}
-	return invalid(ReasonMalformed, err)
 }

@@ -165,7 +165,9 @@ func verifyCases() []verifyCase {
 		{name: "valid signed unpadded", token: minted(albsim.WithoutPadding()), fetches: 1},
 
 		// Algorithm confusion: rejected before any fetch.
-		{name: "alg none", token: minted(albsim.WithHeader("alg", "none"), sig(func([]byte) []byte { return nil })), kind: inv, reason: albjwt.ReasonBadAlg},
+		// An unsigned token (empty signature) is malformed before its alg is read.
+		{name: "alg none", token: minted(albsim.WithHeader("alg", "none"), sig(func([]byte) []byte { return nil })), kind: inv, reason: albjwt.ReasonMalformed},
+		{name: "alg none with a signature", token: minted(albsim.WithHeader("alg", "none")), kind: inv, reason: albjwt.ReasonBadAlg},
 		{name: "alg HS256 keyed with PEM", token: func(t *testing.T, f *fixture) string {
 			return f.mint(t, user(f), albsim.WithHeader("alg", "HS256"), sig(func(in []byte) []byte {
 				m := hmac.New(sha256.New, f.lb.Key.PublicKeyPEM())
@@ -176,7 +178,7 @@ func verifyCases() []verifyCase {
 		{name: "alg RS256 label", token: minted(albsim.WithHeader("alg", "RS256")), kind: inv, reason: albjwt.ReasonBadAlg},
 		{name: "alg ES384 label", token: minted(albsim.WithHeader("alg", "ES384")), kind: inv, reason: albjwt.ReasonBadAlg},
 		{name: "alg lower case", token: minted(albsim.WithHeader("alg", "es256")), kind: inv, reason: albjwt.ReasonBadAlg},
-		{name: "alg missing", token: minted(albsim.WithoutHeader("alg")), kind: inv, reason: albjwt.ReasonBadAlg},
+		{name: "alg missing", token: minted(albsim.WithoutHeader("alg")), kind: inv, reason: albjwt.ReasonMalformed},
 
 		// Signature problems: the header is fine, so the key is fetched once.
 		{name: "tampered payload", token: func(t *testing.T, f *fixture) string {
@@ -245,10 +247,10 @@ func verifyCases() []verifyCase {
 		{name: "header exp huge", token: minted(albsim.WithHeader("exp", 1e300)), kind: inv, reason: albjwt.ReasonExpInvalid},
 		{name: "payload exp expired", token: withClaim("exp", testNow.Add(-time.Minute).Unix()), kind: inv, reason: albjwt.ReasonExpired, fetches: 1},
 		{name: "payload exp zero", token: withClaim("exp", 0), kind: inv, reason: albjwt.ReasonExpired, fetches: 1},
-		{name: "payload exp string", token: withClaim("exp", "4102444800"), kind: inv, reason: albjwt.ReasonBadClaims, fetches: 1},
+		{name: "payload exp string", token: withClaim("exp", "4102444800"), kind: inv, reason: albjwt.ReasonBadClaims},
 		{name: "payload nbf future", token: withClaim("nbf", testNow.Add(time.Hour).Unix()), kind: inv, reason: albjwt.ReasonNotYetValid, fetches: 1},
 		{name: "payload sub missing", token: withClaim("sub", nil), kind: inv, reason: albjwt.ReasonNoSubject, fetches: 1},
-		{name: "payload sub number", token: withClaim("sub", 42), kind: inv, reason: albjwt.ReasonNoSubject, fetches: 1},
+		{name: "payload sub number", token: withClaim("sub", 42), kind: inv, reason: albjwt.ReasonBadClaims},
 
 		// kid: only a UUID may reach the key URL.
 		{name: "kid malformed", token: minted(albsim.WithHeader("kid", "abc")), kind: inv, reason: albjwt.ReasonBadKID},
@@ -257,7 +259,7 @@ func verifyCases() []verifyCase {
 		{name: "kid URL", token: minted(albsim.WithHeader("kid", "http://169.254.169.254/latest")), kind: inv, reason: albjwt.ReasonBadKID},
 		{name: "kid UUID with encoded slash", token: minted(albsim.WithHeader("kid", "00000000-0000-0000-0000-%2f000000000")), kind: inv, reason: albjwt.ReasonBadKID},
 		{name: "kid missing", token: minted(albsim.WithoutHeader("kid")), kind: inv, reason: albjwt.ReasonBadKID},
-		{name: "kid number", token: minted(albsim.WithHeader("kid", 7)), kind: inv, reason: albjwt.ReasonBadKID},
+		{name: "kid number", token: minted(albsim.WithHeader("kid", 7)), kind: inv, reason: albjwt.ReasonMalformed},
 
 		// The key endpoint: any failure is ErrKeyUnavailable.
 		{name: "unknown kid 404", token: func(t *testing.T, f *fixture) string {
@@ -320,6 +322,11 @@ func TestVerifyMatrix(t *testing.T) {
 	if len(cases) < 26 {
 		t.Fatalf("only %d cases", len(cases))
 	}
+	runCases(t, cases)
+}
+
+// runCases runs each case against a fresh load balancer and key server.
+func runCases(t *testing.T, cases []verifyCase) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -581,5 +588,34 @@ func TestReasonOfOtherErrors(t *testing.T) {
 	t.Parallel()
 	if albjwt.Reason(nil) != "" || albjwt.Reason(errors.New("x")) != "internal" {
 		t.Error("Reason of non-albjwt errors")
+	}
+}
+
+// TestEmailVerified: Cognito's userInfo endpoint, which the load balancer's
+// claims come from, sends email_verified as the string "true" or "false";
+// an ID token sends a boolean. Only a true value in either form counts.
+func TestEmailVerified(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	for _, tc := range []struct {
+		value any
+		want  bool
+	}{
+		{"true", true}, {true, true},
+		{"false", false}, {false, false}, {nil, false}, {"TRUE", false}, {"yes", false}, {1, false},
+	} {
+		c := f.lb.Claims(albsim.User{Email: "ann@example.com"})
+		if tc.value == nil {
+			delete(c, "email_verified")
+		} else {
+			c["email_verified"] = tc.value
+		}
+		got, err := f.v.Verify(context.Background(), f.mint(t, c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.EmailVerified != tc.want {
+			t.Errorf("email_verified %#v: EmailVerified = %v, want %v", tc.value, got.EmailVerified, tc.want)
+		}
 	}
 }

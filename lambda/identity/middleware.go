@@ -244,7 +244,7 @@ func (m *Middleware) decide(w http.ResponseWriter, r *http.Request, next http.Ha
 		Subject:       user.Subject,
 		Username:      user.Username,
 		Email:         user.Email,
-		EmailVerified: isTrue(user.All["email_verified"]),
+		EmailVerified: user.EmailVerified,
 		Route:         route,
 		Routed:        routed,
 		ExpiresAt:     user.ExpiresAt,
@@ -329,18 +329,6 @@ func statusOf(err error) int {
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusUnauthorized
-}
-
-// isTrue reads email_verified: Cognito's userinfo sends the string "true",
-// its ID tokens a JSON boolean.
-func isTrue(v any) bool {
-	switch x := v.(type) {
-	case bool:
-		return x
-	case string:
-		return x == "true"
-	}
-	return false
 }
 
 // wantsJSON reports whether the client asked for JSON rather than HTML.

@@ -17,6 +17,18 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 CDK := npx --no-install cdk
 NPM_STAMP := node_modules/.package-lock.json
 
+# STAGE=name works on one stage of cdk.json's "stages": the app builds only that
+# stage (-c stage=name) and the CLI selects its stack ('name/*'). Without it,
+# synth builds and selects every stack ('**', which includes the stacks inside
+# stages), and deploy and diff stop when cdk.json has stages (unless CDK_ARGS
+# selects stacks itself).
+STAGE ?=
+STAGE_ARGS := $(if $(STAGE),-c stage=$(STAGE) '$(STAGE)/*')
+NEED_STAGE = @if [ -z "$(STAGE)" ] && [ -z "$(CDK_ARGS)" ]; then \
+	  stages="$$(node -e 'const s = require("./cdk.json").context?.stages; if (s) console.log(Object.keys(s).sort().join(", "))')"; \
+	  if [ -n "$$stages" ]; then echo "cdk.json has stages ($$stages): name one, e.g. make $@ STAGE=$${stages%%,*}" >&2; exit 2; fi; \
+	fi
+
 .PHONY: help deps synth test deploy diff clean
 
 help: ## List the targets.
@@ -32,19 +44,22 @@ $(NPM_STAMP): package.json package-lock.json
 deps: $(NPM_STAMP) ## Install the pinned CDK CLI, Node.js and Go modules.
 	go mod download
 
-synth: deps ## Synthesize the app (cdk.json's example config by default) into cdk.out.
-	$(CDK) synth --quiet $(CDK_ARGS)
+synth: deps ## Synthesize every stage of cdk.json into cdk.out (STAGE=prod: only that one).
+	$(CDK) synth --quiet $(or $(STAGE_ARGS),'**') $(CDK_ARGS)
 	@echo "Templates and the cdk-nag report are in cdk.out/"
 
-test: deps ## Run go vet and every test, with the race detector.
+test: deps ## Run go vet, actionlint on .github/workflows and every test, with the race detector.
 	go vet ./...
+	go tool actionlint
 	go test -race -count=1 ./...
 
-deploy: deps ## Deploy with your credentials and real config (cdk.json context or CDK_ARGS="-c key=value ...").
-	$(CDK) deploy $(CDK_ARGS)
+deploy: deps ## Deploy one stage with your credentials and real config (STAGE=prod; CDK_ARGS="-c key=value ...").
+	$(NEED_STAGE)
+	$(CDK) deploy $(STAGE_ARGS) $(CDK_ARGS)
 
-diff: deps ## Show what a deploy would change.
-	$(CDK) diff $(CDK_ARGS)
+diff: deps ## Show what a deploy would change (STAGE=prod).
+	$(NEED_STAGE)
+	$(CDK) diff $(STAGE_ARGS) $(CDK_ARGS)
 
 .PHONY: bench
 bench: deps ## Measure synth, tests and the function against their floors (bench/results.md).

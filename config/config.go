@@ -60,6 +60,11 @@ type Config struct {
 	// subnets, one per availability zone, in the same order as AvailabilityZones.
 	// Required when VpcID is set, and only then.
 	PublicSubnetIDs []string
+	// IPAddressType is context key "ipAddressType": the load balancer's IP
+	// address type, "ipv4" or "dualstack" (IPv4 and IPv6). Default "ipv4".
+	// "dualstack-without-public-ipv4" is refused: the load balancer cannot reach
+	// Cognito without a public IPv4 address.
+	IPAddressType string
 	// OAuthScopes is context key "oauthScopes": the OAuth scopes the load balancer
 	// requests. "openid" always comes first; duplicates are removed.
 	// Default ["openid"].
@@ -173,13 +178,28 @@ const ExampleAccount = "123456789012"
 //go:embed example.json
 var exampleJSON []byte
 
-// Example returns the example configuration, the context that cdk.json ships: the
-// required keys and a few common optional ones, for account ExampleAccount in
+//go:embed example-stages.json
+var exampleStagesJSON []byte
+
+// Example returns the flat example configuration (no stages): the required
+// keys and a few common optional ones, for account ExampleAccount in
 // eu-west-1. It passes FromContext. Each call returns a fresh map.
 func Example() map[string]any {
 	var ctx map[string]any
 	if err := json.Unmarshal(exampleJSON, &ctx); err != nil {
 		panic("config: example.json is not a JSON object: " + err.Error())
+	}
+	return ctx
+}
+
+// ExampleStages returns the example with stages, the context that cdk.json
+// ships: shared settings plus two stages, dev (eu-west-1, on the shared user
+// pool) and prod (eu-central-1, on its own pool). It passes StagesFromContext.
+// Each call returns a fresh map.
+func ExampleStages() map[string]any {
+	var ctx map[string]any
+	if err := json.Unmarshal(exampleStagesJSON, &ctx); err != nil {
+		panic("config: example-stages.json is not a JSON object: " + err.Error())
 	}
 	return ctx
 }

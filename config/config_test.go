@@ -55,6 +55,7 @@ func TestExampleDecodesWithDefaults(t *testing.T) {
 		RecordName:               "app.example.com",
 		CertificateArn:           "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
 		AvailabilityZones:        []string{"eu-west-1a", "eu-west-1b"},
+		IPAddressType:            "ipv4",
 		OAuthScopes:              []string{"openid"},
 		IdentityProviders:        []string{"COGNITO"},
 		SessionCookieName:        "AWSELBAuthSessionCookie",
@@ -207,6 +208,17 @@ func TestValidConfigurations(t *testing.T) {
 				t.Errorf("got %+v", c)
 			}
 		}},
+		{"dual stack", map[string]any{"ipAddressType": "dualstack"}, func(t *testing.T, c Config) {
+			if c.IPAddressType != "dualstack" {
+				t.Errorf("IPAddressType = %q", c.IPAddressType)
+			}
+		}},
+		{"dual stack in an existing VPC", map[string]any{"ipAddressType": "dualstack", "vpcId": "vpc-0123456789abcdef0",
+			"publicSubnetIds": "subnet-0123456789abcdef0,subnet-0fedcba9876543210"}, func(t *testing.T, c Config) {
+			if c.IPAddressType != "dualstack" || c.VpcID == "" {
+				t.Errorf("IPAddressType = %q, VpcID = %q", c.IPAddressType, c.VpcID)
+			}
+		}},
 		{"classic hosted UI", map[string]any{"loginPages": "classic"}, func(t *testing.T, c Config) {
 			if c.LoginPages != "classic" || c.ManagedLogin() {
 				t.Errorf("LoginPages = %q, ManagedLogin() = %v", c.LoginPages, c.ManagedLogin())
@@ -300,6 +312,11 @@ func TestInvalidConfigurations(t *testing.T) {
 		{"pool ARN with a short account", map[string]any{"userPoolArn": "arn:aws:cognito-idp:eu-west-1:12345:userpool/eu-west-1_Example1"},
 			"userPoolArn", "12-digit"},
 		{"not an ARN", map[string]any{"userPoolArn": "my-pool"}, "userPoolArn", "set it to your user pool's ARN"},
+		// IP address type.
+		{"dual stack without public IPv4", map[string]any{"ipAddressType": "dualstack-without-public-ipv4"},
+			"ipAddressType", "Without a public IPv4 address the load balancer can't complete the authentication process, resulting in HTTP 500 errors"},
+		{"dual stack in upper case", map[string]any{"ipAddressType": "DualStack"}, "ipAddressType", "must be lower case: use dualstack"},
+		{"IPv6 only", map[string]any{"ipAddressType": "ipv6"}, "ipAddressType", "use ipv4 or dualstack"},
 		{"IAM server certificate", map[string]any{"certificateArn": "arn:aws:iam::123456789012:server-certificate/site"},
 			"certificateArn", "import the certificate into ACM"},
 		{"certificate ARN of another service", map[string]any{"certificateArn": "arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/" + certID},
@@ -773,13 +790,15 @@ func TestIsExample(t *testing.T) {
 	}
 }
 
-// TestCDKJSONShipsTheExample checks that cdk.json's context, if the project
-// has one, is the example configuration and passes FromContext.
-func TestCDKJSONShipsTheExample(t *testing.T) {
+// TestCDKJSONIsValid checks the project's own cdk.json, whatever values it
+// holds: its context, flat or with stages, passes StagesFromContext in every
+// stage. This is the test that checks a user's configuration in their CI; the
+// tests above use the shipped examples (Example, ExampleStages) instead.
+func TestCDKJSONIsValid(t *testing.T) {
 	t.Parallel()
 	data, err := os.ReadFile(filepath.Join("..", "cdk.json"))
 	if errors.Is(err, os.ErrNotExist) {
-		t.Skip("no cdk.json yet")
+		t.Skip("no cdk.json")
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -790,16 +809,12 @@ func TestCDKJSONShipsTheExample(t *testing.T) {
 	if err := json.Unmarshal(data, &file); err != nil {
 		t.Fatalf("cdk.json: %v", err)
 	}
-	if _, err := FromContext(file.Context); err != nil {
-		t.Errorf("cdk.json's context does not pass FromContext:\n%v", err)
+	delete(file.Context, StageKey) // every stage, not one
+	stages, err := StagesFromContext(file.Context)
+	if err != nil {
+		t.Fatalf("cdk.json's context does not pass validation:\n%v", err)
 	}
-	ours := map[string]any{}
-	for k, v := range file.Context {
-		if !IsCDKKey(k) {
-			ours[k] = v
-		}
-	}
-	if want := Example(); !reflect.DeepEqual(ours, want) {
-		t.Errorf("cdk.json's settings differ from config/example.json:\n got %v\nwant %v", ours, want)
+	for _, s := range stages {
+		t.Logf("stage %q: %s in %s/%s", s.Name, s.Config.SiteURL(), s.Config.Account(), s.Config.Region())
 	}
 }

@@ -61,6 +61,7 @@ const (
 	defaultFunctionMemoryMiB        = 256
 	defaultFunctionTimeoutSeconds   = 10
 	defaultStackName                = "AlbCognitoSite"
+	defaultIPAddressType            = "ipv4"
 	defaultMachineTokenValidity     = 15 * time.Minute
 	defaultFunctionPackage          = "lambda/whoami"
 )
@@ -169,6 +170,18 @@ var specs = []spec{
 			Description: "The existing VPC's public subnets, one per availability zone, in the order of availabilityZones. Required with vpcId, and only then.",
 		},
 		field: func(c *Config) any { return &c.PublicSubnetIDs },
+	},
+	{
+		Key: Key{
+			Name: "ipAddressType", Default: defaultIPAddressType,
+			Example: `"dualstack"`,
+			Description: "The load balancer's IP address type: ipv4, or dualstack for IPv4 and IPv6 (the created VPC gets an IPv6 block, " +
+				"the security group admits ::/0 and the site gets an AAAA record; an existing VPC and its public subnets must already have IPv6 " +
+				"CIDR blocks and a ::/0 route to an internet gateway). dualstack-without-public-ipv4 is refused: authentication needs public IPv4.",
+		},
+		what:       "ipv4 or dualstack",
+		field:      func(c *Config) any { return &c.IPAddressType },
+		setDefault: func(c *Config) { c.IPAddressType = defaultIPAddressType },
 	},
 	{
 		Key: Key{

@@ -38,6 +38,7 @@ func (c Config) Validate() error {
 	v.account(c.AccountID, cert, certOK)
 	v.region(c.RegionCode, pool, poolOK, cert, certOK)
 	v.network(c)
+	v.ipAddressType(c.IPAddressType)
 	v.oauthScopes(c.OAuthScopes)
 	v.identityProviders(c.IdentityProviders)
 	v.loginPages(c.LoginPages)
@@ -577,6 +578,30 @@ func (v *validator) network(c Config) {
 	case len(azs) >= 2 && len(subnets) != len(azs):
 		v.add("publicSubnetIds", "lists %d subnets for %d availabilityZones (%s); give exactly one public subnet per zone, in the same order",
 			len(subnets), len(azs), strings.Join(azs, ", "))
+	}
+}
+
+// ipAddressType allows ipv4 and dualstack. The ELB API reference
+// (SetIpAddressType, https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetIpAddressType.html)
+// says Application Load Balancer authentication reaches the identity provider
+// and Cognito over IPv4 only, so without a public IPv4 address it fails with
+// HTTP 500.
+func (v *validator) ipAddressType(t string) {
+	const key = "ipAddressType"
+	if !v.text(key, t) {
+		return
+	}
+	switch lower := strings.ToLower(t); {
+	case t == "ipv4" || t == "dualstack":
+	case lower == "ipv4" || lower == "dualstack":
+		v.add(key, "%q must be lower case: use %s", t, lower)
+	case lower == "dualstack-without-public-ipv4":
+		v.add(key, "dualstack-without-public-ipv4 is refused: AWS documents that \"Application Load Balancer authentication supports IPv4 addresses only "+
+			"when connecting to an Identity Provider (IdP) or Amazon Cognito endpoint. Without a public IPv4 address the load balancer can't complete "+
+			"the authentication process, resulting in HTTP 500 errors\" (Elastic Load Balancing API Reference, SetIpAddressType); "+
+			"use dualstack, which serves IPv6 clients and keeps the public IPv4 address authentication needs")
+	default:
+		v.add(key, "%q is not allowed; use ipv4 or dualstack (IPv4 and IPv6)", t)
 	}
 }
 

@@ -156,6 +156,7 @@ func NewSite(scope constructs.Construct, id string, props *SiteProps) *Site {
 		AccessLogsBucket:          logs,
 		AccessLogsExpiry:          time.Duration(cfg.AccessLogsExpirationDays) * 24 * time.Hour,
 		WAF:                       cfg.WAFEnabled,
+		DualStack:                 cfg.IPAddressType == "dualstack",
 	})
 
 	output(stack, "SiteUrl", auth.URL(), "The site's address")
@@ -185,8 +186,15 @@ func newVpc(stack awscdk.Stack, cfg config.Config) awsec2.IVpc {
 			jsii.String("Nothing in the stack reads the imported subnets' route tables: the load balancer needs only the subnet IDs"))
 		return vpc
 	}
+	ipProtocol := awsec2.IpProtocol_IPV4_ONLY
+	if cfg.IPAddressType == "dualstack" {
+		// An Amazon-provided /56, a /64 per subnet and a ::/0 route to the
+		// internet gateway, for the dualstack load balancer.
+		ipProtocol = awsec2.IpProtocol_DUAL_STACK
+	}
 	vpc := awsec2.NewVpc(stack, jsii.String("Vpc"), &awsec2.VpcProps{
 		IpAddresses:       awsec2.IpAddresses_Cidr(jsii.String("10.0.0.0/24")),
+		IpProtocol:        ipProtocol,
 		AvailabilityZones: jsii.Strings(cfg.AvailabilityZones...),
 		NatGateways:       jsii.Number(0),
 		SubnetConfiguration: &[]*awsec2.SubnetConfiguration{{

@@ -11,6 +11,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -59,13 +60,67 @@ type synthesized struct {
 	outdir string
 }
 
-// exampleContext is the shipped example configuration plus the context key that
-// skips bundling, so templates are deterministic and no go build runs.
+// exampleContext is the shipped flat example configuration, cdk.json's feature
+// flags and the context key that skips bundling, so templates are
+// deterministic and no go build runs.
 func exampleContext(overrides map[string]any) map[string]any {
 	ctx := config.Example()
-	ctx["aws:cdk:bundling-stacks"] = []any{}
+	maps.Copy(ctx, testContext())
 	maps.Copy(ctx, overrides)
 	return ctx
+}
+
+// exampleStagesContext is exampleContext for the shipped example with stages
+// (dev and prod), the one cdk.json ships.
+func exampleStagesContext(overrides map[string]any) map[string]any {
+	ctx := config.ExampleStages()
+	maps.Copy(ctx, testContext())
+	maps.Copy(ctx, overrides)
+	return ctx
+}
+
+// testContext is what every synthesized test app gets besides its settings:
+// the feature flags from the project's cdk.json, so the templates are the ones
+// `cdk synth` writes, and no bundling.
+func testContext() map[string]any {
+	ctx := cdkJSONFlags()
+	ctx["aws:cdk:bundling-stacks"] = []any{}
+	return ctx
+}
+
+// cdkJSONStages returns the names of ../cdk.json's stages, none for a flat
+// configuration.
+func cdkJSONStages() []string {
+	stages, _ := cdkJSONContext()[config.StagesKey].(map[string]any)
+	return slices.Sorted(maps.Keys(stages))
+}
+
+// cdkJSONContext returns ../cdk.json's context: the user's settings and the
+// project's feature flags.
+var cdkJSONContext = sync.OnceValue(func() map[string]any {
+	data, err := os.ReadFile(filepath.Join("..", "cdk.json"))
+	if err != nil {
+		panic(fmt.Sprintf("reading cdk.json: %v", err))
+	}
+	var file struct {
+		Context map[string]any `json:"context"`
+	}
+	if err := json.Unmarshal(data, &file); err != nil {
+		panic(fmt.Sprintf("cdk.json: %v", err))
+	}
+	return file.Context
+})
+
+// cdkJSONFlags returns the feature flags ("@..." keys) of ../cdk.json's context:
+// they are the project's, like go.mod, while its settings are the user's.
+func cdkJSONFlags() map[string]any {
+	out := map[string]any{}
+	for k, v := range cdkJSONContext() {
+		if strings.HasPrefix(k, "@") {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // synth builds an app from ctx through the same path as main.go (minus the
@@ -73,7 +128,20 @@ func exampleContext(overrides map[string]any) map[string]any {
 func synth(ctx map[string]any) (*synthesized, error) { return synthWith(ctx, nil) }
 
 // synthWith is synth with a change made to the stack before it is synthesized.
-func synthWith(ctx map[string]any, mutate func(*stacks.Site)) (s *synthesized, err error) {
+// The configuration must have one stage (or none).
+func synthWith(ctx map[string]any, mutate func(*stacks.Site)) (*synthesized, error) {
+	all, err := synthAll(ctx, mutate)
+	if err != nil {
+		return nil, err
+	}
+	if len(all) != 1 {
+		return nil, fmt.Errorf("want one stack, got %d", len(all))
+	}
+	return all[0], nil
+}
+
+// synthAll is synthWith for every stack the configuration's stages add.
+func synthAll(ctx map[string]any, mutate func(*stacks.Site)) (all []*synthesized, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("synth panicked: %v", r)
@@ -86,19 +154,24 @@ func synthWith(ctx map[string]any, mutate func(*stacks.Site)) (s *synthesized, e
 		return nil, err
 	}
 	app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(outdir)})
-	site, err := siteapp.Build(app, siteapp.Options{})
+	sites, err := siteapp.Build(app, siteapp.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("siteapp.Build: %w", err)
 	}
-	if mutate != nil {
-		mutate(site)
+	for _, site := range sites {
+		if mutate != nil {
+			mutate(site)
+		}
 	}
-	tmpl := assertions.Template_FromStack(site.Stack, nil)
-	doc := tmpl.ToJSON()
-	if doc == nil {
-		return nil, fmt.Errorf("template is empty")
+	for _, site := range sites {
+		tmpl := assertions.Template_FromStack(site.Stack, nil)
+		doc := tmpl.ToJSON()
+		if doc == nil {
+			return nil, fmt.Errorf("template of %s is empty", *site.Stack.StackName())
+		}
+		all = append(all, &synthesized{app: app, site: site, template: tmpl, doc: *doc, outdir: outdir})
 	}
-	return &synthesized{app: app, site: site, template: tmpl, doc: *doc, outdir: outdir}, nil
+	return all, nil
 }
 
 // shared synthesizes a stack on first use and hands the same result to every
@@ -115,10 +188,28 @@ func shared(name string, build func() (*synthesized, error)) func(*testing.T) *s
 	}
 }
 
-// exampleSite is the example configuration's stack.
+// exampleSite is the flat example configuration's stack.
 var exampleSite = shared("example", func() (*synthesized, error) {
 	return synth(exampleContext(nil))
 })
+
+// exampleStages are the stacks of the example with stages, dev then prod.
+var exampleStages = sharedAll("example with stages", func() ([]*synthesized, error) {
+	return synthAll(exampleStagesContext(nil), nil)
+})
+
+// sharedAll is shared for a build that adds several stacks.
+func sharedAll(name string, build func() ([]*synthesized, error)) func(*testing.T) []*synthesized {
+	once := sync.OnceValues(build)
+	return func(t *testing.T) []*synthesized {
+		t.Helper()
+		s, err := once()
+		if err != nil {
+			t.Fatalf("synthesizing the %s stacks: %v", name, err)
+		}
+		return s
+	}
+}
 
 // guard runs f and turns a jsii panic (how a failed CDK assertion reports)
 // into a test failure, so one failure does not end the whole binary.

@@ -56,6 +56,7 @@ func TestHostileConfigurationIsRefused(t *testing.T) {
 		{"number where a list belongs", map[string]any{"oauthScopes": 5.0}, []string{"oauthScopes", "list"}},
 		{"unsupported TLS policy", map[string]any{"tlsPolicy": "TLS12"}, []string{"tlsPolicy", "TLS13_13_PQ"}},
 		{"vpc without subnets", map[string]any{"vpcId": "vpc-0123456789abcdef0"}, []string{"publicSubnetIds", "vpcId"}},
+		{"dual stack without public IPv4", map[string]any{"ipAddressType": "dualstack-without-public-ipv4"}, []string{"ipAddressType", "HTTP 500", "dualstack"}},
 		{"pool in another account", map[string]any{"userPoolArn": "arn:aws:cognito-idp:eu-west-1:210987654321:userpool/eu-west-1_Example1"}, []string{"userPoolArn", "210987654321", "123456789012"}},
 		{"CDK token in a string", map[string]any{"recordName": "${Token[AWS.AccountId.6]}.example.com"}, []string{"recordName", "CDK token"}},
 		{"CDK token in a list", map[string]any{"identityProviders": []any{"COGNITO", "${Token[TOKEN.99]}"}}, []string{"identityProviders", "CDK token"}},
@@ -114,10 +115,11 @@ func TestExampleConfigWithCredentialsSynthesizes(t *testing.T) {
 	ctx := exampleContext(nil)
 	guard(t, func() {
 		app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
-		site, err := siteapp.Build(app, siteapp.Options{DefaultAccount: "210987654321"})
+		sites, err := siteapp.Build(app, siteapp.Options{DefaultAccount: "210987654321"})
 		if err != nil {
 			t.Fatalf("example config with real credentials: %v", err)
 		}
+		site := sites[0]
 		assertions.Annotations_FromStack(site.Stack).HasWarning(jsii.String("/"+*site.Stack.StackName()),
 			assertions.Match_StringLikeRegexp(jsii.String("shipped example configuration \\(account 123456789012\\) and your credentials are for account 210987654321.*cdk deploy will fail.*Set real values")))
 	})
@@ -126,10 +128,11 @@ func TestExampleConfigWithCredentialsSynthesizes(t *testing.T) {
 		ctx := exampleContext(nil)
 		guard(t, func() {
 			app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(t.TempDir())})
-			site, err := siteapp.Build(app, siteapp.Options{DefaultAccount: account})
+			sites, err := siteapp.Build(app, siteapp.Options{DefaultAccount: account})
 			if err != nil {
 				t.Fatal(err)
 			}
+			site := sites[0]
 			assertions.Annotations_FromStack(site.Stack).HasNoWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(".*shipped example.*")))
 		})
 	}
@@ -146,7 +149,9 @@ var cliRun struct {
 	setup  error
 }
 
-// startCLIRun launches `cdk synth -c sessionTimeout=200h` from the module root.
+// startCLIRun launches `cdk synth -c sessionTimeout=200h` from the module root,
+// with the same bad value for each stage of cdk.json (-c stages.<name>.sessionTimeout=200h),
+// so it is refused whatever cdk.json's stages set.
 func startCLIRun(tempRoot string) {
 	cliRun.done = make(chan struct{})
 	go func() {
@@ -179,7 +184,11 @@ func startCLIRun(tempRoot string) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, cdk, "synth", "--quiet", "-o", cliRun.outdir, "-c", "sessionTimeout=200h")
+		args := []string{"synth", "--quiet", "-o", cliRun.outdir, "-c", "sessionTimeout=200h"}
+		for _, name := range cdkJSONStages() {
+			args = append(args, "-c", "stages."+name+".sessionTimeout=200h")
+		}
+		cmd := exec.CommandContext(ctx, cdk, args...)
 		cmd.Dir = root
 		cmd.Env = append(os.Environ(), "AWS_EC2_METADATA_DISABLED=true", "CDK_DISABLE_CLI_TELEMETRY=true")
 		cliRun.out, cliRun.err = cmd.CombinedOutput()
@@ -203,8 +212,10 @@ func TestCLIRefusesBadValue(t *testing.T) {
 	if !strings.Contains(string(cliRun.out), "sessionTimeout") || !strings.Contains(string(cliRun.out), "7 days") {
 		t.Errorf("output does not name the key and the limit:\n%s", cliRun.out)
 	}
-	if m, _ := filepath.Glob(filepath.Join(cliRun.outdir, "*.template.json")); len(m) > 0 {
-		t.Errorf("templates were written, or an earlier synth's left: %v", m)
+	for _, pattern := range []string{"*.template.json", "*/*.template.json"} {
+		if m, _ := filepath.Glob(filepath.Join(cliRun.outdir, pattern)); len(m) > 0 {
+			t.Errorf("templates were written, or an earlier synth's left: %v", m)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(cliRun.outdir, "manifest.json")); err == nil {
 		t.Error("an earlier synth's manifest.json was left in the output folder")
@@ -219,4 +230,5 @@ func TestCLIRefusesBadValue(t *testing.T) {
 
 // staleAssembly is what TestCLIRefusesBadValue's output folder holds before the
 // refused run, as if an earlier synth had succeeded.
-var staleAssembly = []string{"manifest.json", "AlbCognitoSite.template.json", "asset.0123/bootstrap"}
+var staleAssembly = []string{"manifest.json", "AlbCognitoSite.template.json", "asset.0123/bootstrap",
+	"assembly-dev/devAlbCognitoSite0123ABCD.template.json"}

@@ -7,11 +7,17 @@ import (
 )
 
 // TestSnapshot compares each stack's template with its golden file under
-// testdata/. Rewrite them with `go test ./test -update` and review the diff.
+// testdata/: the flat example's stack (AlbCognitoSite), the example with routes
+// (AlbCognitoSiteRoutes), with machine routes, and each stage's of the example with stages
+// (dev-AlbCognitoSite, prod-AlbCognitoSite). Rewrite them with
+// `go test ./test -update` and review the diff.
 func TestSnapshot(t *testing.T) {
 	t.Run("example", func(t *testing.T) { checkSnapshot(t, exampleSite(t)) })
 	t.Run("example with routes", func(t *testing.T) { checkSnapshot(t, routesSite(t)) })
 	t.Run("example with machine routes", func(t *testing.T) { checkSnapshot(t, machineSite(t)) })
+	for _, s := range exampleStages(t) {
+		t.Run("example stage "+*s.site.Stack.StackName(), func(t *testing.T) { checkSnapshot(t, s) })
+	}
 }
 
 func checkSnapshot(t *testing.T, s *synthesized) {

@@ -114,6 +114,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	scopes := fs.String("scopes", "openid", "the scopes granted, `a,b,...`, sent in the access token's scope claim")
 	expired := fs.Bool("access-token-expired", false, "send an expired access token on every request of a session after its first")
 	routesFrom := fs.String("routes", "example", "the route table: `example`, machine-example, none, or a cdk.json file whose context is the configuration")
+	stage := fs.String("stage", "", "with -routes cdk.json that has stages, the `stage` whose route table to use")
 	var extra claimFlags
 	fs.Var(&extra, "claim", "an extra string claim as `name=value`; repeat for more")
 	userFile := fs.String("user", "", "a JSON `file` holding the user's claims, replacing the defaults")
@@ -175,7 +176,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	default:
 		var err error
-		if table, err = preview.RoutesFromCDKJSON(*routesFrom); err != nil {
+		if table, err = preview.RoutesFromCDKJSON(*routesFrom, *stage); err != nil {
 			fmt.Fprintf(stderr, "preview: -routes: %v\n", err)
 			return 2
 		}

@@ -140,6 +140,13 @@ type Props struct {
 	// AccessLogsExpiry is how long the created bucket keeps logs; default
 	// DefaultAccessLogsExpiry. Ignored with AccessLogsBucket.
 	AccessLogsExpiry time.Duration
+	// DualStack gives the load balancer IPv6 addresses besides its public IPv4
+	// ones (IP address type dualstack): the security group admits ::/0 on the
+	// ports it admits 0.0.0.0/0 on, and HostedZone gets an AAAA alias record.
+	// Vpc and its public subnets must have IPv6 CIDR blocks and a ::/0 route
+	// to an internet gateway. (dualstack-without-public-ipv4 is not offered:
+	// authentication reaches Cognito over IPv4 only.)
+	DualStack bool
 	// WAF attaches an AWS WAF web ACL with AWS managed rules (common rule set,
 	// known bad inputs, IP reputation). It costs money, so it is off by default.
 	WAF bool
@@ -206,9 +213,7 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 	})
 	sg.AddIngressRule(awsec2.Peer_AnyIpv4(), awsec2.Port_Tcp(jsii.Number(443)), jsii.String("HTTPS from the internet"), nil)
 	sg.AddIngressRule(awsec2.Peer_AnyIpv4(), awsec2.Port_Tcp(jsii.Number(80)), jsii.String("HTTP from the internet, redirected to HTTPS"), nil)
-	suppress(sg, "AwsSolutions-EC23", "A public website: the load balancer must accept HTTPS (443) and HTTP (80, redirected to HTTPS) from anyone; every request is then authenticated by Cognito before it reaches the target")
-
-	a.lb = elb.NewApplicationLoadBalancer(c, jsii.String("LoadBalancer"), &elb.ApplicationLoadBalancerProps{
+	lbProps := &elb.ApplicationLoadBalancerProps{
 		Vpc:                     p.Vpc,
 		VpcSubnets:              &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PUBLIC},
 		InternetFacing:          jsii.Bool(true),
@@ -217,7 +222,15 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 		DropInvalidHeaderFields: jsii.Bool(true),
 		DesyncMitigationMode:    elb.DesyncMitigationMode_STRICTEST,
 		Http2Enabled:            jsii.Bool(true),
-	})
+	}
+	if p.DualStack {
+		lbProps.IpAddressType = elb.IpAddressType_DUAL_STACK
+		sg.AddIngressRule(awsec2.Peer_AnyIpv6(), awsec2.Port_Tcp(jsii.Number(443)), jsii.String("HTTPS from the internet over IPv6"), nil)
+		sg.AddIngressRule(awsec2.Peer_AnyIpv6(), awsec2.Port_Tcp(jsii.Number(80)), jsii.String("HTTP from the internet over IPv6, redirected to HTTPS"), nil)
+	}
+	suppress(sg, "AwsSolutions-EC23", "A public website: the load balancer must accept HTTPS (443) and HTTP (80, redirected to HTTPS) from anyone; every request is then authenticated by Cognito before it reaches the target")
+
+	a.lb = elb.NewApplicationLoadBalancer(c, jsii.String("LoadBalancer"), lbProps)
 	bucket := p.AccessLogsBucket
 	if bucket == nil {
 		bucket = newLogBucket(c, p.AccessLogsExpiry)
@@ -295,6 +308,14 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 			Target:     target,
 			Comment:    jsii.String("Cognito-authenticated site behind the load balancer"),
 		})
+		if p.DualStack {
+			awsroute53.NewAaaaRecord(c, jsii.String("AliasRecordIpv6"), &awsroute53.AaaaRecordProps{
+				Zone:       p.HostedZone,
+				RecordName: jsii.String(p.DomainName + "."),
+				Target:     target,
+				Comment:    jsii.String("Cognito-authenticated site behind the load balancer, over IPv6"),
+			})
+		}
 	}
 
 	env := map[string]*string{

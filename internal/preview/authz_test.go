@@ -1,13 +1,17 @@
 package preview
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alb-cognito/alb-cognito-cdk/config"
 )
 
 // client keeps cookies like a browser but does not follow redirects, so a
@@ -141,14 +145,45 @@ func TestAccessTokenExpiresMidSession(t *testing.T) {
 // TestRoutesFromCDKJSON reads the repository's cdk.json as a synth would.
 func TestRoutesFromCDKJSON(t *testing.T) {
 	t.Parallel()
-	table, err := RoutesFromCDKJSON(filepath.Join("..", "..", "cdk.json"))
+	table, err := RoutesFromCDKJSON(filepath.Join("..", "..", "cdk.json"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(table.SessionCookieNames) == 0 {
 		t.Errorf("table %+v", table)
 	}
-	if _, err := RoutesFromCDKJSON(filepath.Join("..", "..", "go.mod")); err == nil {
+	if _, err := RoutesFromCDKJSON(filepath.Join("..", "..", "go.mod"), ""); err == nil {
 		t.Error("go.mod accepted as cdk.json")
+	}
+}
+
+// TestRoutesFromCDKJSONWithStages: a cdk.json whose stages have different
+// route tables needs a stage named; naming one gives that stage's table.
+func TestRoutesFromCDKJSONWithStages(t *testing.T) {
+	t.Parallel()
+	ctx := config.ExampleStages()
+	ctx["identityProviders"] = []any{"COGNITO", "Google"}
+	ctx["stages"].(map[string]any)["prod"].(map[string]any)["routes"] = config.ExampleRoutes()
+	b, err := json.Marshal(map[string]any{"app": "go run .", "context": ctx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "cdk.json")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := RoutesFromCDKJSON(path, ""); err == nil || !strings.Contains(err.Error(), "stages dev, prod have different route tables; name one (-stage dev)") {
+		t.Errorf("no stage named: err = %v", err)
+	}
+	prod, err := RoutesFromCDKJSON(path, "prod")
+	if err != nil || len(prod.Routes) != len(config.ExampleRoutes()) {
+		t.Errorf("stage prod: %d routes, err %v", len(prod.Routes), err)
+	}
+	dev, err := RoutesFromCDKJSON(path, "dev")
+	if err != nil || len(dev.Routes) != 0 {
+		t.Errorf("stage dev: %d routes, err %v", len(dev.Routes), err)
+	}
+	if _, err := RoutesFromCDKJSON(path, "qa"); err == nil || !strings.Contains(err.Error(), `there is no stage "qa"`) {
+		t.Errorf("stage qa: err = %v", err)
 	}
 }

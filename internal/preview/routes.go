@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"reflect"
+	"strings"
 
 	"github.com/alb-cognito/alb-cognito-cdk/config"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
@@ -29,9 +31,10 @@ func ExampleRoutes() (routes.Table, error) {
 
 // RoutesFromCDKJSON returns the route table the stack would build from the
 // context in a cdk.json file (its "context" object, through
-// config.FromContext and Config.RouteTable). Every configuration problem is
-// reported, as a synth would report it.
-func RoutesFromCDKJSON(path string) (routes.Table, error) {
+// config.StagesFromContext and Config.RouteTable). With stages, stage names
+// the one to use; it may be empty when the stages' route tables are the same.
+// Every configuration problem is reported, as a synth would report it.
+func RoutesFromCDKJSON(path, stage string) (routes.Table, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return routes.Table{}, err
@@ -45,9 +48,21 @@ func RoutesFromCDKJSON(path string) (routes.Table, error) {
 	if f.Context == nil {
 		return routes.Table{}, fmt.Errorf("%s: no \"context\" object", path)
 	}
-	c, err := config.FromContext(f.Context)
+	f.Context[config.StageKey] = stage
+	stages, err := config.StagesFromContext(f.Context)
 	if err != nil {
 		return routes.Table{}, fmt.Errorf("%s: %w", path, err)
 	}
-	return c.RouteTable(), nil
+	table := stages[0].Config.RouteTable()
+	for _, s := range stages[1:] {
+		if !reflect.DeepEqual(s.Config.RouteTable(), table) {
+			names := make([]string, len(stages))
+			for i, s := range stages {
+				names[i] = s.Name
+			}
+			return routes.Table{}, fmt.Errorf("%s: stages %s have different route tables; name one (-stage %s)",
+				path, strings.Join(names, ", "), names[0])
+		}
+	}
+	return table, nil
 }

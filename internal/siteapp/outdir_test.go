@@ -10,7 +10,8 @@ import (
 func TestRemoveStaleAssembly(t *testing.T) {
 	t.Parallel()
 	files := []string{"manifest.json", "tree.json", "cdk.out", "AlbCognitoSite.template.json", "AlbCognitoSite.assets.json",
-		"AwsSolutions-AlbCognitoSite-NagReport.csv", "AlbCognitoSite.metadata.json", "validation-report.json", "asset.0123/bootstrap"}
+		"AwsSolutions-AlbCognitoSite-NagReport.csv", "AlbCognitoSite.metadata.json", "validation-report.json", "asset.0123/bootstrap",
+		"assembly-prod/manifest.json", "assembly-prod/prodAlbCognitoSite6C5E20F7.template.json", "notes/keep.txt"}
 	write := func(t *testing.T, dir string, names []string) {
 		for _, f := range names {
 			p := filepath.Join(dir, f)
@@ -26,11 +27,11 @@ func TestRemoveStaleAssembly(t *testing.T) {
 	write(t, dir, files)
 	removed := RemoveStaleAssembly(dir)
 	want := []string{"AlbCognitoSite.assets.json", "AlbCognitoSite.metadata.json", "AlbCognitoSite.template.json",
-		"AwsSolutions-AlbCognitoSite-NagReport.csv", "cdk.out", "manifest.json", "tree.json", "validation-report.json"}
+		"AwsSolutions-AlbCognitoSite-NagReport.csv", "assembly-prod", "cdk.out", "manifest.json", "tree.json", "validation-report.json"}
 	if !slices.Equal(removed, want) {
 		t.Errorf("removed %v, want %v", removed, want)
 	}
-	for _, keep := range []string{"asset.0123/bootstrap"} {
+	for _, keep := range []string{"asset.0123/bootstrap", "notes/keep.txt"} {
 		if _, err := os.Stat(filepath.Join(dir, keep)); err != nil {
 			t.Errorf("%s was removed: %v", keep, err)
 		}

@@ -1,9 +1,12 @@
 // Command bench measures the project against its floors and prints each figure
 // side by side with the floor, as medians and ratios (make bench):
 //
-//   - synth: the app synthesizing cdk.json's example configuration, with the
-//     function's asset already in the output directory, against a one-queue
-//     Go CDK app (bench/trivial); both prebuilt, alternating;
+//   - synth: the app synthesizing cdk.json's example configuration (its first
+//     stage, with -c stage=), with the function's asset already in the output
+//     directory, against a one-queue Go CDK app (bench/trivial); both
+//     prebuilt, alternating;
+//   - stages: synth time against the number of stages (1, 2, 3), each against
+//     one stage;
 //   - tests: go test ./... against go test ./bench/trivial/..., warm build
 //     cache, alternating;
 //   - the function per request: the lambda/ benchmarks against a bare P-256
@@ -55,7 +58,7 @@ func main() {
 	flag.IntVar(&o.coldRuns, "cold-runs", 21, "cold starts of each function")
 	flag.IntVar(&o.benchCnt, "bench-count", 6, "go test -count for the function benchmarks")
 	flag.StringVar(&o.benchTime, "benchtime", "1s", "go test -benchtime for the function benchmarks")
-	flag.StringVar(&o.only, "only", "", "comma-separated sections to run (synth,test,func,cold,pkg); default all")
+	flag.StringVar(&o.only, "only", "", "comma-separated sections to run (synth,stages,test,func,cold,pkg); default all")
 	flag.StringVar(&o.results, "results", "bench/results.md", "where to write the summary table (empty: nowhere)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory (binaries, cloud assemblies, logs)")
 	flag.BoolVar(&o.fullWarm, "full-warmup", true, "warm up go test with one full untimed run of each (false: build and link only, with -run '^$')")
@@ -133,6 +136,7 @@ func run(o options) error {
 		f    func(*env) error
 	}{
 		{"synth", benchSynth},
+		{"stages", benchStages},
 		{"test", benchTests},
 		{"func", benchFunction},
 		{"cold", benchColdStart},

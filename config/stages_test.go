@@ -1,0 +1,307 @@
+package config
+
+import (
+	"errors"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// stagedWith returns ExampleStages with shared keys overridden (absent
+// removes one) and each stage's object replaced by the given one when named.
+func stagedWith(shared map[string]any, stages map[string]any) map[string]any {
+	ctx := ExampleStages()
+	for k, v := range shared {
+		if v == absent {
+			delete(ctx, k)
+		} else {
+			ctx[k] = v
+		}
+	}
+	if stages != nil {
+		ctx[StagesKey] = stages
+	}
+	return ctx
+}
+
+func mustStages(t *testing.T, ctx map[string]any) []Stage {
+	t.Helper()
+	stages, err := StagesFromContext(ctx)
+	if err != nil {
+		t.Fatalf("StagesFromContext: unexpected error:\n%v", err)
+	}
+	return stages
+}
+
+func byName(stages []Stage) map[string]Config {
+	m := map[string]Config{}
+	for _, s := range stages {
+		m[s.Name] = s.Config
+	}
+	return m
+}
+
+func TestExampleStages(t *testing.T) {
+	t.Parallel()
+	stages := mustStages(t, ExampleStages())
+	if got := []string{stages[0].Name, stages[1].Name}; len(stages) != 2 || !slices.Equal(got, []string{"dev", "prod"}) {
+		t.Fatalf("stages = %+v, want dev and prod", stages)
+	}
+	dev, prod := stages[0].Config, stages[1].Config
+	checks := []struct{ name, got, want string }{
+		{"dev region", dev.Region(), "eu-west-1"},
+		{"prod region", prod.Region(), "eu-central-1"},
+		{"dev record", dev.RecordName, "dev.example.com"},
+		{"prod record", prod.RecordName, "app.example.com"},
+		{"dev pool (shared)", dev.UserPoolID(), "eu-west-1_Example1"},
+		{"prod pool (own)", prod.UserPoolID(), "eu-central-1_Example2"},
+		{"dev zone (shared)", dev.HostedZoneID, "Z0123456789EXAMPLE0AB"},
+		{"prod zone (shared)", prod.HostedZoneID, "Z0123456789EXAMPLE0AB"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if dev.SessionTimeout != time.Hour || prod.SessionTimeout != 8*time.Hour {
+		t.Errorf("sessionTimeout: dev %v (own 1h), prod %v (shared 8h)", dev.SessionTimeout, prod.SessionTimeout)
+	}
+	if dev.DeletionProtection || !prod.DeletionProtection {
+		t.Errorf("deletionProtection: dev %v (own false), prod %v (shared true)", dev.DeletionProtection, prod.DeletionProtection)
+	}
+	if !slices.Equal(dev.AvailabilityZones, []string{"eu-west-1a", "eu-west-1b"}) || !slices.Equal(prod.AvailabilityZones, []string{"eu-central-1a", "eu-central-1b"}) {
+		t.Errorf("defaults are applied per stage: dev zones %v, prod zones %v", dev.AvailabilityZones, prod.AvailabilityZones)
+	}
+}
+
+// TestFlatConfigurationIsOneUnnamedStage: without "stages", the context decodes
+// exactly as FromContext decodes it.
+func TestFlatConfigurationIsOneUnnamedStage(t *testing.T) {
+	t.Parallel()
+	stages := mustStages(t, Example())
+	want := mustDecode(t, Example())
+	if len(stages) != 1 || stages[0].Name != "" || !reflect.DeepEqual(stages[0].Config, want) {
+		t.Errorf("StagesFromContext(Example()) = %+v, want one unnamed stage %+v", stages, want)
+	}
+	_, flatErr := FromContext(exampleWith(map[string]any{"sessionTimeout": "200h"}))
+	_, err := StagesFromContext(exampleWith(map[string]any{"sessionTimeout": "200h"}))
+	if err == nil || flatErr == nil || err.Error() != flatErr.Error() {
+		t.Errorf("flat problems differ from FromContext's:\n got %v\nwant %v", err, flatErr)
+	}
+}
+
+func TestStageMergeRules(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		ctx    map[string]any
+		check  func(t *testing.T, s map[string]Config)
+		stages []string
+	}{
+		{"a stage's list replaces the shared list whole",
+			stagedWith(map[string]any{"oauthScopes": []any{"openid", "email", "profile"}}, map[string]any{
+				"dev":  map[string]any{"recordName": "dev.example.com", "oauthScopes": []any{"openid", "phone"}},
+				"prod": map[string]any{"recordName": "app.example.com"},
+			}),
+			func(t *testing.T, s map[string]Config) {
+				if !slices.Equal(s["dev"].OAuthScopes, []string{"openid", "phone"}) || !slices.Equal(s["prod"].OAuthScopes, []string{"openid", "email", "profile"}) {
+					t.Errorf("scopes: dev %v, prod %v", s["dev"].OAuthScopes, s["prod"].OAuthScopes)
+				}
+			}, []string{"dev", "prod"}},
+		{"a stage may set a required key the shared settings lack",
+			stagedWith(map[string]any{"recordName": absent}, nil),
+			func(t *testing.T, s map[string]Config) {}, []string{"dev", "prod"}},
+		{"null in a stage restores the default",
+			stagedWith(map[string]any{"functionMemoryMiB": 512}, map[string]any{
+				"dev":  map[string]any{"recordName": "dev.example.com", "functionMemoryMiB": nil},
+				"prod": map[string]any{"recordName": "app.example.com"},
+			}),
+			func(t *testing.T, s map[string]Config) {
+				if s["dev"].FunctionMemoryMiB != 256 || s["prod"].FunctionMemoryMiB != 512 {
+					t.Errorf("memory: dev %d, prod %d", s["dev"].FunctionMemoryMiB, s["prod"].FunctionMemoryMiB)
+				}
+			}, []string{"dev", "prod"}},
+		{"-c key=value replaces the shared value, not a stage's own",
+			stagedWith(map[string]any{"sessionTimeout": "2h"}, nil),
+			func(t *testing.T, s map[string]Config) {
+				if s["dev"].SessionTimeout != time.Hour || s["prod"].SessionTimeout != 2*time.Hour {
+					t.Errorf("sessionTimeout: dev %v, prod %v", s["dev"].SessionTimeout, s["prod"].SessionTimeout)
+				}
+			}, []string{"dev", "prod"}},
+		{"-c stages.dev.key=value replaces the stage's own value",
+			stagedWith(map[string]any{"stages.dev.sessionTimeout": "30m", "stages.prod.functionMemoryMiB": "1024"}, nil),
+			func(t *testing.T, s map[string]Config) {
+				if s["dev"].SessionTimeout != 30*time.Minute || s["prod"].FunctionMemoryMiB != 1024 || s["dev"].FunctionMemoryMiB != 256 {
+					t.Errorf("dev %v, prod memory %d", s["dev"].SessionTimeout, s["prod"].FunctionMemoryMiB)
+				}
+			}, []string{"dev", "prod"}},
+		{"-c stages='{...}' as a JSON string",
+			stagedWith(nil, nil), nil, nil},
+		{"-c stage=prod selects one stage",
+			stagedWith(map[string]any{StageKey: "prod"}, nil),
+			func(t *testing.T, s map[string]Config) {}, []string{"prod"}},
+		{"empty -c stage= selects every stage",
+			stagedWith(map[string]any{StageKey: ""}, nil),
+			func(t *testing.T, s map[string]Config) {}, []string{"dev", "prod"}},
+		{"an empty stage object takes every shared value",
+			stagedWith(map[string]any{"recordName": "app.example.com"}, map[string]any{"solo": map[string]any{}}),
+			func(t *testing.T, s map[string]Config) {
+				if s["solo"].RecordName != "app.example.com" {
+					t.Errorf("record %q", s["solo"].RecordName)
+				}
+			}, []string{"solo"}},
+		{"two stages on one user pool with different record names",
+			stagedWith(nil, map[string]any{
+				"dev":  map[string]any{"recordName": "dev.example.com"},
+				"test": map[string]any{"recordName": "test.example.com"},
+			}),
+			func(t *testing.T, s map[string]Config) {
+				if s["dev"].UserPoolArn != s["test"].UserPoolArn || s["dev"].CallbackURL() == s["test"].CallbackURL() {
+					t.Errorf("dev %s %s, test %s %s", s["dev"].UserPoolArn, s["dev"].CallbackURL(), s["test"].UserPoolArn, s["test"].CallbackURL())
+				}
+			}, []string{"dev", "test"}},
+	}
+	// The JSON-string form carries the example's stages.
+	tests[5].ctx[StagesKey] = `{"dev": {"recordName": "dev.example.com"}, "prod": {"recordName": "app.example.com"}}`
+	tests[5].check = func(t *testing.T, s map[string]Config) {}
+	tests[5].stages = []string{"dev", "prod"}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			stages := mustStages(t, tc.ctx)
+			var names []string
+			for _, s := range stages {
+				names = append(names, s.Name)
+			}
+			if !slices.Equal(names, tc.stages) {
+				t.Fatalf("stages %v, want %v", names, tc.stages)
+			}
+			tc.check(t, byName(stages))
+		})
+	}
+}
+
+func TestStageProblems(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		ctx  map[string]any
+		want []string // each line must appear; "key: part of the message"
+	}{
+		{"a stage's own bad value names the stage",
+			stagedWith(map[string]any{"stages.prod.recordName": "app.other.org"}, nil),
+			[]string{"stages.prod.recordName: app.other.org is outside hostedZoneName example.com"}},
+		{"a misspelt key in a stage",
+			stagedWith(nil, map[string]any{"dev": map[string]any{"recordName": "dev.example.com", "sesionTimeout": "1h"}, "prod": map[string]any{"recordName": "app.example.com"}}),
+			[]string{"stages.dev.sesionTimeout: is not a setting of this app, nor a CDK key; did you mean sessionTimeout?"}},
+		{"a bad shared value is reported once, by its key",
+			stagedWith(map[string]any{"functionMemoryMiB": 64}, nil),
+			[]string{"functionMemoryMiB: 64 is out of range"}},
+		{"a bad shared value some stages override names the others",
+			stagedWith(map[string]any{"sessionTimeout": "200h"}, nil),
+			[]string{"sessionTimeout: 200h0m0s is out of range; use 1s to 7 days (604800 seconds, 168h), e.g. 8h (the shared value, in stage prod)"}},
+		{"a missing required key names the fix once",
+			stagedWith(map[string]any{"hostedZoneId": absent}, nil),
+			[]string{"hostedZoneId: is not set"}},
+		{"every stage's problems at once",
+			stagedWith(map[string]any{"stages.dev.sessionTimeout": "0", "stages.prod.functionTimeoutSeconds": 1}, nil),
+			[]string{"stages.dev.sessionTimeout: 0s is out of range", "stages.prod.functionTimeoutSeconds: 1 is out of range"}},
+		{"two stages on one record name",
+			stagedWith(nil, map[string]any{"dev": map[string]any{"recordName": "app.example.com"}, "prod": map[string]any{"recordName": "app.example.com"}}),
+			[]string{"stages.prod.recordName: app.example.com is also stage dev's recordName; each stage needs its own"}},
+		{"two stages on the shared record name",
+			stagedWith(map[string]any{"recordName": "app.example.com"}, map[string]any{"a": map[string]any{}, "b": nil}),
+			[]string{"recordName: app.example.com is also stage a's recordName", "set a different recordName in stage b, e.g. b.example.com"}},
+		{"stage name with an underscore",
+			stagedWith(nil, map[string]any{"my_dev": map[string]any{"recordName": "dev.example.com"}}),
+			[]string{"stages.my_dev: is not a valid stage name"}},
+		{"stage name starting with a digit",
+			stagedWith(nil, map[string]any{"1prod": map[string]any{"recordName": "dev.example.com"}}),
+			[]string{"stages.1prod: is not a valid stage name"}},
+		{"stack name too long",
+			stagedWith(map[string]any{"stackName": "S" + strings.Repeat("x", 120)}, map[string]any{"production": map[string]any{"recordName": "dev.example.com"}}),
+			[]string{"stages.production: makes the stack name production-Sxxx", "132 characters long"}},
+		{"a stage that is not an object",
+			stagedWith(nil, map[string]any{"dev": "dev.example.com"}),
+			[]string{`stages.dev: expected an object of settings, got string "dev.example.com"`}},
+		{"stages that are not an object",
+			stagedWith(nil, nil), // replaced below
+			[]string{"stages: expected an object of stages, got an array"}},
+		{"no stages at all",
+			stagedWith(nil, map[string]any{}),
+			[]string{"stages: is empty"}},
+		{"nested stages",
+			stagedWith(nil, map[string]any{"dev": map[string]any{"recordName": "dev.example.com", "stages": map[string]any{}}}),
+			[]string{"stages.dev.stages: is not allowed inside a stage"}},
+		{"a feature flag inside a stage",
+			stagedWith(nil, map[string]any{"dev": map[string]any{"recordName": "dev.example.com", "@aws-cdk/core:enablePartitionLiterals": true}}),
+			[]string{"stages.dev.@aws-cdk/core:enablePartitionLiterals: is a CDK key"}},
+		{"-c stage= names a missing stage",
+			stagedWith(map[string]any{StageKey: "qa"}, nil),
+			[]string{`stage: there is no stage "qa"; the stages are dev, prod`}},
+		{"-c stage= on a flat configuration",
+			exampleWith(map[string]any{StageKey: "prod"}),
+			[]string{`stage: selects stage "prod", but the configuration has no stages`}},
+		{"-c stages.<missing>.key=",
+			stagedWith(map[string]any{"stages.qa.recordName": "qa.example.com"}, nil),
+			[]string{`stages.qa.recordName: names stage "qa", which does not exist; the stages are dev, prod`}},
+		{"-c stages.<name>.key= on a flat configuration",
+			exampleWith(map[string]any{"stages.qa.recordName": "qa.example.com"}),
+			[]string{"stages.qa.recordName: overrides a stage's setting, but the configuration has no stages"}},
+		{"a problem in a stage not selected still blocks",
+			stagedWith(map[string]any{StageKey: "prod", "stages.dev.sessionTimeout": "0"}, nil),
+			[]string{"stages.dev.sessionTimeout: 0s is out of range"}},
+	}
+	tests[12].ctx[StagesKey] = []any{"dev", "prod"}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			stages, err := StagesFromContext(tc.ctx)
+			if err == nil {
+				t.Fatalf("no error; stages %+v", stages)
+			}
+			if stages != nil {
+				t.Errorf("stages returned with an error: %+v", stages)
+			}
+			var ps Problems
+			if !errors.As(err, &ps) {
+				t.Fatalf("error %T is not Problems", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error does not contain %q:\n%v", w, err)
+				}
+			}
+			// No problem is reported twice.
+			seen := map[string]bool{}
+			for _, p := range ps {
+				if seen[p.Error()] {
+					t.Errorf("reported twice: %v", p)
+				}
+				seen[p.Error()] = true
+			}
+		})
+	}
+}
+
+// TestStageProblemsAreOrdered: shared problems first, then each stage's, in
+// stage-name order.
+func TestStageProblemsAreOrdered(t *testing.T) {
+	t.Parallel()
+	_, err := StagesFromContext(stagedWith(map[string]any{
+		"stages.prod.functionTimeoutSeconds": 1,
+		"stages.dev.sessionTimeout":          "0",
+		"functionMemoryMiB":                  64,
+		"stages.dev.recordName":              "dev.other.org",
+	}, nil))
+	var ps Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("error %v", err)
+	}
+	want := []string{"functionMemoryMiB", "stages.dev.recordName", "stages.dev.sessionTimeout", "stages.prod.functionTimeoutSeconds"}
+	if got := ps.Keys(); !slices.Equal(got, want) {
+		t.Errorf("keys %v, want %v", got, want)
+	}
+}

@@ -530,10 +530,10 @@ type Token struct {
 	Signature []byte
 }
 
-// Parse runs [Split], [DecodeSegment] (its alphabet check made once, by
-// Split), [DecodeObject], [CheckHeader] and
-// [CheckClaimTypes] on token, header first, so a token with a bad header
-// is rejected before its payload is decoded. It verifies no signature and
+// Parse runs [Split], [DecodeSegment] (whose alphabet check Split has
+// made), [DecodeObject], [CheckHeader] and [CheckClaimTypes] on token,
+// header first, so a token with a bad header is rejected before its
+// payload is decoded. It verifies no signature and
 // checks no claim values: the caller checks alg and kid, verifies the
 // signature, then checks the claims.
 func Parse(token string, opts Options) (*Token, error) {

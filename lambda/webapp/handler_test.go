@@ -62,6 +62,8 @@ type fixture struct {
 	h    http.Handler
 	alb  func(context.Context, events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error)
 	logs *lockedBuffer
+	// getenv is the environment FromEnv read.
+	getenv func(string) string
 }
 
 // newFixture wires webapp.FromEnv to a simulated load balancer and user
@@ -94,12 +96,13 @@ func newFixture(t testing.TB) *fixture {
 		identity.EnvAppURL:         testAppURL,
 		identity.EnvRouteTable:     string(table),
 	}
+	getenv := func(k string) string { return env[k] }
 	logs := &lockedBuffer{}
-	h, err := webapp.FromEnv(func(k string) string { return env[k] }, slog.New(slog.NewJSONHandler(logs, nil)))
+	h, err := webapp.FromEnv(getenv, slog.New(slog.NewJSONHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{lb: lb, pool: pool, h: h, alb: albhttp.New(h, &albhttp.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))}).Serve, logs: logs}
+	return &fixture{lb: lb, pool: pool, h: h, alb: albhttp.New(h, &albhttp.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))}).Serve, logs: logs, getenv: getenv}
 }
 
 // event returns the ALB event for GET path with both tokens.

@@ -36,11 +36,54 @@ const maxBody = 900 << 10
 // Page serves the identity page. Create it with New.
 type Page struct {
 	table routes.Table
+	// rows holds, per route of table, what the page shows of it.
+	rows []routeRow
 }
+
+// routeRow is one route of the table as the page shows it. The route's
+// cells (name, paths, requirement) come from the table alone, so each
+// outcome's table row is rendered once, by the page's own template, and
+// reused: a request only decides which outcome applies.
+type routeRow struct {
+	route    routes.Route
+	requires string
+	// html maps an outcome (ok, or the reason the route is denied) to the
+	// route's table row. It is filled at construction with every outcome
+	// the table alone determines and, for a route with several scopes, with
+	// each set of missing scopes the first time one occurs. Every key is
+	// configuration text (routes.Route names, groups and scopes, see
+	// identity.Denial), never token content, so there are at most
+	// 4 + 2^len(scopes) entries.
+	html sync.Map // string → template.HTML
+}
+
+// allowedKey is the html key of the row for a route the user may enter; a
+// denial's key is its reason, which is never empty.
+const allowedKey = ""
 
 // New returns the identity page for the route table the middleware
 // enforces (identity.Middleware.Routes).
-func New(table routes.Table) *Page { return &Page{table: table} }
+func New(table routes.Table) *Page {
+	p := &Page{table: table, rows: make([]routeRow, len(table.Routes))}
+	for i, rt := range table.Routes {
+		r := &p.rows[i]
+		r.route, r.requires = rt, requires(rt)
+		// Every outcome known from the table alone. A failure here (none
+		// is possible with string fields) leaves the row to be rendered,
+		// and the failure reported, by the request that needs it.
+		whys := []string{allowedKey, machinesOnly, noAccessToken}
+		if len(rt.Groups) > 0 {
+			whys = append(whys, groupsWhy(rt.Groups))
+		}
+		if len(rt.Scopes) > 0 {
+			whys = append(whys, scopesWhy(rt.Scopes))
+		}
+		for _, why := range whys {
+			_, _ = r.render(why)
+		}
+	}
+	return p
+}
 
 // FromEnv is the one way from an environment to the function's handler:
 // the identity middleware (identity.FromEnv, which reads and checks every
@@ -103,7 +146,7 @@ func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	page.Write(w, http.StatusOK, ctype, body)
 }
 
-// routeAccess is one route as the page shows it.
+// routeAccess is one route as the page's "route" template shows it.
 type routeAccess struct {
 	Name     string
 	Paths    string
@@ -112,25 +155,60 @@ type routeAccess struct {
 	Why      string
 }
 
-func (p *Page) routeAccess(id *identity.Identity) []routeAccess {
-	out := make([]routeAccess, 0, len(p.table.Routes))
-	for _, rt := range p.table.Routes {
-		ok, why := id.MayEnter(rt)
-		ra := routeAccess{Name: rt.Name, Paths: strings.Join(rt.Paths, " "), Requires: requires(rt), Allowed: ok}
-		switch {
-		case ok:
-		case rt.Machine() && !id.Machine:
-			ra.Why = "machines only: a bearer token of a machine client, never a sign-in"
-		case why.NoAccessToken:
-			ra.Why = "no access token was verified"
-		case why.Groups != nil:
-			ra.Why = "not in " + strings.Join(why.Groups, " or ")
-		default:
-			ra.Why = "scope " + strings.Join(why.Scopes, ", ") + " not granted"
-		}
-		out = append(out, ra)
+// The reasons a route is denied, as the page words them.
+const (
+	machinesOnly  = "machines only: a bearer token of a machine client, never a sign-in"
+	noAccessToken = "no access token was verified"
+)
+
+func groupsWhy(groups []string) string { return "not in " + strings.Join(groups, " or ") }
+
+func scopesWhy(scopes []string) string { return "scope " + strings.Join(scopes, ", ") + " not granted" }
+
+// why is the reason id may not enter the route (allowedKey if it may).
+func (r *routeRow) why(id *identity.Identity) string {
+	ok, d := id.MayEnter(r.route)
+	switch {
+	case ok:
+		return allowedKey
+	case r.route.Machine() && !id.Machine:
+		return machinesOnly
+	case d.NoAccessToken:
+		return noAccessToken
+	case d.Groups != nil:
+		return groupsWhy(d.Groups)
+	default:
+		return scopesWhy(d.Scopes)
 	}
-	return out
+}
+
+// render returns the route's table row for the outcome why, rendering it
+// through the page template's "route" template the first time.
+func (r *routeRow) render(why string) (template.HTML, error) {
+	if h, ok := r.html.Load(why); ok {
+		return h.(template.HTML), nil
+	}
+	var b strings.Builder
+	ra := routeAccess{Name: r.route.Name, Paths: strings.Join(r.route.Paths, " "), Requires: r.requires, Allowed: why == allowedKey, Why: why}
+	if err := identityTmpl.ExecuteTemplate(&b, "route", &ra); err != nil {
+		return "", fmt.Errorf("webapp: render route %q: %w", r.route.Name, err)
+	}
+	h := template.HTML(b.String()) //nolint:gosec // html/template's own output, escaped for this context
+	r.html.Store(why, h)
+	return h, nil
+}
+
+// routeRows returns the route table's rows for id, one after another.
+func (p *Page) routeRows(id *identity.Identity) (template.HTML, error) {
+	var b strings.Builder
+	for i := range p.rows {
+		h, err := p.rows[i].render(p.rows[i].why(id))
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(string(h))
+	}
+	return template.HTML(b.String()), nil //nolint:gosec // a concatenation of whole rows, each html/template's output
 }
 
 func requires(rt routes.Route) string {
@@ -167,22 +245,23 @@ func (p *Page) renderHTML(id *identity.Identity) (string, error) {
 	t := exp.AppendFormat(tb[:0], "2006-01-02T15:04:05Z")
 	iso := len(t)
 	times := string(exp.AppendFormat(t, "Mon, 2 Jan 2006 15:04:05 UTC"))
-	verified := "not verified"
-	if id.EmailVerified {
-		verified = "verified"
+	routeRows, err := p.routeRows(id)
+	if err != nil {
+		return "", err
 	}
 	pg := identityPage{
 		Who:            firstNonEmpty(id.Username, id.Email, id.Subject),
 		Username:       firstNonEmpty(id.Username, "—"),
 		Email:          firstNonEmpty(id.Email, "—"),
-		EmailVerified:  verified,
+		EmailVerified:  id.EmailVerified,
 		Sub:            id.Subject,
 		Expires:        times[iso:],
 		ExpiresISO:     times[:iso],
 		AccessVerified: id.AccessVerified,
 		Groups:         id.Groups,
 		Scopes:         id.Scopes,
-		Routes:         p.routeAccess(id),
+		HasRoutes:      len(p.rows) > 0,
+		RouteRows:      routeRows,
 		Claims:         rows,
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
@@ -255,9 +334,10 @@ func (p *Page) renderJSON(id *identity.Identity) (string, error) {
 		Routes:         []routeJSON{},
 		Claims:         id.Claims,
 	}
-	for _, rt := range p.table.Routes {
+	for i := range p.rows {
+		rt := p.rows[i].route
 		ok, _ := id.MayEnter(rt)
-		out.Routes = append(out.Routes, routeJSON{Name: rt.Name, Paths: rt.Paths, Groups: rt.Groups, Scopes: rt.Scopes, Allowed: ok, Required: requires(rt)})
+		out.Routes = append(out.Routes, routeJSON{Name: rt.Name, Paths: rt.Paths, Groups: rt.Groups, Scopes: rt.Scopes, Allowed: ok, Required: p.rows[i].requires})
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
@@ -303,21 +383,25 @@ func firstNonEmpty(s ...string) string {
 // identityHTML is the identity page. Values arrive as plain strings
 // computed once in Go; html/template escapes each for its context.
 const identityHTML = `<header><h1>Signed in as {{.Who}}</h1><a class="btn" href="/logout">Sign out</a></header>
-<dl><dt>Username</dt><dd>{{.Username}}</dd><dt>Email</dt><dd>{{.Email}} <span class="note">({{.EmailVerified}})</span></dd>` +
+<dl><dt>Username</dt><dd>{{.Username}}</dd><dt>Email</dt><dd>{{.Email}} <span class="note">({{if .EmailVerified}}verified{{else}}not verified{{end}})</span></dd>` +
 	`<dt>Subject (sub)</dt><dd><code>{{.Sub}}</code></dd><dt>Session token expires</dt><dd><time datetime="{{.ExpiresISO}}">{{.Expires}}</time></dd>` +
 	`<dt>Groups</dt><dd id="groups">{{if .AccessVerified}}{{range $i, $g := .Groups}}{{if $i}}, {{end}}<code>{{$g}}</code>{{else}}none{{end}}{{else}}unknown (no access token){{end}}</dd>` +
 	`<dt>Granted scopes</dt><dd id="scopes">{{if .AccessVerified}}{{range $i, $s := .Scopes}}{{if $i}}, {{end}}<code>{{$s}}</code>{{else}}none{{end}}{{else}}unknown (no access token){{end}}</dd></dl>
-{{if .Routes}}<h2>Where you may go</h2>
+{{if .HasRoutes}}<h2>Where you may go</h2>
 <div class="scroll"><table id="routes"><thead><tr><th scope="col">Route</th><th scope="col">Paths</th><th scope="col">Requires</th><th scope="col">You</th></tr></thead><tbody>
-{{range .Routes}}<tr><th scope="row">{{.Name}}</th><td><code>{{.Paths}}</code></td><td>{{.Requires}}</td><td>{{if .Allowed}}<span class="ok">may enter</span>{{else}}<span class="no">denied</span> <span class="note">({{.Why}})</span>{{end}}</td></tr>
-{{end}}</tbody></table></div>
+{{.RouteRows}}</tbody></table></div>
 <p class="note">Groups are per user; scopes are granted per app client, so every user of this site gets the same scopes.</p>
 {{end}}<h2>All claims</h2>
 <div class="scroll"><table><thead><tr><th scope="col">Claim</th><th scope="col">Value</th></tr></thead><tbody>
 {{range .Claims}}<tr><th scope="row"><code>{{.Name}}</code></th><td>{{.Value}}</td></tr>
 {{end}}</tbody></table></div>
 <p class="note">Read from the load balancer's signed x-amzn-oidc-data header and Cognito's access token after checking their signatures, signer or issuer, client, type and expiry.</p>
-`
+` + routeHTML
+
+// routeHTML is one row of the route table, rendered once per route and
+// outcome (see routeRow) and inserted in the page as RouteRows.
+const routeHTML = `{{define "route"}}<tr><th scope="row">{{.Name}}</th><td><code>{{.Paths}}</code></td><td>{{.Requires}}</td><td>{{if .Allowed}}<span class="ok">may enter</span>{{else}}<span class="no">denied</span> <span class="note">({{.Why}})</span>{{end}}</td></tr>
+{{end}}`
 
 var identityTmpl = template.Must(template.New("identity").Parse(page.Document("Who am I", identityHTML)))
 
@@ -334,13 +418,16 @@ type identityPage struct {
 	Who            string
 	Username       string
 	Email          string
-	EmailVerified  string
+	EmailVerified  bool
 	Sub            string
 	Expires        string
 	ExpiresISO     string
 	AccessVerified bool
 	Groups         []string
 	Scopes         []string
-	Routes         []routeAccess
-	Claims         []claimRow
+	HasRoutes      bool
+	// RouteRows are the route table's rows, each html/template's output
+	// (see routeRow).
+	RouteRows template.HTML
+	Claims    []claimRow
 }

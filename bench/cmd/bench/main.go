@@ -9,8 +9,11 @@
 //     one stage;
 //   - tests: go test ./... against go test ./bench/trivial/..., warm build
 //     cache, alternating;
-//   - the function per request: the lambda/ benchmarks against a bare P-256
-//     signature check;
+//   - the function per request: the identity page as lambda/whoami serves
+//     it, verifying both tokens, against the two bare signature checks it
+//     rests on (P-256 and RSA-2048); one token's verification against a bare
+//     P-256 check; the same comparisons for a route needing the access
+//     token and for the ALB adapter;
 //   - the function's cold start through a local Lambda Runtime API, against an
 //     aws-lambda-go function that does nothing (bench/floorfn);
 //   - the function's deployment package, built as the stack builds it.

@@ -53,59 +53,51 @@ var flat = map[string]any{
 
 func TestTestsPassWithTheUsersOwnValues(t *testing.T) {
 	if testing.Short() {
-		t.Skip("copies the module and runs its jsii tests (about two minutes); skipped with -short")
+		t.Skip("copies the module and runs its jsii tests (about half a minute); skipped with -short")
 	}
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Each case runs one `go test` over both packages (their binaries build
+	// and run side by side), and all cases share one copy, so the second
+	// case reuses the first one's compiled packages: only cdk.json differs.
 	cases := []struct {
 		name    string
 		context map[string]any
-		tests   []goTest
+		args    []string
+		want    []string
 	}{
-		// The whole jsii suite except the CLI run: snapshots and assertions
-		// (on the shipped examples) and TestCDKJSONSynthesizes (on these values).
-		{"three stages", staged, []goTest{
-			{[]string{"./config"}, []string{"--- PASS: TestCDKJSONIsValid", `stage "live": https://intranet.corp.example.org in 345678901234/eu-north-1`}},
-			{[]string{"-short", "./test"}, []string{"--- PASS: TestCDKJSONSynthesizes", "--- PASS: TestSnapshot",
-				"qa-Intranet: 210987654321/us-east-1", "staging-Intranet: 210987654321/us-east-1", "live-Intranet: 345678901234/eu-north-1"}},
+		{"three stages", staged, []string{"-short", "./config", "./test"}, []string{
+			"--- PASS: TestCDKJSONIsValid", `stage "live": https://intranet.corp.example.org in 345678901234/eu-north-1`,
+			"--- PASS: TestCDKJSONSynthesizes", "--- PASS: TestSnapshot",
+			"qa-Intranet: 210987654321/us-east-1", "staging-Intranet: 210987654321/us-east-1", "live-Intranet: 345678901234/eu-north-1",
 		}},
-		{"flat", flat, []goTest{
-			{[]string{"./config"}, []string{"--- PASS: TestCDKJSONIsValid", `stage "": https://flat.example.net in 456789012345/ap-southeast-2`}},
-			{[]string{"-short", "-run", "TestCDKJSON", "./test"}, []string{"--- PASS: TestCDKJSONSynthesizes", "AlbCognitoSite: 456789012345/ap-southeast-2"}},
+		{"flat", flat, []string{"-short", "-run", "TestCDKJSON", "./config", "./test"}, []string{
+			"--- PASS: TestCDKJSONIsValid", `stage "": https://flat.example.net in 456789012345/ap-southeast-2`,
+			"--- PASS: TestCDKJSONSynthesizes", "AlbCognitoSite: 456789012345/ap-southeast-2",
 		}},
 	}
+	dir := t.TempDir()
+	copyModule(t, root, dir)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			copyModule(t, root, dir)
 			writeContext(t, filepath.Join(dir, "cdk.json"), tc.context)
-			for _, gt := range tc.tests {
-				args := gt.args
-				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-				cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-count=1", "-v"}, args...)...)
-				cmd.Dir = dir
-				out, err := cmd.CombinedOutput()
-				cancel()
-				if err != nil {
-					t.Fatalf("go test %s in a copy with other values in cdk.json: %v\n%s", strings.Join(args, " "), err, tail(out, 80))
-				}
-				// The copy's cdk.json tests ran on the new values, not skipped.
-				for _, want := range gt.want {
-					if !strings.Contains(string(out), want) {
-						t.Errorf("go test %s: no %q in the output:\n%s", strings.Join(args, " "), want, tail(out, 40))
-					}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-count=1", "-v"}, tc.args...)...)
+			cmd.Dir = dir
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("go test %s in a copy with other values in cdk.json: %v\n%s", strings.Join(tc.args, " "), err, tail(out, 80))
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(string(out), want) {
+					t.Errorf("go test %s: no %q in the output:\n%s", strings.Join(tc.args, " "), want, tail(out, 40))
 				}
 			}
 		})
 	}
-}
-
-// goTest is one go test run in the copy and what its -v output must contain.
-type goTest struct {
-	args []string
-	want []string
 }
 
 // copyModule copies the module's files to dst, leaving out build output,

@@ -43,7 +43,8 @@ func TestSetSecurityHeaders(t *testing.T) {
 }
 
 // TestWrite: the whole response in one call: status, the security headers,
-// the content type, an exact Content-Length and the body as given.
+// the content type, an exact Content-Length and the body as given, the same
+// whether the body is a string or a []byte.
 func TestWrite(t *testing.T) {
 	cases := []struct {
 		status      int
@@ -52,10 +53,15 @@ func TestWrite(t *testing.T) {
 		{http.StatusOK, page.TypeHTML, "<p>é</p>"},
 		{http.StatusUnauthorized, page.TypeJSON, `{"error":"unauthorized"}`},
 		{http.StatusInternalServerError, page.TypeText, ""},
+		{http.StatusOK, page.TypeHTML, "<p>é</p>"},
 	}
-	for _, tc := range cases {
+	for i, tc := range cases {
 		w := httptest.NewRecorder()
-		page.Write(w, tc.status, tc.ctype, tc.body)
+		if i%2 == 0 {
+			page.Write(w, tc.status, tc.ctype, tc.body)
+		} else {
+			page.Write(w, tc.status, tc.ctype, []byte(tc.body))
+		}
 		res := w.Result()
 		if res.StatusCode != tc.status || w.Body.String() != tc.body {
 			t.Errorf("Write(%d, %q) = %d %q", tc.status, tc.body, res.StatusCode, w.Body.String())

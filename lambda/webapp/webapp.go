@@ -124,12 +124,22 @@ func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// the HTML page.
 		asJSON = true
 	}
-	var body string
+	// The HTML page is rendered into a pooled buffer and written from it;
+	// the JSON is encoding/json's own slice. Neither is copied.
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 256<<10 {
+			bufPool.Put(buf)
+		}
+	}()
+	var body []byte
 	var err error
 	if asJSON {
 		body, err = p.renderJSON(id)
 	} else {
-		body, err = p.renderHTML(id)
+		err = p.renderHTML(buf, id)
+		body = buf.Bytes()
 	}
 	if err == nil && len(body) > maxBody {
 		err = fmt.Errorf("body of %d bytes exceeds %d", len(body), maxBody)
@@ -233,7 +243,8 @@ func requires(rt routes.Route) string {
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-func (p *Page) renderHTML(id *identity.Identity) (string, error) {
+// renderHTML renders the identity page for id into buf.
+func (p *Page) renderHTML(buf *bytes.Buffer, id *identity.Identity) error {
 	rows := make([]claimRow, 0, len(id.Claims))
 	for k, v := range id.Claims {
 		rows = append(rows, claimRow{Name: k, Value: claimText(v)})
@@ -247,7 +258,7 @@ func (p *Page) renderHTML(id *identity.Identity) (string, error) {
 	times := string(exp.AppendFormat(t, "Mon, 2 Jan 2006 15:04:05 UTC"))
 	routeRows, err := p.routeRows(id)
 	if err != nil {
-		return "", err
+		return err
 	}
 	pg := identityPage{
 		Who:            firstNonEmpty(id.Username, id.Email, id.Subject),
@@ -264,17 +275,10 @@ func (p *Page) renderHTML(id *identity.Identity) (string, error) {
 		RouteRows:      routeRows,
 		Claims:         rows,
 	}
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer func() {
-		if buf.Cap() <= 256<<10 {
-			bufPool.Put(buf)
-		}
-	}()
 	if err := identityTmpl.Execute(buf, &pg); err != nil {
-		return "", fmt.Errorf("webapp: render identity page: %w", err)
+		return fmt.Errorf("webapp: render identity page: %w", err)
 	}
-	return buf.String(), nil
+	return nil
 }
 
 type routeJSON struct {
@@ -311,16 +315,16 @@ type machineJSON struct {
 	Claims    map[string]any `json:"claims"`
 }
 
-func (p *Page) renderJSON(id *identity.Identity) (string, error) {
+func (p *Page) renderJSON(id *identity.Identity) ([]byte, error) {
 	if id.Machine {
 		b, err := json.Marshal(machineJSON{
 			Machine: true, Client: id.Client, ClientID: id.ClientID, Route: id.Route.Name,
 			Scopes: nonNil(id.Scopes), ExpiresAt: id.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z"), Claims: id.AccessClaims,
 		})
 		if err != nil {
-			return "", fmt.Errorf("webapp: encode machine identity: %w", err)
+			return nil, fmt.Errorf("webapp: encode machine identity: %w", err)
 		}
-		return string(b), nil
+		return b, nil
 	}
 	out := whoami{
 		Username:       id.Username,
@@ -341,9 +345,9 @@ func (p *Page) renderJSON(id *identity.Identity) (string, error) {
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
-		return "", fmt.Errorf("webapp: encode identity: %w", err)
+		return nil, fmt.Errorf("webapp: encode identity: %w", err)
 	}
-	return string(b), nil
+	return b, nil
 }
 
 func nonNil(s []string) []string {

@@ -35,8 +35,8 @@ const maxBody = 900 << 10
 
 // Page serves the identity page. Create it with New.
 type Page struct {
-	table routes.Table
-	// rows holds, per route of table, what the page shows of it.
+	// rows holds, per route of the table, in its order, what the page
+	// shows of it.
 	rows []routeRow
 }
 
@@ -64,7 +64,7 @@ const allowedKey = ""
 // New returns the identity page for the route table the middleware
 // enforces (identity.Middleware.Routes).
 func New(table routes.Table) *Page {
-	p := &Page{table: table, rows: make([]routeRow, len(table.Routes))}
+	p := &Page{rows: make([]routeRow, len(table.Routes))}
 	for i, rt := range table.Routes {
 		r := &p.rows[i]
 		r.route, r.requires = rt, requires(rt)

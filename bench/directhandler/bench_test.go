@@ -7,14 +7,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/alb-cognito/alb-cognito-cdk/bench/directhandler"
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
+	"github.com/alb-cognito/alb-cognito-cdk/internal/benchcpu"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albhttp"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
@@ -58,26 +57,17 @@ func setup(b *testing.B) (payload []byte, env map[string]string) {
 
 func discard() *slog.Logger { return slog.New(slog.NewJSONHandler(io.Discard, nil)) }
 
-// cpuTime is the process's user plus system CPU time so far.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // loop runs invoke b.N times and reports, besides ns/op (wall time), the
 // process's CPU time per request as cpu-ns/op: on a shared machine other
 // processes stretch the wall time, much less the CPU time this one uses.
 func loop(b *testing.B, invoke func()) {
 	invoke() // warm the key cache
 	b.ReportAllocs()
-	start := cpuTime(b)
+	stop := benchcpu.Start(b)
 	for b.Loop() {
 		invoke()
 	}
-	b.ReportMetric(float64(cpuTime(b)-start)/float64(b.N), "cpu-ns/op")
+	stop()
 }
 
 // BenchmarkDirectIdentityPage is one request through the handler on main

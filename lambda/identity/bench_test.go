@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
+	"github.com/alb-cognito/alb-cognito-cdk/internal/benchcpu"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 )
 
@@ -46,7 +47,7 @@ func BenchmarkAccessRoute(b *testing.B) {
 		b.Fatalf("status %d", w.Code)
 	}
 	b.ReportAllocs()
-	cpu := processCPU()
+	stop := benchcpu.Start(b)
 	for b.Loop() {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
@@ -54,15 +55,7 @@ func BenchmarkAccessRoute(b *testing.B) {
 			b.Fatalf("status %d", w.Code)
 		}
 	}
-	reportCPU(b, cpu)
-}
-
-// reportCPU adds the process CPU time per operation since start as the
-// metric cpu-ns/op (garbage collection included).
-func reportCPU(b *testing.B, start int64) {
-	if start > 0 && b.N > 0 {
-		b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
-	}
+	stop()
 }
 
 // BenchmarkES256PlusRS256 is the floor for BenchmarkAccessRoute: the two
@@ -92,7 +85,7 @@ func BenchmarkES256PlusRS256(b *testing.B) {
 	rsaPub := &f.pool.Key.PublicKey
 
 	b.ReportAllocs()
-	cpu := processCPU()
+	stop := benchcpu.Start(b)
 	for b.Loop() {
 		sum := sha256.Sum256(userInput)
 		if !ecdsa.Verify(ecPub, sum[:], r, s) {
@@ -103,5 +96,5 @@ func BenchmarkES256PlusRS256(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	reportCPU(b, cpu)
+	stop()
 }

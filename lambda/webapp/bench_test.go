@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
+	"github.com/alb-cognito/alb-cognito-cdk/internal/benchcpu"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albhttp"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/webapp"
@@ -48,11 +49,11 @@ func benchHandler(b *testing.B, accept string) {
 	}
 	invoke() // warm the key caches
 	b.ReportAllocs()
-	cpu := processCPU()
+	stop := benchcpu.Start(b)
 	for b.Loop() {
 		invoke()
 	}
-	reportCPU(b, cpu)
+	stop()
 }
 
 // BenchmarkHandler measures one request as lambda/whoami serves it: the
@@ -104,11 +105,3 @@ func BenchmarkPage(b *testing.B) { benchPage(b, acceptHTML) }
 
 // BenchmarkPageJSON is BenchmarkPage with Accept: application/json.
 func BenchmarkPageJSON(b *testing.B) { benchPage(b, acceptJSON) }
-
-// reportCPU adds the process CPU time per operation since start as the
-// metric cpu-ns/op (garbage collection included).
-func reportCPU(b *testing.B, start int64) {
-	if start > 0 && b.N > 0 {
-		b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op")
-	}
-}

@@ -1,13 +1,11 @@
 //go:build unix
 
-package webapp_test
+package benchcpu
 
 import "syscall"
 
 // processCPU returns the user plus system CPU time the process has used, in
-// nanoseconds. On a machine shared with other work, CPU time per operation
-// is far steadier than wall time, which counts the time spent waiting for a
-// core.
+// nanoseconds (garbage collection included), or 0 if it cannot be read.
 func processCPU() int64 {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {

@@ -115,18 +115,7 @@ func (c Config) resolve() (resolved, error) {
 	default:
 		issuerOK = true
 	}
-	ids := make(map[string]bool, len(c.ClientIDs))
-	if len(c.ClientIDs) == 0 {
-		bad("ClientIDs", errors.New("required: at least one app client ID"))
-	}
-	for i, id := range c.ClientIDs {
-		if err := albjwt.CheckClientID(id); err != nil {
-			bad(fmt.Sprintf("ClientIDs[%d]", i), err)
-		} else if ids[id] {
-			bad(fmt.Sprintf("ClientIDs[%d]", i), fmt.Errorf("%q is listed twice", id))
-		}
-		ids[id] = true
-	}
+	ids := clientSet(c.ClientIDs, bad)
 	jwksURL := c.JWKSURL
 	switch {
 	case jwksURL != "":
@@ -188,4 +177,22 @@ func checkURL(s string) error {
 		return errors.New("plain http is only allowed for loopback hosts (127.0.0.1, ::1, localhost)")
 	}
 	return errors.New("scheme must be https")
+}
+
+// clientSet checks a list of accepted client IDs, reporting each problem to
+// bad, and returns them as a set.
+func clientSet(clientIDs []string, bad func(field string, err error)) map[string]bool {
+	ids := make(map[string]bool, len(clientIDs))
+	if len(clientIDs) == 0 {
+		bad("ClientIDs", errors.New("required: at least one app client ID"))
+	}
+	for i, id := range clientIDs {
+		if err := albjwt.CheckClientID(id); err != nil {
+			bad(fmt.Sprintf("ClientIDs[%d]", i), err)
+		} else if ids[id] {
+			bad(fmt.Sprintf("ClientIDs[%d]", i), fmt.Errorf("%q is listed twice", id))
+		}
+		ids[id] = true
+	}
+	return ids
 }

@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync/atomic"
+	"time"
 
 	"github.com/MicahParks/jwkset"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
 )
@@ -23,6 +26,20 @@ type keyEntry struct {
 	err error // non-nil: the JWKS lists the kid but its key is unusable
 }
 
+// jwks is a user pool's key set as this process knows it: fetched lazily
+// from url, kept whole (each fetch replaces it), with concurrent misses
+// sharing one fetch and misses bounded by limit. Verifiers of one pool share
+// it (Verifier.WithClients).
+type jwks struct {
+	url          string
+	client       *http.Client
+	fetchTimeout time.Duration
+
+	keys   atomic.Pointer[keySet] // the last JWKS fetched; nil before the first
+	flight singleflight.Group
+	limit  *albjwt.FetchLimiter
+}
+
 // key returns the RSA key for kid: from the last fetched JWKS if it lists
 // a usable key for kid, else from a new fetch (so a kid whose key was
 // unusable is fetched again once its penalty is over, in case the JWKS was
@@ -31,7 +48,7 @@ type keyEntry struct {
 // limiter. The fetch is detached from ctx's cancellation (one impatient
 // caller cannot fail the others) but bounded by the fetch timeout; each
 // caller stops waiting when its own ctx is done.
-func (v *Verifier) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
+func (v *jwks) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
 	if e, ok := v.lookup(kid); ok && e.err == nil {
 		return e.key, nil
 	}
@@ -71,7 +88,7 @@ func (v *Verifier) key(ctx context.Context, kid string) (*rsa.PublicKey, error) 
 	}
 }
 
-func (v *Verifier) lookup(kid string) (keyEntry, bool) {
+func (v *jwks) lookup(kid string) (keyEntry, bool) {
 	set := v.keys.Load()
 	if set == nil {
 		return keyEntry{}, false
@@ -88,8 +105,8 @@ func (e keyEntry) use() (*rsa.PublicKey, error) {
 }
 
 // fetch downloads and parses the JWKS.
-func (v *Verifier) fetch(ctx context.Context) (keySet, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, v.jwksURL, nil)
+func (v *jwks) fetch(ctx context.Context) (keySet, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, v.url, nil)
 	if err != nil {
 		return nil, unavailable(albjwt.ReasonKeyFetch, err)
 	}

@@ -217,3 +217,38 @@ func TestUnusableKeyRefetched(t *testing.T) {
 		t.Fatalf("%d JWKS requests, want 2", hits)
 	}
 }
+
+// TestWithClientsSharesKeys: a verifier derived with WithClients accepts
+// only its own clients, and it and its parent share one key set: tokens
+// through both cause one JWKS fetch.
+func TestWithClientsSharesKeys(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	machine, err := f.v.WithClients("machineclient1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := mint(keyA, header(kidA), claims())
+	bot := mint(keyA, header(kidA), with(func(c map[string]any) { c["client_id"] = "machineclient1"; delete(c, "username") }))
+	ctx := context.Background()
+	if _, err := f.v.Verify(ctx, user); err != nil {
+		t.Fatalf("site client's token: %v", err)
+	}
+	if _, err := machine.Verify(ctx, bot); err != nil {
+		t.Fatalf("machine client's token: %v", err)
+	}
+	if _, err := machine.Verify(ctx, user); albjwt.Reason(err) != albjwt.ReasonClientMismatch {
+		t.Fatalf("site client's token through the machine verifier: %v, want %s", err, albjwt.ReasonClientMismatch)
+	}
+	if _, err := f.v.Verify(ctx, bot); albjwt.Reason(err) != albjwt.ReasonClientMismatch {
+		t.Fatalf("machine token through the site verifier: %v, want %s", err, albjwt.ReasonClientMismatch)
+	}
+	if n := f.jwks.hits.Load(); n != 1 {
+		t.Fatalf("%d JWKS requests, want 1 shared by both verifiers", n)
+	}
+	for _, ids := range [][]string{nil, {""}, {"dup", "dup"}} {
+		if _, err := f.v.WithClients(ids...); err == nil {
+			t.Errorf("WithClients(%q) accepted", ids)
+		}
+	}
+}

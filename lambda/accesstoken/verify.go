@@ -3,13 +3,10 @@ package accesstoken
 import (
 	"context"
 	"errors"
-	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/jwtstrict"
@@ -34,17 +31,13 @@ const (
 // Verifier checks Cognito access tokens. It is safe for concurrent use;
 // create one per process and reuse it so its keys stay cached.
 type Verifier struct {
-	issuer       string
-	clientIDs    map[string]bool
-	jwksURL      string
-	client       *http.Client
-	fetchTimeout time.Duration
-	clock        func() time.Time
-	leeway       time.Duration
-
-	keys   atomic.Pointer[keySet] // the last JWKS fetched; nil before the first
-	flight singleflight.Group
-	limit  *albjwt.FetchLimiter
+	issuer    string
+	clientIDs map[string]bool
+	clock     func() time.Time
+	leeway    time.Duration
+	// keys is the pool's key set, shared with the verifiers WithClients
+	// derives from this one.
+	keys *jwks
 }
 
 // New validates cfg (see Config.Validate, which reports every problem at
@@ -58,20 +51,37 @@ func New(cfg Config) (*Verifier, error) {
 	v := &Verifier{
 		issuer:    r.issuer,
 		clientIDs: r.clientIDs,
-		jwksURL:   r.jwksURL,
 		clock:     cfg.Clock,
 		leeway:    cfg.Leeway,
 	}
-	v.client, v.fetchTimeout = albjwt.KeyClient(cfg.HTTPClient)
 	if v.clock == nil {
 		v.clock = time.Now
 	}
-	v.limit = albjwt.NewFetchLimiter(r.fetchBurst, r.fetchInterval, r.fetchPenalty, v.clock)
+	v.keys = &jwks{
+		url:   r.jwksURL,
+		limit: albjwt.NewFetchLimiter(r.fetchBurst, r.fetchInterval, r.fetchPenalty, v.clock),
+	}
+	v.keys.client, v.keys.fetchTimeout = albjwt.KeyClient(cfg.HTTPClient)
 	return v, nil
 }
 
+// WithClients returns a Verifier that accepts tokens of the same pool issued
+// to clientIDs instead of v's clients, and shares v's key set: its JWKS
+// fetches, cached keys and fetch limit. A process that verifies the site
+// client's tokens and machine clients' tokens fetches the pool's JWKS once.
+func (v *Verifier) WithClients(clientIDs ...string) (*Verifier, error) {
+	var errs []error
+	ids := clientSet(clientIDs, func(field string, err error) { errs = append(errs, &FieldError{Field: field, Err: err}) })
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	w := *v
+	w.clientIDs = ids
+	return &w, nil
+}
+
 // JWKSURL returns the URL keys are fetched from.
-func (v *Verifier) JWKSURL() string { return v.jwksURL }
+func (v *Verifier) JWKSURL() string { return v.keys.url }
 
 // Verify checks token, a Cognito access token as sent (without "Bearer "),
 // and returns its claims. Every error is an *albjwt.Error wrapping
@@ -100,7 +110,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	if iss, _ := tok.Payload["iss"].(string); iss != v.issuer {
 		return nil, invalid(albjwt.ReasonIssuerMismatch, nil)
 	}
-	key, err := v.key(ctx, kid)
+	key, err := v.keys.key(ctx, kid)
 	if err != nil {
 		return nil, err
 	}

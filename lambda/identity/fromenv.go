@@ -3,6 +3,7 @@ package identity
 import (
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"slices"
 
@@ -27,8 +28,8 @@ func FromEnv(getenv func(string) string, o Options) (*Middleware, error) {
 // built from cfg: albjwt.New(cfg.Token) for the user claims, and
 // accesstoken.New for access tokens of the same pool (cfg.Token.Issuer,
 // its JWKS) and client (cfg.Token.ClientID), and, when there are machine
-// clients, one for their tokens (same pool, ClientIDs = their ids). A nil o.Logger means JSON on
-// stderr. On success it logs one "initialised" line naming the load
+// clients, one for their tokens derived from it with WithClients (same pool
+// and key set, their ids). A nil o.Logger means JSON on stderr. On success it logs one "initialised" line naming the load
 // balancer ARN, the key endpoints in use and the routes.
 func FromConfig(cfg Config, o Options) (*Middleware, error) {
 	if o.Logger == nil {
@@ -42,8 +43,12 @@ func FromConfig(cfg Config, o Options) (*Middleware, error) {
 		}
 		o.Users, keyEndpoint = users, users.KeyEndpoint()
 	}
-	if o.Access == nil {
-		access, err := accesstoken.New(accesstoken.Config{
+	// One verifier of the pool's access tokens; the machine clients' verifier
+	// is derived from it, so both share one JWKS fetch and key set.
+	var pool *accesstoken.Verifier
+	if o.Access == nil || (o.Machine == nil && len(cfg.MachineClients) > 0) {
+		var err error
+		pool, err = accesstoken.New(accesstoken.Config{
 			Issuer:    cfg.Token.Issuer,
 			ClientIDs: []string{cfg.Token.ClientID},
 			JWKSURL:   cfg.JWKSURLOrDefault(),
@@ -51,19 +56,13 @@ func FromConfig(cfg Config, o Options) (*Middleware, error) {
 		if err != nil {
 			return nil, fmt.Errorf("build access-token verifier: %w", err)
 		}
-		o.Access = access
+	}
+	if o.Access == nil {
+		o.Access = pool
 	}
 	if o.Machine == nil && len(cfg.MachineClients) > 0 {
-		ids := make([]string, 0, len(cfg.MachineClients))
-		for _, id := range cfg.MachineClients {
-			ids = append(ids, id)
-		}
-		slices.Sort(ids)
-		machine, err := accesstoken.New(accesstoken.Config{
-			Issuer:    cfg.Token.Issuer,
-			ClientIDs: ids,
-			JWKSURL:   cfg.JWKSURLOrDefault(),
-		})
+		ids := slices.Sorted(maps.Values(cfg.MachineClients))
+		machine, err := pool.WithClients(ids...)
 		if err != nil {
 			return nil, fmt.Errorf("build machine-token verifier: %w", err)
 		}

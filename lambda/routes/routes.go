@@ -72,8 +72,8 @@ type Route struct {
 	// AuthenticationRequestExtraParams.
 	Clients []string `json:"clients,omitempty"`
 	// Priority is the listener rule's priority, 1 to MaxPriority, increasing
-	// along the table. Derived by the configuration (10 × position unless
-	// given); zero in a table means "not set".
+	// along the table. Derived by the configuration (Derive: the next multiple
+	// of PriorityStep unless given); zero in a table means "not set".
 	Priority int `json:"priority,omitempty"`
 	// RequestScopes are the scopes the route's load balancer rule requests:
 	// openid, the site's scopes, then Scopes. Derived by the configuration.

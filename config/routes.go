@@ -62,18 +62,19 @@ func (v *validator) routes(c Config) {
 	}
 	t := c.RouteTable()
 	cookieOK := cookieRe.MatchString(c.SessionCookieName)
-	if cookieOK && len(t.SessionCookieNames) > 1 {
-		if long := len(t.SessionCookieNames[1]); long > routes.MaxCookieNameLength {
+	// The routes' own cookies (all but the first name) are
+	// <sessionCookieName>-<8 hex digits>: one problem, on the base setting.
+	for _, name := range t.CookieNames(c.SessionCookieName)[1:] {
+		if cookieOK && len(name) > routes.MaxCookieNameLength {
 			v.add("sessionCookieName", "%q is too long for the routes that request other scopes than the default action: their cookies are named "+
 				"<sessionCookieName>-<8 hex digits> (here %d characters), and cookie names have at most %d; shorten it to %d characters",
-				c.SessionCookieName, long, routes.MaxCookieNameLength, routes.MaxCookieNameLength-9)
+				c.SessionCookieName, len(name), routes.MaxCookieNameLength, routes.MaxCookieNameLength-9)
 			cookieOK = false
 		}
 	}
 	if err := t.Validate(); err != nil {
 		for _, p := range err.(routes.Problems) {
-			derived := strings.HasSuffix(p.Field, ".sessionCookieName") || strings.HasSuffix(p.Field, ".requestScopes") ||
-				strings.HasPrefix(p.Field, "sessionCookieNames")
+			derived := strings.HasSuffix(p.Field, ".sessionCookieName") || strings.HasSuffix(p.Field, ".requestScopes")
 			if derived && (!cookieOK || !slices.Contains(c.OAuthScopes, "openid")) {
 				continue // the base setting's own problem is reported
 			}

@@ -45,7 +45,6 @@ func TestRouteTable(t *testing.T) {
 				AuthenticationRequestExtraParams: map[string]string{"identity_provider": "Google"}, Priority: 300,
 				RequestScopes: []string{"openid", "email"}, SessionCookieName: base},
 		},
-		SessionCookieNames: []string{base, apiCookie},
 	}
 	if !reflect.DeepEqual(tab, want) {
 		t.Errorf("RouteTable():\n got %+v\nwant %+v", tab, want)
@@ -61,9 +60,14 @@ func TestRouteTable(t *testing.T) {
 	if got := c.ClientScopes(); !slices.Equal(got, []string{"openid", "email", "https://api.example.com/read"}) {
 		t.Errorf("ClientScopes() = %v", got)
 	}
-	// Without routes: an empty table that still names the default cookie.
+	// The function expires these at logout: the default action's cookie,
+	// then the api route's, once.
+	if got := tab.CookieNames(c.SessionCookieName); !slices.Equal(got, []string{base, apiCookie}) {
+		t.Errorf("CookieNames() = %v", got)
+	}
+	// Without routes: an empty table.
 	plain := mustDecode(t, Example())
-	if got := plain.RouteTableJSON(); got != `{"routes":[],"sessionCookieNames":["AWSELBAuthSessionCookie"]}` {
+	if got := plain.RouteTableJSON(); got != `{"routes":[]}` {
 		t.Errorf("RouteTableJSON() without routes = %s", got)
 	}
 	if _, err := routes.Parse([]byte(plain.RouteTableJSON())); err != nil {

@@ -50,7 +50,7 @@ func setup(b *testing.B) (payload []byte, env map[string]string) {
 		identity.EnvKeyEndpoint:    keys.URL,
 		identity.EnvUserPoolDomain: "example.auth.eu-west-1.amazoncognito.com",
 		identity.EnvAppURL:         "https://app.example.com",
-		identity.EnvRouteTable:     `{"routes":[],"sessionCookieNames":["AWSELBAuthSessionCookie"]}`,
+		identity.EnvRouteTable:     `{"routes":[]}`,
 	}
 	return payload, env
 }

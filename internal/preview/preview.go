@@ -187,7 +187,7 @@ func Start(addr string, opts Options) (*Server, error) {
 		p.claims = albsim.UserClaims(albsim.User{})
 	}
 	if p.target == nil {
-		if opts.Routes.SessionCookieNames == nil {
+		if !derived(opts.Routes) {
 			opts.Routes = routes.Derive(opts.Routes.Routes, []string{"openid"}, identity.DefaultSessionCookieName)
 		}
 		table, err := opts.Routes.JSON()
@@ -239,6 +239,19 @@ func Start(addr string, opts Options) (*Server, error) {
 	}
 	go s.serve(s.app, appLn)
 	return s, nil
+}
+
+// derived reports whether routes.Derive has filled in t's routes (each
+// sign-in route has its session cookie), as ExampleRoutes and
+// RoutesFromCDKJSON return them; a table typed by hand is derived with the
+// default scopes and cookie.
+func derived(t routes.Table) bool {
+	for _, r := range t.Routes {
+		if !r.Machine() && r.SessionCookieName == "" {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) serve(srv *http.Server, ln net.Listener) {

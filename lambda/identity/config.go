@@ -67,8 +67,8 @@ type Config struct {
 	// AppURL is the https URL Cognito redirects to after logout.
 	AppURL string
 	// SessionCookieName is the default action's session cookie name. Its
-	// shards <name>-0 … <name>-3, and those of every name in
-	// Routes.SessionCookieNames, are expired on logout.
+	// shards <name>-0 … <name>-3, and those of every route's cookie
+	// (Routes.CookieNames), are expired on logout.
 	SessionCookieName string
 	// Routes is the route table the load balancer's listener rules were
 	// written from.

@@ -76,8 +76,9 @@ func TestConfigFromEnvErrors(t *testing.T) {
 		{"missing route table", identity.EnvRouteTable, ""},
 		{"route table not JSON", identity.EnvRouteTable, "routes: admin"},
 		{"route table truncated", identity.EnvRouteTable, `{"routes":[{"name":"admin","paths":["/admin*"]`},
-		{"route table with a bad pattern", identity.EnvRouteTable, `{"routes":[{"name":"admin","paths":["admin"]}],"sessionCookieNames":["AWSELBAuthSessionCookie"]}`},
-		{"route table with an unknown field", identity.EnvRouteTable, `{"routes":[],"sessionCookieNames":["AWSELBAuthSessionCookie"],"extra":1}`},
+		{"route table with a bad pattern", identity.EnvRouteTable, `{"routes":[{"name":"admin","paths":["admin"]}]}`},
+		{"route table with an unknown field", identity.EnvRouteTable, `{"routes":[],"extra":1}`},
+		{"route table of an older stack, with sessionCookieNames", identity.EnvRouteTable, `{"routes":[],"sessionCookieNames":["AWSELBAuthSessionCookie"]}`},
 		{"JWKS URL plain http remote", identity.EnvJWKSURL, "http://keys.example.com/jwks.json"},
 		{"JWKS URL relative", identity.EnvJWKSURL, "/jwks.json"},
 	} {
@@ -135,7 +136,7 @@ func TestConfigFromEnvRouteTable(t *testing.T) {
 	t.Parallel()
 	env := validEnv()
 	env[identity.EnvRouteTable] = `{"routes":[{"name":"admin","paths":["/admin","/admin/*"],"groups":["admins"]},` +
-		`{"name":"api","paths":["/api/*"],"onUnauthenticatedRequest":"deny"}],"sessionCookieNames":["AWSELBAuthSessionCookie"]}`
+		`{"name":"api","paths":["/api/*"],"onUnauthenticatedRequest":"deny"}]}`
 	cfg, err := identity.ConfigFromEnv(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)

@@ -33,7 +33,6 @@ var machineTable = routes.Table{
 		{Name: "reports", Paths: []string{"/api/reports", "/api/reports/*"}, Scopes: []string{reportsRead}, Clients: []string{"nightly-report", "billing-sync"}, Priority: 200},
 		{Name: "billing", Paths: []string{"/api/billing/*"}, Scopes: []string{billingWrite, reportsRead}, Clients: []string{"billing-sync"}, Priority: 300},
 	},
-	SessionCookieNames: []string{"AWSELBAuthSessionCookie"},
 }
 
 type machineFixture struct {

@@ -113,12 +113,7 @@ func New(cfg Config, o Options) (*Middleware, error) {
 		logoutURL: "https://" + cfg.UserPoolDomain + "/logout?client_id=" + url.QueryEscape(cfg.Token.ClientID) +
 			"&logout_uri=" + url.QueryEscape(cfg.AppURL),
 	}
-	seen := map[string]bool{}
-	for _, name := range append([]string{cfg.SessionCookieName}, cfg.Routes.SessionCookieNames...) {
-		if seen[name] {
-			continue
-		}
-		seen[name] = true
+	for _, name := range cfg.Routes.CookieNames(cfg.SessionCookieName) {
 		// The load balancer shards a session cookie over 4K into several,
 		// <name>-0, <name>-1, ... (up to 11K of claims and token, so four
 		// shards).

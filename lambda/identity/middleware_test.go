@@ -32,7 +32,6 @@ var testTable = routes.Table{
 		{Name: "api", Paths: []string{"/api/*"}, Scopes: []string{readScope}, OnUnauthenticatedRequest: "deny", SessionCookieName: "ApiSession"},
 		{Name: "public", Paths: []string{"/public/*"}, OnUnauthenticatedRequest: "allow"},
 	},
-	SessionCookieNames: []string{"AWSELBAuthSessionCookie", "AdminSession", "ApiSession"},
 }
 
 type lockedBuffer struct {
@@ -423,7 +422,8 @@ func TestNewRefuses(t *testing.T) {
 	f := newFixture(t, fixtureOpts{})
 	bad := f.cfg
 	bad.AppURL = "http://insecure.example.com"
-	bad.Routes.SessionCookieNames = []string{"bad name"}
+	bad.Routes = routes.Table{Routes: slices.Clone(f.cfg.Routes.Routes)}
+	bad.Routes.Routes[0].SessionCookieName = "bad name"
 	_, err := identity.FromConfig(bad, identity.Options{})
 	if err == nil || !strings.Contains(err.Error(), "AppURL") || !strings.Contains(err.Error(), "Routes") {
 		t.Fatalf("err = %v, want AppURL and Routes problems", err)

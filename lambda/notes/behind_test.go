@@ -34,8 +34,7 @@ func TestBehindTheLoadBalancer(t *testing.T) {
 	jwks := httptest.NewServer(pool.JWKS)
 	defer jwks.Close()
 	table, err := json.Marshal(routes.Table{
-		Routes:             []routes.Route{{Name: "admin", Paths: []string{"/admin", "/admin/*"}, Groups: []string{"admins"}}},
-		SessionCookieNames: []string{identity.DefaultSessionCookieName},
+		Routes: []routes.Route{{Name: "admin", Paths: []string{"/admin", "/admin/*"}, Groups: []string{"admins"}}},
 	})
 	if err != nil {
 		t.Fatal(err)

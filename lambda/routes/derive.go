@@ -23,10 +23,9 @@ const PriorityStep = 100
 //     different scope sets never share a session cookie, routes with the same
 //     set share one.
 //
-// SessionCookieNames lists cookie first, then each derived name once, in
-// table order. The routes are copied; Derive does not validate.
+// The routes are copied; Derive does not validate.
 func Derive(routes []Route, scopes []string, cookie string) Table {
-	t := Table{Routes: make([]Route, 0, len(routes)), SessionCookieNames: []string{cookie}}
+	t := Table{Routes: make([]Route, 0, len(routes))}
 	base := ScopeSetKey(scopes)
 	prev := 0
 	for _, r := range routes {
@@ -49,9 +48,6 @@ func Derive(routes []Route, scopes []string, cookie string) Table {
 		r.SessionCookieName = cookie
 		if ScopeSetKey(r.RequestScopes) != base {
 			r.SessionCookieName = CookieName(cookie, r.RequestScopes)
-			if !slices.Contains(t.SessionCookieNames, r.SessionCookieName) {
-				t.SessionCookieNames = append(t.SessionCookieNames, r.SessionCookieName)
-			}
 		}
 		t.Routes = append(t.Routes, r)
 	}
@@ -67,6 +63,21 @@ func (t Table) Scopes() []string {
 			if !slices.Contains(out, s) {
 				out = append(out, s)
 			}
+		}
+	}
+	return out
+}
+
+// CookieNames returns every session cookie name in use on a site whose
+// default action's cookie is defaultName: defaultName first, then each
+// route's SessionCookieName once, in table order. Machine routes, which have
+// no session, and routes without a name are skipped. The function expires
+// all of them at logout.
+func (t Table) CookieNames(defaultName string) []string {
+	out := []string{defaultName}
+	for _, r := range t.Routes {
+		if !r.Machine() && r.SessionCookieName != "" && !slices.Contains(out, r.SessionCookieName) {
+			out = append(out, r.SessionCookieName)
 		}
 	}
 	return out

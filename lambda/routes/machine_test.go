@@ -55,14 +55,14 @@ func TestMachineRouteValidation(t *testing.T) {
 			}
 		}, "routes[0].scopes"},
 	}
-	if err := (Table{Routes: []Route{ok}, SessionCookieNames: []string{"c"}}).Validate(); err != nil {
+	if err := (Table{Routes: []Route{ok}}).Validate(); err != nil {
 		t.Fatalf("valid machine route: %v", err)
 	}
 	for _, tc := range cases {
 		r := ok
 		r.Scopes, r.Clients = append([]string(nil), ok.Scopes...), append([]string(nil), ok.Clients...)
 		tc.edit(&r)
-		err := (Table{Routes: []Route{r}, SessionCookieNames: []string{"c"}}).Validate()
+		err := (Table{Routes: []Route{r}}).Validate()
 		ps, _ := err.(Problems)
 		found := false
 		for _, p := range ps {

@@ -80,16 +80,14 @@ type Route struct {
 	RequestScopes []string `json:"requestScopes,omitempty"`
 	// SessionCookieName is the load balancer session cookie of the route's
 	// scope set (RequestScopes). Derived by the configuration; carried so the
-	// function can expire it at logout.
+	// function can expire it at logout (Table.CookieNames).
 	SessionCookieName string `json:"sessionCookieName,omitempty"`
 }
 
-// Table is the whole route table, in match order.
+// Table is the whole route table, in match order. The session cookie names
+// in use are derived from it (CookieNames), not carried beside it.
 type Table struct {
 	Routes []Route `json:"routes"`
-	// SessionCookieNames is every session cookie name in use (the default
-	// action's and each scope set's), for logout.
-	SessionCookieNames []string `json:"sessionCookieNames"`
 }
 
 // NeedsAccessToken reports whether requests on the route need the verified
@@ -151,7 +149,7 @@ func Parse(data []byte) (Table, error) {
 		return Table{}, errors.New("route table: data after the JSON object")
 	}
 	if t.Routes == nil {
-		return Table{}, errors.New(`route table: "routes" is missing or null; an empty table is {"routes":[],"sessionCookieNames":[...]}`)
+		return Table{}, errors.New(`route table: "routes" is missing or null; an empty table is {"routes":[]}`)
 	}
 	if err := t.Validate(); err != nil {
 		return Table{}, err
@@ -163,9 +161,6 @@ func Parse(data []byte) (Table, error) {
 func (t Table) JSON() ([]byte, error) {
 	if t.Routes == nil {
 		t.Routes = []Route{}
-	}
-	if t.SessionCookieNames == nil {
-		t.SessionCookieNames = []string{}
 	}
 	return json.Marshal(t)
 }

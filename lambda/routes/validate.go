@@ -144,9 +144,6 @@ func (t Table) Validate() error {
 		}
 		if r.SessionCookieName != "" {
 			v.cookie(f+".sessionCookieName", r.SessionCookieName)
-			if !slices.Contains(t.SessionCookieNames, r.SessionCookieName) {
-				v.add(f+".sessionCookieName", "%q is not listed in sessionCookieNames, so logout would not expire it", r.SessionCookieName)
-			}
 			if len(r.RequestScopes) > 0 {
 				set := ScopeSetKey(r.RequestScopes)
 				if c, ok := cookieOf[set]; ok && c != r.SessionCookieName {
@@ -158,15 +155,6 @@ func (t Table) Validate() error {
 				cookieOf[set], setOf[r.SessionCookieName] = r.SessionCookieName, set
 			}
 		}
-	}
-	seen := map[string]bool{}
-	for i, c := range t.SessionCookieNames {
-		f := fmt.Sprintf("sessionCookieNames[%d]", i)
-		v.cookie(f, c)
-		if seen[c] {
-			v.add(f, "lists %q twice", c)
-		}
-		seen[c] = true
 	}
 	v.shadows(t.Routes)
 	if len(v.ps) == 0 {

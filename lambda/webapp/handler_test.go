@@ -53,7 +53,6 @@ var testTable = routes.Table{
 		{Name: "reports", Paths: []string{"/reports/*"}, Scopes: []string{"api.example.com/reports"}},
 		{Name: "docs", Paths: []string{"/docs/*"}, OnUnauthenticatedRequest: "allow"},
 	},
-	SessionCookieNames: []string{"AWSELBAuthSessionCookie"},
 }
 
 type fixture struct {

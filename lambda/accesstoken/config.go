@@ -61,7 +61,9 @@ type Config struct {
 	Leeway time.Duration
 
 	// KeyFetchBurst, KeyFetchInterval and KeyFetchPenalty bound the JWKS
-	// fetches made for kids that are not known, exactly as the fields of
+	// fetches made for kids that are not known, by this Verifier and,
+	// separately, by each derived from it with WithClients (each has its
+	// own bucket and penalty box with these settings), exactly as the fields of
 	// the same names bound albjwt's key fetches (same ranges, same
 	// defaults: albjwt.DefaultKeyFetchBurst, DefaultKeyFetchInterval,
 	// DefaultKeyFetchPenalty). The penalty applies to a kid whose fetch

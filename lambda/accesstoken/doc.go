@@ -48,8 +48,13 @@
 // regains one token every [Config.KeyFetchInterval], and a penalty of
 // [Config.KeyFetchPenalty] for a kid whose fetch failed, that the fetched
 // set does not contain, or whose published key is unusable (such a kid is
-// fetched again after its penalty, in case the JWKS was fixed). A refused fetch makes no request and fails with
-// [albjwt.ReasonKeyThrottled]. Known kids never touch the limiter.
+// fetched again after its penalty, in case the JWKS was fixed). A refused
+// fetch makes no request and fails with [albjwt.ReasonKeyThrottled]. Known
+// kids never touch the limiter. A verifier derived with
+// [Verifier.WithClients] shares the key set (a key fetched by either serves
+// both, and concurrent misses for one kid through both make one request)
+// but has a limiter of its own, so made-up kids sent to one verifier cannot
+// use up the other's fetches.
 //
 // Errors are [*albjwt.Error] values wrapping [albjwt.ErrInvalidToken]
 // (answer 401) or [albjwt.ErrKeyUnavailable] (answer 503), with a reason

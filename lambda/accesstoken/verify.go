@@ -36,8 +36,10 @@ type Verifier struct {
 	clock     func() time.Time
 	leeway    time.Duration
 	// keys is the pool's key set, shared with the verifiers WithClients
-	// derives from this one.
+	// derives from this one and with the one this was derived from.
 	keys *jwks
+	// budget bounds this verifier's JWKS fetches; it is its own.
+	budget *budget
 }
 
 // New validates cfg (see Config.Validate, which reports every problem at
@@ -58,17 +60,31 @@ func New(cfg Config) (*Verifier, error) {
 		v.clock = time.Now
 	}
 	v.keys = &jwks{
-		url:   r.jwksURL,
-		limit: albjwt.NewFetchLimiter(r.fetchBurst, r.fetchInterval, r.fetchPenalty, v.clock),
+		url:           r.jwksURL,
+		fetchBurst:    r.fetchBurst,
+		fetchInterval: r.fetchInterval,
+		fetchPenalty:  r.fetchPenalty,
+		now:           v.clock,
 	}
 	v.keys.client, v.keys.fetchTimeout = albjwt.KeyClient(cfg.HTTPClient)
+	v.budget = v.keys.newBudget()
 	return v, nil
 }
 
 // WithClients returns a Verifier that accepts tokens of the same pool issued
-// to clientIDs instead of v's clients, and shares v's key set: its JWKS
-// fetches, cached keys and fetch limit. A process that verifies the site
-// client's tokens and machine clients' tokens fetches the pool's JWKS once.
+// to clientIDs instead of v's clients.
+//
+// It shares v's key set: a key fetched for either serves both, and
+// concurrent misses for one kid through both make one JWKS request, so a
+// process that verifies the site client's tokens and machine clients'
+// tokens fetches the pool's JWKS once. It has its own fetch budget, with
+// v's KeyFetchBurst, KeyFetchInterval and KeyFetchPenalty: its own token
+// bucket, starting full, and its own penalty box. Each verifier's misses
+// draw only on its own budget (when both miss one kid at once, each takes
+// one token and the request is shared), so tokens with made-up kids sent to
+// one verifier cannot keep the other from fetching a newly published key,
+// and a kid penalized by one is not penalized by the other. The JWKS
+// endpoint can therefore see up to the sum of the budgets.
 func (v *Verifier) WithClients(clientIDs ...string) (*Verifier, error) {
 	var errs []error
 	ids := clientSet(clientIDs, func(field string, err error) { errs = append(errs, &FieldError{Field: field, Err: err}) })
@@ -77,6 +93,7 @@ func (v *Verifier) WithClients(clientIDs ...string) (*Verifier, error) {
 	}
 	w := *v
 	w.clientIDs = ids
+	w.budget = v.keys.newBudget()
 	return &w, nil
 }
 
@@ -110,7 +127,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	if iss, _ := tok.Payload["iss"].(string); iss != v.issuer {
 		return nil, invalid(albjwt.ReasonIssuerMismatch, nil)
 	}
-	key, err := v.keys.key(ctx, kid)
+	key, err := v.keys.key(ctx, v.budget, kid)
 	if err != nil {
 		return nil, err
 	}

@@ -70,11 +70,11 @@ func newMachine(stack awscdk.Stack, cfg config.Config, pool awscognito.IUserPool
 	}
 	rs := make([]machineauth.Route, len(machineRoutes))
 	for i, r := range machineRoutes {
-		rs[i] = machineauth.Route{Name: r.Name, Priority: r.Priority, Paths: r.Paths, Scopes: r.Scopes, Clients: r.Clients}
+		rs[i] = machineauth.Route{Name: r.Name, Priority: r.Priority, Paths: r.Paths, Methods: r.Methods, Scopes: r.Scopes, Clients: r.Clients,
+			TargetGroup: auth.PolicyTargetGroup(r.Policy().ID())}
 	}
 	m := machineauth.New(stack, "Machine", &machineauth.Props{
 		Listener:             auth.Listener(),
-		TargetGroup:          auth.TargetGroup(),
 		UserPool:             pool,
 		ResourceServerID:     cfg.ResourceServerID,
 		CreateResourceServer: cfg.CreateResourceServer,

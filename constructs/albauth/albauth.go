@@ -159,8 +159,13 @@ type Auth interface {
 	LoadBalancer() elb.ApplicationLoadBalancer
 	// Listener is the HTTPS listener that authenticates and forwards.
 	Listener() elb.ApplicationListener
-	// TargetGroup is the Lambda target group.
+	// TargetGroup is the Lambda target group of the default action's
+	// policy.
 	TargetGroup() elb.ApplicationTargetGroup
+	// PolicyTargetGroup is the Lambda target group of the policy with this
+	// ID (routes.Policy.ID), or nil: every listener rule forwards to its
+	// route's.
+	PolicyTargetGroup(id string) elb.ApplicationTargetGroup
 	// Client is the user pool client the load balancer signs users in with.
 	Client() awscognito.UserPoolClient
 	// Function is the Lambda function behind the load balancer.
@@ -176,6 +181,7 @@ type auth struct {
 	lb       elb.ApplicationLoadBalancer
 	listener elb.ApplicationListener
 	tg       elb.ApplicationTargetGroup
+	tgs      map[string]elb.ApplicationTargetGroup
 	client   awscognito.UserPoolClient
 	fn       awslambda.Function
 	url      string
@@ -184,6 +190,9 @@ type auth struct {
 func (a *auth) LoadBalancer() elb.ApplicationLoadBalancer { return a.lb }
 func (a *auth) Listener() elb.ApplicationListener         { return a.listener }
 func (a *auth) TargetGroup() elb.ApplicationTargetGroup   { return a.tg }
+func (a *auth) PolicyTargetGroup(id string) elb.ApplicationTargetGroup {
+	return a.tgs[id]
+}
 func (a *auth) Client() awscognito.UserPoolClient         { return a.client }
 func (a *auth) Function() awslambda.Function              { return a.fn }
 func (a *auth) URL() string                               { return a.url }
@@ -247,15 +256,29 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 	}
 	domain := awscognito.UserPoolDomain_FromDomainName(c, jsii.String("UserPoolDomain"), jsii.String(p.UserPoolDomain))
 
-	tgName := targetGroupName(c)
-	a.tg = elb.NewApplicationTargetGroup(c, jsii.String("TargetGroup"), &elb.ApplicationTargetGroupProps{
-		TargetType:               elb.TargetType_LAMBDA,
-		TargetGroupName:          tgName,
-		MultiValueHeadersEnabled: jsii.Bool(true),
-		Targets:                  &[]elb.IApplicationLoadBalancerTarget{&lambdaTarget{fn: p.Function}},
-	})
-	invoke := allowInvoke(c, p.Function, *a.tg.Node().Id(), *tgName, stack)
-	a.tg.Node().AddDependency(invoke)
+	// One target group per authorization policy of the table, all with the
+	// function as their target: the target group a request arrives through
+	// tells the function which policy the load balancer's rule applied.
+	prefix := targetGroupPrefix(c)
+	a.tgs = map[string]elb.ApplicationTargetGroup{}
+	for i, pol := range table.Policies() {
+		id := "TargetGroup"
+		if i > 0 {
+			id += "-" + pol.ID()
+		}
+		name := routes.TargetGroupName(prefix, pol)
+		tg := elb.NewApplicationTargetGroup(c, jsii.String(id), &elb.ApplicationTargetGroupProps{
+			TargetType:               elb.TargetType_LAMBDA,
+			TargetGroupName:          jsii.String(name),
+			MultiValueHeadersEnabled: jsii.Bool(true),
+			Targets:                  &[]elb.IApplicationLoadBalancerTarget{&lambdaTarget{fn: p.Function}},
+		})
+		tg.Node().AddDependency(allowInvoke(c, p.Function, id, name, stack))
+		a.tgs[pol.ID()] = tg
+		if i == 0 {
+			a.tg = tg
+		}
+	}
 
 	a.listener = a.lb.AddListener(jsii.String("Https"), &elb.BaseApplicationListenerProps{
 		Port:         jsii.Number(443),
@@ -280,10 +303,11 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 	for _, r := range table.Routes {
 		if r.Machine() {
 			// Bearer-token only: the machineauth construct writes its
-			// jwt-validation rule; it is still in ROUTE_TABLE.
+			// jwt-validation rule, forwarding to PolicyTargetGroup; the
+			// route is still in ROUTE_TABLE.
 			continue
 		}
-		addRoute(a.listener, r, p, a.client, domain, a.tg)
+		addRoute(a.listener, r, p, a.client, domain, a.tgs[r.Policy().ID()])
 	}
 	a.listener.SetAttribute(jsii.String("routing.http.response.strict_transport_security.header_value"), jsii.String(HSTSHeaderValue))
 	a.listener.SetAttribute(jsii.String("routing.http.response.server.enabled"), jsii.String("false"))
@@ -325,9 +349,10 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 		"USER_POOL_DOMAIN":    domainHost(stack, p.UserPoolDomain, p.UserPoolDomainHost),
 		"APP_URL":             jsii.String(a.url),
 		"SESSION_COOKIE_NAME": jsii.String(p.SessionCookieName),
+		"TARGET_GROUP_PREFIX": jsii.String(prefix),
 		routes.EnvVar:         jsii.String(string(tableJSON)),
 	}
-	for _, k := range []string{"ALB_ARN", "USER_POOL_CLIENT_ID", "TOKEN_ISSUER", "USER_POOL_DOMAIN", "APP_URL", "SESSION_COOKIE_NAME", routes.EnvVar} {
+	for _, k := range []string{"ALB_ARN", "USER_POOL_CLIENT_ID", "TOKEN_ISSUER", "USER_POOL_DOMAIN", "APP_URL", "SESSION_COOKIE_NAME", "TARGET_GROUP_PREFIX", routes.EnvVar} {
 		p.Function.AddEnvironment(jsii.String(k), env[k], nil)
 	}
 	return a
@@ -416,8 +441,12 @@ func unauthenticatedAction(s string) elb.UnauthenticatedAction {
 // and returns it with its JSON for the function.
 func routeTable(p Props) (routes.Table, []byte, error) {
 	table := routes.Derive(p.Routes, p.Scopes, p.SessionCookieName)
+	table.OnUnauthenticatedRequest = p.OnUnauthenticatedRequest
 	if err := table.Validate(); err != nil {
 		return table, nil, fmt.Errorf("Routes:\n%w", err)
+	}
+	if ps := table.SessionProblems(p.SessionCookieName); ps != nil {
+		return table, nil, fmt.Errorf("Routes:\n%w", ps)
 	}
 	data, err := table.JSON()
 	if err != nil {
@@ -445,7 +474,7 @@ func addRoute(l elb.ApplicationListener, r routes.Route, p Props, client awscogn
 	}
 	l.AddAction(jsii.String("Route-"+r.Name), &elb.AddApplicationActionProps{
 		Priority:   jsii.Number(float64(r.Priority)),
-		Conditions: &[]elb.ListenerCondition{elb.ListenerCondition_PathPatterns(jsii.Strings(r.Paths...))},
+		Conditions: Conditions(r),
 		Action: awselasticloadbalancingv2actions.NewAuthenticateCognitoAction(&awselasticloadbalancingv2actions.AuthenticateCognitoActionProps{
 			UserPool:                         p.UserPool,
 			UserPoolClient:                   client,
@@ -461,6 +490,16 @@ func addRoute(l elb.ApplicationListener, r routes.Route, p Props, client awscogn
 			Next:               elb.ListenerAction_Forward(&[]elb.IApplicationTargetGroup{tg}, nil),
 		}),
 	})
+}
+
+// Conditions are a route's listener rule conditions: its path patterns and,
+// when it names methods, an http-request-method condition.
+func Conditions(r routes.Route) *[]elb.ListenerCondition {
+	cs := []elb.ListenerCondition{elb.ListenerCondition_PathPatterns(jsii.Strings(r.Paths...))}
+	if len(r.Methods) > 0 {
+		cs = append(cs, elb.ListenerCondition_HttpRequestMethods(jsii.Strings(r.Methods...)))
+	}
+	return &cs
 }
 
 // newClient creates the user pool client the load balancer signs users in with:
@@ -519,11 +558,13 @@ func (t *lambdaTarget) AttachToApplicationTargetGroup(elb.IApplicationTargetGrou
 	}
 }
 
-// targetGroupName is a stable name unique to this construct in its stack. The
-// name lets the invoke permission name its caller without referring to the
-// target group, which depends on the permission.
-func targetGroupName(c constructs.Construct) *string {
-	return awscdk.Names_UniqueResourceName(c, &awscdk.UniqueResourceNameOptions{MaxLength: jsii.Number(32)})
+// targetGroupPrefix is a stable prefix unique to this construct in its
+// stack, for its target groups' names (routes.TargetGroupName). Names let
+// each invoke permission name its caller without referring to the target
+// group, which depends on the permission, and let the function tell the
+// target groups apart.
+func targetGroupPrefix(c constructs.Construct) string {
+	return *awscdk.Names_UniqueResourceName(c, &awscdk.UniqueResourceNameOptions{MaxLength: jsii.Number(routes.MaxTargetGroupPrefix)})
 }
 
 // allowInvoke grants elasticloadbalancing.amazonaws.com lambda:InvokeFunction

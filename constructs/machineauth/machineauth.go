@@ -27,6 +27,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alb-cognito/alb-cognito-cdk/constructs/albauth"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	elb "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
@@ -54,6 +56,12 @@ type Route struct {
 	Priority int
 	// Paths are the rule's path patterns (at most five).
 	Paths []string
+	// Methods, when set, limit the rule to these HTTP methods.
+	Methods []string
+	// TargetGroup receives the route's requests whose token is valid: the
+	// target group of the route's policy (albauth.Auth.PolicyTargetGroup).
+	// Required.
+	TargetGroup elb.IApplicationTargetGroup
 	// Scopes are the scopes a token must hold, all of them, each
 	// "<resource server id>/<name>". At least one.
 	Scopes []string
@@ -65,8 +73,6 @@ type Route struct {
 type Props struct {
 	// Listener is the HTTPS listener the rules are added to. Required.
 	Listener elb.IApplicationListener
-	// TargetGroup receives the requests whose token is valid. Required.
-	TargetGroup elb.IApplicationTargetGroup
 	// UserPool is the existing pool that issues the tokens. Required.
 	UserPool awscognito.IUserPool
 	// ResourceServerID is the identifier of the resource server whose scopes
@@ -201,11 +207,11 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 		rule := elb.NewApplicationListenerRule(c, jsii.String("Rule-"+r.Name), &elb.ApplicationListenerRuleProps{
 			Listener:   p.Listener,
 			Priority:   jsii.Number(float64(r.Priority)),
-			Conditions: &[]elb.ListenerCondition{elb.ListenerCondition_PathPatterns(jsii.Strings(r.Paths...))},
+			Conditions: albauth.Conditions(routes.Route{Paths: r.Paths, Methods: r.Methods}),
 			Action: elb.ListenerAction_AuthenticateJwt(&elb.AuthenticateJwtOptions{
 				Issuer:       m.issuer,
 				JwksEndpoint: m.jwks,
-				Next:         elb.ListenerAction_Forward(&[]elb.IApplicationTargetGroup{p.TargetGroup}, nil),
+				Next:         elb.ListenerAction_Forward(&[]elb.IApplicationTargetGroup{r.TargetGroup}, nil),
 			}),
 		})
 		ids := make([]*string, len(r.Clients))
@@ -263,8 +269,6 @@ func (props *Props) withDefaults() (Props, error) {
 	switch {
 	case p.Listener == nil:
 		return p, fmt.Errorf("Listener is required")
-	case p.TargetGroup == nil:
-		return p, fmt.Errorf("TargetGroup is required")
 	case p.UserPool == nil:
 		return p, fmt.Errorf("UserPool is required")
 	case p.ResourceServerID == "":
@@ -281,8 +285,11 @@ func (props *Props) withDefaults() (Props, error) {
 		switch {
 		case r.Name == "" || r.Priority < 1 || r.Priority > 50000:
 			return p, fmt.Errorf("route %q: a name and a priority from 1 to 50000 are required", r.Name)
-		case len(r.Paths) == 0 || len(r.Paths) > 5:
-			return p, fmt.Errorf("route %s: 1 to 5 path patterns, not %d", r.Name, len(r.Paths))
+		case len(r.Paths) == 0 || len(r.Paths)+len(r.Methods) > routes.MaxConditionValues:
+			return p, fmt.Errorf("route %s: 1 path pattern or more, and at most %d patterns and methods together, not %d and %d",
+				r.Name, routes.MaxConditionValues, len(r.Paths), len(r.Methods))
+		case r.TargetGroup == nil:
+			return p, fmt.Errorf("route %s: TargetGroup is required", r.Name)
 		case len(r.Scopes) == 0 || len(r.Scopes) > MaxClaimValues:
 			return p, fmt.Errorf("route %s: 1 to %d scopes, not %d", r.Name, MaxClaimValues, len(r.Scopes))
 		case len(r.Clients) == 0 || len(r.Clients) > MaxClaimValues:

@@ -196,15 +196,16 @@ func Start(addr string, opts Options) (*Server, error) {
 			return nil, fmt.Errorf("route table: %w", err)
 		}
 		env := map[string]string{
-			identity.EnvALBARN:         lb.ARN,
-			identity.EnvClientID:       lb.ClientID,
-			identity.EnvIssuer:         lb.Issuer,
-			identity.EnvKeyEndpoint:    s.KeyEndpoint,
-			identity.EnvJWKSURL:        s.JWKSURL,
-			identity.EnvUserPoolDomain: UserPoolDomain,
-			identity.EnvAppURL:         AppURL,
-			identity.EnvRouteTable:     string(table),
-			identity.EnvMachineClients: machine.ids(),
+			identity.EnvALBARN:            lb.ARN,
+			identity.EnvClientID:          lb.ClientID,
+			identity.EnvIssuer:            lb.Issuer,
+			identity.EnvKeyEndpoint:       s.KeyEndpoint,
+			identity.EnvJWKSURL:           s.JWKSURL,
+			identity.EnvUserPoolDomain:    UserPoolDomain,
+			identity.EnvAppURL:            AppURL,
+			identity.EnvRouteTable:        string(table),
+			identity.EnvMachineClients:    machine.ids(),
+			identity.EnvTargetGroupPrefix: albsim.TargetGroupPrefix,
 		}
 		if opts.Function != "" && opts.Function != "lambda/whoami" {
 			go s.serve(s.keys, keysLn) // the function fetches keys while it starts
@@ -337,7 +338,7 @@ func (p *proxy) endSession(sid string, resp events.ALBTargetGroupResponse) {
 // deny (the load balancer answers 401 itself; the preview forwards the
 // request without tokens and shows the function's own 401) or allow.
 func (p *proxy) anonymous(r *http.Request) bool {
-	rt, ok := p.routes.Match(r.URL.Path)
+	rt, ok := p.routes.Match(r.Method, sentPath(r))
 	if !ok || rt.Unauthenticated() == routes.Authenticate {
 		return false
 	}
@@ -354,7 +355,7 @@ func (p *proxy) anonymous(r *http.Request) bool {
 func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var token, access, sub, sid string
 	machine := false
-	if rt, ok := p.routes.Match(r.URL.Path); ok && rt.Machine() {
+	if rt, ok := p.routes.Match(r.Method, sentPath(r)); ok && rt.Machine() {
 		// A machine route's rule validates the bearer token and signs no
 		// one in: no session, no x-amzn-oidc-* headers.
 		if reason := p.machine.validate(r, rt); reason != "" {
@@ -390,8 +391,11 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	event, err := albsim.FromHTTP(r, token, sub)
-	if err == nil && access != "" {
-		event.MultiValueHeaders["x-amzn-oidc-accesstoken"] = []string{access}
+	if err == nil {
+		event = albsim.Forward(p.routes, event)
+		if access != "" {
+			event.MultiValueHeaders["x-amzn-oidc-accesstoken"] = []string{access}
+		}
 	}
 	switch {
 	case errors.Is(err, albsim.ErrBodyTooLarge):
@@ -418,6 +422,15 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := albsim.WriteResponse(w, resp); err != nil {
 		p.log.Error("preview: response", slog.String("error", err.Error()))
 	}
+}
+
+// sentPath is the request's path as the client sent it, still
+// percent-encoded: what the load balancer's rules match.
+func sentPath(r *http.Request) string {
+	if i := strings.IndexByte(r.RequestURI, '?'); i >= 0 {
+		return r.RequestURI[:i]
+	}
+	return r.RequestURI
 }
 
 // offBox returns the Location of a redirect that would take the browser

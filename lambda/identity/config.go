@@ -46,6 +46,11 @@ const (
 	// "/.well-known/jwks.json". http is allowed only for loopback hosts
 	// (the local preview).
 	EnvJWKSURL = "ACCESS_TOKEN_JWKS_URL"
+	// EnvTargetGroupPrefix (required) is the prefix of the names of the
+	// target groups the listener rules forward to, one per authorization
+	// policy (routes.TargetGroupName). The policy of the target group a
+	// request arrives through is the one the function applies.
+	EnvTargetGroupPrefix = "TARGET_GROUP_PREFIX"
 	// EnvMachineClients (required when the route table has machine routes)
 	// holds the machine clients' app client ids by name, as a JSON object;
 	// see bearer.ClientsEnvVar.
@@ -79,6 +84,14 @@ type Config struct {
 	// MachineClients are the machine clients' app client ids by name: every
 	// client a machine route of Routes lists must have one.
 	MachineClients map[string]string
+	// TargetGroupPrefix names the load balancer's target groups for Routes'
+	// policies (routes.TargetGroupName). When set, every request must arrive
+	// through the Lambda adapter (lambda/albhttp) from one of them, in this
+	// account and region (those of Token.ALBARN), and the target group's
+	// policy is the one enforced. Empty (a target that cannot tell which
+	// rule forwarded a request) takes the policy of the route the path as
+	// sent matches.
+	TargetGroupPrefix string
 }
 
 // JWKSURLOrDefault returns the user pool's JWKS URL: c.JWKSURL if set, otherwise the
@@ -120,6 +133,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		UserPoolDomain:    get(EnvUserPoolDomain),
 		AppURL:            get(EnvAppURL),
 		SessionCookieName: get(EnvSessionCookieName),
+		TargetGroupPrefix: get(EnvTargetGroupPrefix),
 	}
 	if cfg.SessionCookieName == "" {
 		cfg.SessionCookieName = DefaultSessionCookieName
@@ -180,6 +194,7 @@ var envNames = map[string]string{
 	"JWKSURL":           EnvJWKSURL,
 	"Routes":            EnvRouteTable,
 	"MachineClients":    EnvMachineClients,
+	"TargetGroupPrefix": EnvTargetGroupPrefix,
 }
 
 func envName(field string) string {
@@ -191,7 +206,7 @@ func envName(field string) string {
 
 func fieldName(field string) string {
 	switch field {
-	case "UserPoolDomain", "AppURL", "SessionCookieName", "JWKSURL", "Routes", "MachineClients":
+	case "UserPoolDomain", "AppURL", "SessionCookieName", "JWKSURL", "Routes", "MachineClients", "TargetGroupPrefix":
 		return field
 	}
 	return "Token." + field
@@ -219,6 +234,9 @@ func (c Config) validate(name func(field string) string) error {
 	}
 	if err := checkCookieName(c.SessionCookieName); err != nil {
 		add("SessionCookieName", err)
+	}
+	if err := checkTargetGroupPrefix(c.TargetGroupPrefix, name("TargetGroupPrefix") == EnvTargetGroupPrefix); err != nil {
+		add("TargetGroupPrefix", err)
 	}
 	if c.JWKSURL != "" {
 		if err := checkJWKSURL(c.JWKSURL); err != nil {
@@ -293,6 +311,29 @@ func checkCookieName(s string) error {
 		ch := s[i]
 		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_' || ch == '.') {
 			return errors.New("may contain only letters, digits, '-', '_' and '.'")
+		}
+	}
+	return nil
+}
+
+// checkTargetGroupPrefix checks a target group name prefix; required is
+// true when reading the function's environment, which the stack always
+// gives one.
+func checkTargetGroupPrefix(s string, required bool) error {
+	const want = "letters, digits and inner hyphens, at most 23 characters (the stack sets it)"
+	if s == "" {
+		if required {
+			return errors.New("required (" + want + "): without it the function cannot tell which listener rule forwarded a request")
+		}
+		return nil
+	}
+	if len(s) > routes.MaxTargetGroupPrefix || s[0] == '-' || s[len(s)-1] == '-' {
+		return errors.New("must be " + want)
+	}
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-') {
+			return errors.New("must be " + want)
 		}
 	}
 	return nil

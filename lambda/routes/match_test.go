@@ -223,7 +223,7 @@ func BenchmarkMatch(b *testing.B) {
 	b.Run("MatchPattern", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
-			tab.Match(paths[i%len(paths)])
+			tab.Match("GET", paths[i%len(paths)])
 		}
 	})
 	b.Run("regexp", func(b *testing.B) {

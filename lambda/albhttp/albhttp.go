@@ -20,6 +20,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/albctx"
 )
 
 // MaxResponseBytes is the load balancer's limit on the response JSON a Lambda
@@ -28,6 +30,15 @@ import (
 // 2^20 bytes; the adapter takes the smaller, so that no response the load
 // balancer might refuse (with a bare 502) gets through.
 const MaxResponseBytes = 1_000_000
+
+// Errors of NewRequest, for an event no client request could produce. None
+// echoes the event.
+var (
+	ErrInvalidMethod = errors.New("albhttp: the method is not an HTTP token")
+	ErrInvalidPath   = errors.New("albhttp: the path is not a request target's path")
+	ErrInvalidEscape = errors.New("albhttp: the path holds an invalid percent-escape")
+	ErrInvalidBody   = errors.New("albhttp: the body is not valid base64")
+)
 
 // ErrResponseTooLarge is what the ResponseWriter's Write returns once the body
 // exceeds what the load balancer accepts; the client then gets a 500 that
@@ -188,19 +199,39 @@ func logPath(p string) string {
 
 // NewRequest returns the *http.Request for a load balancer event, as
 // net/http's server would build it from the same request line, headers and
-// body. It fails for an event no client request could produce: a method that
-// is not an HTTP token, a path not starting with "/", a body that is not
-// valid base64. In multi-value mode r.Header shares the event's value
-// slices (the adapter's events are its own, decoded per invocation).
+// body, with the event's target group and header mode in its context
+// (albctx.FromContext).
+//
+// r.RequestURI is the request target as the load balancer passed it: the
+// event's path byte for byte, then "?" and the query when there is one (the
+// query rebuilt from the event's still-encoded parameters, see the package
+// comment). Its path part, up to the first "?", is the authoritative raw
+// path: r.URL.Path is that path decoded once, and r.URL.RawPath and
+// r.URL.EscapedPath follow net/url's rules, which re-escape a path holding
+// bytes such as '|' or '{', and so may differ from what the client sent
+// ("%2F" becomes "/").
+//
+// It fails for an event no client request could produce, with one of the
+// errors above: a method that is not an HTTP token (ErrInvalidMethod), a
+// path not starting with "/" or holding '?', a space or a control character
+// (ErrInvalidPath), a malformed percent-escape such as "%zz", "%4" or a
+// trailing "%" (ErrInvalidEscape: net/http's server answers such a request
+// 400), a body that is not valid base64 (ErrInvalidBody). In multi-value
+// mode r.Header shares the event's value slices (the adapter's events are
+// its own, decoded per invocation).
 func NewRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*http.Request, error) {
 	if !isToken(ev.HTTPMethod) {
-		return nil, fmt.Errorf("invalid method %q", ev.HTTPMethod)
+		return nil, ErrInvalidMethod
 	}
-	if !strings.HasPrefix(ev.Path, "/") {
-		return nil, fmt.Errorf("path %q does not start with /", ev.Path)
+	if !validPath(ev.Path) {
+		return nil, ErrInvalidPath
 	}
 	u := &url.URL{Path: ev.Path}
-	if p, err := url.PathUnescape(ev.Path); err == nil && p != ev.Path {
+	p, err := url.PathUnescape(ev.Path)
+	if err != nil {
+		return nil, ErrInvalidEscape
+	}
+	if p != ev.Path {
 		u.Path, u.RawPath = p, ev.Path
 	}
 	if ev.MultiValueQueryStringParameters != nil {
@@ -232,10 +263,14 @@ func NewRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*http.Re
 	if ev.IsBase64Encoded {
 		var err error
 		if body, err = base64.StdEncoding.DecodeString(ev.Body); err != nil {
-			return nil, errors.New("body is not valid base64")
+			return nil, ErrInvalidBody
 		}
 	}
 
+	requestURI := ev.Path
+	if u.RawQuery != "" {
+		requestURI += "?" + u.RawQuery
+	}
 	r := &http.Request{
 		Method:     ev.HTTPMethod,
 		URL:        u,
@@ -244,7 +279,7 @@ func NewRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*http.Re
 		ProtoMinor: 1,
 		Header:     h,
 		Host:       h.Get("Host"),
-		RequestURI: u.RequestURI(),
+		RequestURI: requestURI,
 		Body:       http.NoBody,
 	}
 	// net/http's server moves Host out of the header map and sets
@@ -258,7 +293,27 @@ func NewRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*http.Re
 	if ip := clientIP(h); ip != "" {
 		r.RemoteAddr = net.JoinHostPort(ip, "0")
 	}
-	return r.WithContext(ctx), nil
+	return r.WithContext(albctx.NewContext(ctx, albctx.Event{
+		TargetGroupARN:    ev.RequestContext.ELB.TargetGroupArn,
+		MultiValueHeaders: ev.MultiValueHeaders != nil,
+	})), nil
+}
+
+// validPath reports whether p can be the path of an origin-form request
+// target: it starts with "/" and holds no '?' (which would begin the query,
+// so r.RequestURI's path part would not be p), no space and no control
+// character, which a request line cannot carry and net/http's server
+// refuses.
+func validPath(p string) bool {
+	if !strings.HasPrefix(p, "/") {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c <= ' ' || c == 0x7f || c == '?' {
+			return false
+		}
+	}
+	return true
 }
 
 // albHeaders are the canonical forms of header names the load balancer adds
@@ -349,6 +404,8 @@ func writeRaw(b *strings.Builder, s string) {
 	}
 }
 
+// isToken reports whether s is an RFC 9110 token: one or more tchar, which
+// is any visible ASCII character but the delimiters "(),/:;<=>?@[\]{}.
 func isToken(s string) bool {
 	if s == "" {
 		return false

@@ -48,8 +48,8 @@ var ErrResponseTooLarge = errors.New("albhttp: response exceeds the load balance
 // Options configures an Adapter. The zero value is usable.
 type Options struct {
 	// Logger receives one line per request that failed in the adapter (a
-	// panic, a response too large, an event that is not a valid request, a
-	// dropped cookie). Default: JSON on stderr, which Lambda sends to the
+	// panic, a response too large, an invalid response header, an event
+	// that is not a valid request, a dropped cookie). Default: JSON on stderr, which Lambda sends to the
 	// function's log group.
 	Logger *slog.Logger
 	// MaxResponseBytes caps the response JSON. Default and maximum:
@@ -127,10 +127,16 @@ func (a *Adapter) serve(ctx context.Context, ev *events.ALBTargetGroupRequest) (
 	if a.run(w, r) {
 		return a.encode(multi, plain(http.StatusInternalServerError, "Internal Server Error"))
 	}
+	resp := w.response()
+	if name, problem := invalidHeader(resp.header); problem != "" {
+		a.log.LogAttrs(ctx, slog.LevelError, "invalid response header",
+			slog.String("method", r.Method), slog.String("path", logPath(r.URL.Path)),
+			slog.String("header", logHeaderName(name)), slog.String("problem", problem))
+		return a.encode(multi, plain(http.StatusInternalServerError, "Internal Server Error"))
+	}
 	if w.tooLarge {
 		return a.tooLarge(ctx, multi, r, w.body.Len())
 	}
-	resp := w.response()
 	if !multi {
 		a.dropCookies(ctx, r, resp.header)
 	}
@@ -417,6 +423,67 @@ func isToken(s string) bool {
 		}
 	}
 	return true
+}
+
+// invalidHeader returns the header, the first in sorted order when there
+// are several (so the log names the same one every time), that must not
+// reach the load balancer, and what is wrong with it: a name that is not an
+// RFC 9110 token (an empty one, one with a space, a colon, a control or a
+// non-ASCII byte), or a value holding a control character other than
+// horizontal tab (RFC 9110 §5.5: CR, LF and NUL are "invalid and
+// dangerous"; the other controls are outside field-value too). obs-text,
+// bytes 0x80 to 0xff, is allowed, as the grammar allows it; the response
+// JSON carries it as UTF-8, so invalid UTF-8 arrives as U+FFFD. It does not
+// allocate: it runs on every response.
+func invalidHeader(h http.Header) (name, problem string) {
+	for k, vs := range h {
+		if problem != "" && k >= name {
+			continue
+		}
+		if !isToken(k) {
+			name, problem = k, "the name is not an HTTP token"
+			continue
+		}
+		for _, v := range vs {
+			if !validValue(v) {
+				name, problem = k, "a value holds a control character (CR, LF, NUL, ...)"
+				break
+			}
+		}
+	}
+	return name, problem
+}
+
+func validValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; (c < ' ' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// maxLoggedHeader bounds the part of a header name that is logged.
+const maxLoggedHeader = 64
+
+// logHeaderName returns at most maxLoggedHeader bytes of name, every byte
+// that is not visible ASCII (and every backslash and quote) written as
+// \xNN, so a name made to forge log lines or hide in one is logged as
+// inert text.
+func logHeaderName(name string) string {
+	if len(name) > maxLoggedHeader {
+		name = name[:maxLoggedHeader]
+	}
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c <= ' ' || c >= 0x7f || c == '\\' || c == '"' {
+			fmt.Fprintf(&b, `\x%02x`, c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // response is what the handler produced, before encoding.

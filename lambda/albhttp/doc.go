@@ -55,6 +55,13 @@
 //     exceeds the limit, and a response whose JSON exceeds it is replaced by
 //     a 500 whose body says the response was too large, with a log line
 //     naming the path and the size.
+//   - Response headers. A header name that is not an HTTP token (empty,
+//     or holding a space, a colon, a control or non-ASCII byte) or a value
+//     holding a control character other than tab (CR, LF, NUL, ...) is
+//     never passed on, since it could split the response or add headers of
+//     the writer's choosing: the whole response is replaced by a 500, with a
+//     log line naming the header (its name bounded and escaped; the value is
+//     never logged). Values may hold non-ASCII text (RFC 9110's obs-text).
 //   - Failures. A panicking handler answers 500 (the panic and its stack are
 //     logged, never sent); an event that cannot become a request (an invalid
 //     method, path or escape, a body that is not base64) answers 400, with

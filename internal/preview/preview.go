@@ -163,9 +163,12 @@ func Start(addr string, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("key endpoint: %w", err)
 	}
+	// The key listener checks Host as the app's does: it serves the token
+	// endpoint, and a rebinding page must not reach that either.
+	_, keysPort, _ := net.SplitHostPort(keysLn.Addr().String())
 	s := &Server{
 		KeyEndpoint: "http://" + keysLn.Addr().String(),
-		keys:        &http.Server{Handler: keyMux, ReadHeaderTimeout: 10 * time.Second},
+		keys:        &http.Server{Handler: loopbackOnly(keyMux, keysPort), ReadHeaderTimeout: 10 * time.Second},
 		errc:        make(chan error, 2),
 	}
 	s.JWKSURL = s.KeyEndpoint + "/.well-known/jwks.json"

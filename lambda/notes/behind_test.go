@@ -85,7 +85,7 @@ func TestBehindTheLoadBalancer(t *testing.T) {
 			ev.MultiValueHeaders["content-type"] = []string{ctype}
 			ev.Body = body
 		}
-		resp, err := fn.Serve(context.Background(), ev)
+		resp, err := fn.Serve(context.Background(), albsim.Forward(mw.Routes(), ev))
 		if err != nil {
 			t.Fatal(err)
 		}

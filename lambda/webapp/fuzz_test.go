@@ -40,7 +40,7 @@ func FuzzHandle(f *testing.F) {
 		if single {
 			req = albsim.SingleValue(req)
 		}
-		resp, err := fx.alb(context.Background(), req)
+		resp, err := fx.alb(context.Background(), albsim.Forward(testTable, req))
 		if err != nil {
 			t.Fatalf("handler error %v", err)
 		}

@@ -122,7 +122,7 @@ func (f *fixture) event(t testing.TB, path string, claims map[string]any, access
 
 func (f *fixture) handle(t testing.TB, req events.ALBTargetGroupRequest) events.ALBTargetGroupResponse {
 	t.Helper()
-	resp, err := f.alb(context.Background(), req)
+	resp, err := f.alb(context.Background(), albsim.Forward(testTable, req))
 	if err != nil {
 		t.Fatalf("handler returned error %v", err)
 	}

@@ -204,7 +204,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "  routes: none (every path: any signed-in user)")
 	}
 	for _, rt := range table.Routes {
-		fmt.Fprintf(stdout, "  route %-10s %s  %s\n", rt.Name, strings.Join(rt.Paths, " "), describeRoute(rt, splitList(*groups), splitList(*scopes)))
+		what := strings.Join(rt.Paths, " ")
+		if len(rt.Methods) > 0 {
+			what = strings.Join(rt.Methods, " ") + " " + what
+		}
+		fmt.Fprintf(stdout, "  route %-10s %s  %s\n", rt.Name, what, describeRoute(rt, splitList(*groups), splitList(*scopes)))
 	}
 	printMachine(stdout, srv, table)
 	fmt.Fprintln(stdout, "Edit lambda/, then Ctrl-C and run again to see the change. Ctrl-C stops.")

@@ -113,7 +113,8 @@ func TestRunServesUntilCancelled(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"signed in as flag@example.com", "groups [admins staff]", "route admin      /admin /admin/*  (group admins) → you may enter",
-		"route api        /api /api/*  (scopes https://api.example.com/read; unauthenticated: deny) → you may enter"} {
+		"route api-read   GET HEAD /api /api/*  (unauthenticated: deny) → you may enter",
+		"route api-write  /api /api/*  (group editors; unauthenticated: deny) → you get 403"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
 		}

@@ -193,10 +193,10 @@ func (a *auth) TargetGroup() elb.ApplicationTargetGroup   { return a.tg }
 func (a *auth) PolicyTargetGroup(id string) elb.ApplicationTargetGroup {
 	return a.tgs[id]
 }
-func (a *auth) Client() awscognito.UserPoolClient         { return a.client }
-func (a *auth) Function() awslambda.Function              { return a.fn }
-func (a *auth) URL() string                               { return a.url }
-func (a *auth) CallbackURL() string                       { return a.url + "/oauth2/idpresponse" }
+func (a *auth) Client() awscognito.UserPoolClient { return a.client }
+func (a *auth) Function() awslambda.Function      { return a.fn }
+func (a *auth) URL() string                       { return a.url }
+func (a *auth) CallbackURL() string               { return a.url + "/oauth2/idpresponse" }
 
 // New creates the construct. It panics, as CDK constructors do, when a required
 // prop is missing or a setting is out of range; validate user input before.

@@ -10,8 +10,10 @@
 // would go.
 //
 // Like the load balancer it keeps a session per browser, in a session
-// cookie: a request without one is "signed in" at once (a new session), and
-// a response that expires the session cookie ends the session. With
+// cookie: a request without one is "signed in" at once (a new session), a
+// response that expires the session cookie ends the session, and a session
+// expires 8 hours after sign-in (the stack's default sessionTimeout). At
+// most 1000 sessions are held; past that the oldest is dropped. With
 // AccessTokenExpired, every request of a session after its first carries an
 // access token that has expired, as when Cognito's access token runs out
 // mid-session; the function then starts a fresh sign-in, which the preview
@@ -183,7 +185,7 @@ func Start(addr string, opts Options) (*Server, error) {
 	}
 	p := &proxy{machine: machine, lb: lb, pool: pool, signedOut: opts.SignedOut, log: logger, target: opts.target,
 		groups: opts.Groups, scopes: opts.Scopes, expire: opts.AccessTokenExpired, routes: opts.Routes,
-		sessions: map[string]int{}}
+		sessions: map[string]session{}, now: time.Now}
 	if opts.Claims != nil {
 		p.claims = maps.Clone(opts.Claims)
 	} else {
@@ -298,10 +300,29 @@ type proxy struct {
 	signedOut bool
 	log       *slog.Logger
 	target    func(context.Context, events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error)
+	now       func() time.Time // the sessions' clock
 
 	mu sync.Mutex
-	// sessions maps a session cookie value to the requests it has made.
-	sessions map[string]int
+	// sessions maps a session cookie value to its session.
+	sessions map[string]session
+}
+
+// Sessions last sessionTimeout from sign-in, the default of config key
+// sessionTimeout, after which the browser's cookie starts a new session, as
+// the load balancer's expired session does. Every request without a known
+// session cookie starts one, so whatever reaches the preview could grow the
+// session map without end: expired sessions are dropped whenever a session
+// starts, and at most maxSessions are held, the oldest dropped first (its
+// browser is simply signed in again).
+const (
+	sessionTimeout = 8 * time.Hour
+	maxSessions    = 1000
+)
+
+// session is one browser's session with the simulated load balancer.
+type session struct {
+	requests int       // made so far
+	started  time.Time // at sign-in
 }
 
 // session returns the request's session and how many requests it made
@@ -311,16 +332,50 @@ func (p *proxy) session(w http.ResponseWriter, r *http.Request) (string, int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if c, err := r.Cookie(SessionCookie); err == nil {
-		if n, ok := p.sessions[c.Value]; ok {
-			p.sessions[c.Value] = n + 1
+		if s, ok := p.live(c.Value); ok {
+			n := s.requests
+			s.requests++
+			p.sessions[c.Value] = s
 			return c.Value, n
 		}
 	}
+	p.prune()
 	id, _ := albsim.NewUUID()
-	p.sessions[id] = 1
+	p.sessions[id] = session{requests: 1, started: p.now()}
 	// Not Secure: the preview speaks plain http on loopback.
 	w.Header().Add("Set-Cookie", SessionCookie+"="+id+"; Path=/; HttpOnly; SameSite=Lax")
 	return id, 0
+}
+
+// live returns the session sid, forgetting it if it has expired. p.mu must
+// be held.
+func (p *proxy) live(sid string) (session, bool) {
+	s, ok := p.sessions[sid]
+	if ok && !p.now().Before(s.started.Add(sessionTimeout)) {
+		delete(p.sessions, sid)
+		return session{}, false
+	}
+	return s, ok
+}
+
+// prune drops the expired sessions and, when maxSessions are still held,
+// the oldest, making room for one more. p.mu must be held. It reads every
+// session, which at maxSessions is cheap next to the request it serves.
+func (p *proxy) prune() {
+	now := p.now()
+	var oldest string
+	var oldestStart time.Time
+	for id, s := range p.sessions {
+		switch {
+		case !now.Before(s.started.Add(sessionTimeout)):
+			delete(p.sessions, id)
+		case oldest == "" || s.started.Before(oldestStart):
+			oldest, oldestStart = id, s.started
+		}
+	}
+	if len(p.sessions) >= maxSessions {
+		delete(p.sessions, oldest)
+	}
 }
 
 // endSession forgets sid when the target's response expires the session
@@ -351,7 +406,7 @@ func (p *proxy) anonymous(r *http.Request) bool {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	_, known := p.sessions[c.Value]
+	_, known := p.live(c.Value)
 	return !known
 }
 

@@ -164,7 +164,7 @@ func TestInvalidRoutes(t *testing.T) {
 		{"unknown field", map[string]any{"routes": []any{r("verbs", []any{"GET"})}}, "routes[0]", "the fields are name, paths"},
 		{"method in lower case", map[string]any{"routes": []any{r("methods", []any{"post"})}}, "routes[0].methods[0]", "must be upper case"},
 		{"methods not a list", map[string]any{"routes": []any{r("methods", "POST")}}, "routes[0].methods", "expected a list of strings"},
-		{"too many condition values", map[string]any{"routes": []any{r("methods", []any{"POST", "PUT", "PATCH", "DELETE"})}}, "routes[0].methods", "at most 3 methods fit"},
+		{"too many condition values", map[string]any{"routes": []any{r("methods", []any{"POST", "PUT", "PATCH", "DELETE", "GET"})}}, "routes[0].methods", "at most 4 methods fit"},
 		{"deny route whose session nothing creates", map[string]any{"routes": []any{r("scopes", []any{"https://api.example.com/read"}, "onUnauthenticatedRequest", "deny")}},
 			"routes[0].onUnauthenticatedRequest", "no sign-in creates this route's session"},
 		{"wrong type", map[string]any{"routes": []any{r("paths", "/a/*")}}, "routes[0].paths", "expected a list of strings, got a JSON string"},

@@ -59,14 +59,13 @@ func synthesize(create bool) (assertions.Template, map[string]any, error) {
 		})
 		machineauth.New(stack, "Machine", &machineauth.Props{
 			Listener:             listener,
-			TargetGroup:          tg,
 			UserPool:             awscognito.UserPool_FromUserPoolArn(stack, jsii.String("Pool"), jsii.String(poolArn)),
 			ResourceServerID:     server,
 			CreateResourceServer: create,
 			Clients:              []string{"nightly-report", "billing-sync"},
 			Routes: []machineauth.Route{
-				{Name: "reports", Priority: 10, Paths: []string{"/api/reports/*"}, Scopes: []string{server + "/reports.read"}, Clients: []string{"nightly-report", "billing-sync"}},
-				{Name: "billing", Priority: 20, Paths: []string{"/api/billing", "/api/billing/*"}, Scopes: []string{server + "/billing.write", server + "/reports.read"}, Clients: []string{"billing-sync"}},
+				{Name: "reports", Priority: 10, Paths: []string{"/api/reports/*"}, Scopes: []string{server + "/reports.read"}, Clients: []string{"nightly-report", "billing-sync"}, TargetGroup: tg},
+				{Name: "billing", Priority: 20, Paths: []string{"/api/billing", "/api/billing/*"}, Scopes: []string{server + "/billing.write", server + "/reports.read"}, Clients: []string{"billing-sync"}, TargetGroup: tg},
 			},
 		})
 		tmpl = assertions.Template_FromStack(stack, nil)

@@ -523,12 +523,13 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (m *Middleware) logLine(r *http.Request, out outcome) {
 	level := slog.LevelInfo
 	switch {
-	case out.status == http.StatusServiceUnavailable && out.reason != "ok":
+	case out.reason == "ok":
+	case out.status == http.StatusServiceUnavailable, out.reason == "route_mismatch", strings.HasPrefix(out.reason, "target_group_"):
+		// The function cannot reach its keys, or disagrees with the load
+		// balancer about a request: worth an operator's look.
 		level = slog.LevelError
-	case out.status == http.StatusUnauthorized || out.status == http.StatusForbidden:
-		if out.reason != "ok" {
-			level = slog.LevelWarn
-		}
+	case out.status == http.StatusBadRequest || out.status == http.StatusUnauthorized || out.status == http.StatusForbidden:
+		level = slog.LevelWarn
 	}
 	ctx := r.Context()
 	if !m.log.Enabled(ctx, level) {

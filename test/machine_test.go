@@ -10,6 +10,7 @@ import (
 
 	"github.com/alb-cognito/alb-cognito-cdk/config"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/bearer"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
 // machineContext is the example plus config.ExampleMachine: two machine
@@ -37,7 +38,15 @@ func TestMachineRulesValidateTheBearerToken(t *testing.T) {
 			clientRef[name] = `{"Ref":"` + id + `"}`
 		}
 	}
-	tgID, _ := s.only(t, "AWS::ElasticLoadBalancingV2::TargetGroup")
+	prefix, _ := s.functionEnv(t)["TARGET_GROUP_PREFIX"].(string)
+	table, err := config.FromContext(machineContext())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgOf := map[string]string{} // first path -> its target group's logical id
+	for _, r := range table.RouteTable().Machine() {
+		tgOf[r.Paths[0]] = s.targetGroups()[routes.TargetGroupName(prefix, r.Policy())]
+	}
 	want := map[string]struct{ paths, clients, scopes string }{
 		"/api/reports":   {`["/api/reports","/api/reports/*"]`, "[" + clientRef["nightly-report"] + "," + clientRef["billing-sync"] + "]", `["https://app.example.com/reports.read"]`},
 		"/api/billing/*": {`["/api/billing/*"]`, "[" + clientRef["billing-sync"] + "]", `["https://app.example.com/billing.write","https://app.example.com/reports.read"]`},
@@ -51,9 +60,10 @@ func TestMachineRulesValidateTheBearerToken(t *testing.T) {
 		}
 		paths := js(p["Conditions"].([]any)[0].(map[string]any)["PathPatternConfig"].(map[string]any)["Values"])
 		var w struct{ paths, clients, scopes string }
+		tgID := ""
 		for first, c := range want {
 			if strings.Contains(paths, `"`+first+`"`) {
-				w = c
+				w, tgID = c, tgOf[first]
 			}
 		}
 		if w.paths != paths {

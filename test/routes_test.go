@@ -121,7 +121,7 @@ func TestRouteRules(t *testing.T) {
 		if got.priority != wantPrio[i] {
 			t.Errorf("route %s: priority %v, want %v", r.Name, got.priority, wantPrio[i])
 		}
-		if !strings.Contains(got.id, "Route"+r.Name) {
+		if !strings.Contains(got.id, "Route"+strings.ReplaceAll(r.Name, "-", "")) {
 			t.Errorf("route %s: rule %s, want a logical ID from the route's name (stable when routes are added)", r.Name, got.id)
 		}
 		if js(got.props["ListenerArn"]) != js(ref(listenerID)) {

@@ -196,7 +196,7 @@ func (m *Middleware) reauthenticate(w http.ResponseWriter, r *http.Request, asJS
 // host, and with every byte a Location header may not carry
 // percent-encoded.
 func sameURL(r *http.Request) string {
-	p := "/" + strings.TrimLeft(r.URL.EscapedPath(), "/\\")
+	p := "/" + strings.TrimLeft(rawPath(r), "/\\")
 	if r.URL.RawQuery != "" {
 		p += "?" + r.URL.RawQuery
 	}

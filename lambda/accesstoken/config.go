@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 )
 
 const (
@@ -35,17 +36,22 @@ const (
 
 // Config configures a Verifier. Issuer and ClientIDs are required.
 type Config struct {
-	// Issuer is the user pool's issuer, which the token's iss must equal
-	// exactly: https://cognito-idp.<region>.amazonaws.com/<user pool id>,
-	// or https://issuer-cognito-idp.<region>.amazonaws.com/<user pool id>
-	// for a pool whose IssuerConfiguration is UPDATED (amazonaws.com.cn in
-	// China). The pool ID's region must be the host's.
+	// Issuer is the user pool's issuer:
+	// https://cognito-idp.<region>.amazonaws.com/<user pool id>, or
+	// https://issuer-cognito-idp.<region>.amazonaws.com/<user pool id> for a
+	// pool whose IssuerConfiguration is UPDATED (amazonaws.com.cn in China).
+	// The pool ID's region must be the host's. The token's iss must be this
+	// pool's issuer in either form (cognitoissuer.Accepted): a pool's
+	// issuer configuration can change while tokens of the old form are
+	// still valid, and both forms name the same pool, whose keys come from
+	// the one JWKSURL either way.
 	Issuer string
 	// ClientIDs are the app client IDs whose tokens are accepted (the
 	// token's client_id must be one of them). At least one is required.
 	ClientIDs []string
 	// JWKSURL is where the pool's public keys are fetched. Empty means
-	// Issuer + "/.well-known/jwks.json", where Cognito publishes them. It
+	// cognitoissuer.JWKSURL(Issuer), Issuer + "/.well-known/jwks.json",
+	// where Cognito publishes them. It
 	// must be https, except that http is allowed for loopback hosts (tests
 	// and the local preview).
 	JWKSURL string
@@ -123,7 +129,7 @@ func (c Config) resolve() (resolved, error) {
 			bad("JWKSURL", err)
 		}
 	case issuerOK:
-		jwksURL = c.Issuer + "/.well-known/jwks.json"
+		jwksURL = cognitoissuer.JWKSURL(c.Issuer)
 	}
 	if c.Leeway < 0 || c.Leeway > MaxLeeway {
 		bad("Leeway", fmt.Errorf("must be between 0 and %v, got %v", MaxLeeway, c.Leeway))

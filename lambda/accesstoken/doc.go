@@ -18,9 +18,12 @@
 //     configuration does);
 //   - the header kid is a non-empty string of at most 128 printable ASCII
 //     characters;
-//   - the payload iss is exactly [Config.Issuer] (checked before any key is
-//     looked up, as aws-jwt-verify does, since the issuer decides whose
-//     keys apply);
+//   - the payload iss is [Config.Issuer] or the same pool's issuer in its
+//     other form (ORIGINAL cognito-idp, UPDATED issuer-cognito-idp; see
+//     package cognitoissuer), checked before any key is looked up, as
+//     aws-jwt-verify does, since the issuer decides whose keys apply. A
+//     mismatch's error names the expected issuers and their forms, never
+//     the token's iss;
 //   - the signature verifies with the RSA key that the pool's JWKS publishes
 //     for that kid: kty RSA, at least 2048 bits, use "sig" and alg "RS256"
 //     when those are given;

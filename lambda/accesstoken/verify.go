@@ -3,12 +3,14 @@ package accesstoken
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/jwtstrict"
 )
 
@@ -31,7 +33,9 @@ const (
 // Verifier checks Cognito access tokens. It is safe for concurrent use;
 // create one per process and reuse it so its keys stay cached.
 type Verifier struct {
-	issuer    string
+	// issuers are the accepted iss values: Config.Issuer and the same
+	// pool's issuer in its other form (cognitoissuer.Accepted).
+	issuers   []string
 	clientIDs map[string]bool
 	clock     func() time.Time
 	leeway    time.Duration
@@ -49,7 +53,7 @@ func New(cfg Config) (*Verifier, error) {
 		return nil, err
 	}
 	v := &Verifier{
-		issuer:    r.issuer,
+		issuers:   cognitoissuer.Accepted(r.issuer),
 		clientIDs: r.clientIDs,
 		clock:     cfg.Clock,
 		leeway:    cfg.Leeway,
@@ -107,8 +111,8 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	}
 	// Unverified, but it decides whose keys apply: a token from another
 	// pool causes no fetch.
-	if iss, _ := tok.Payload["iss"].(string); iss != v.issuer {
-		return nil, invalid(albjwt.ReasonIssuerMismatch, nil)
+	if iss, _ := tok.Payload["iss"].(string); !slices.Contains(v.issuers, iss) {
+		return nil, invalid(albjwt.ReasonIssuerMismatch, cognitoissuer.Mismatch(iss, v.issuers))
 	}
 	key, err := v.keys.key(ctx, kid)
 	if err != nil {

@@ -116,6 +116,27 @@ func TestVerifyValid(t *testing.T) {
 			},
 		},
 		{
+			// IssuerConfiguration UPDATED: the same pool, on issuer-cognito-idp.
+			name: "iss in the UPDATED form of the configured ORIGINAL pool",
+			token: func() string {
+				return mint(keyA, header(kidA), with(func(c map[string]any) { c["iss"] = testIssuerUpdated }))
+			},
+		},
+		{
+			name: "iss in the ORIGINAL form of the configured UPDATED pool",
+			token: func() string {
+				return mint(keyA, header(kidA), with(func(c map[string]any) { c["iss"] = testIssuer }))
+			},
+			mod: func(c *accesstoken.Config) { c.Issuer = testIssuerUpdated },
+		},
+		{
+			name: "iss in the UPDATED form, configured UPDATED",
+			token: func() string {
+				return mint(keyA, header(kidA), with(func(c map[string]any) { c["iss"] = testIssuerUpdated }))
+			},
+			mod: func(c *accesstoken.Config) { c.Issuer = testIssuerUpdated },
+		},
+		{
 			name: "typ header and an aud are tolerated",
 			token: func() string {
 				h := header(kidA)
@@ -181,6 +202,12 @@ func TestVerifyHostile(t *testing.T) {
 		{name: "client_id only in aud", token: claimsWith(func(c map[string]any) { delete(c, "client_id"); c["aud"] = testClient }), kind: inv, reason: albjwt.ReasonClientMismatch, maxHits: 1},
 		{name: "another pool's token (iss)", token: claimsWith(func(c map[string]any) { c["iss"] = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other1" }), kind: inv, reason: albjwt.ReasonIssuerMismatch, maxHits: 0},
 		{name: "another region's pool", token: claimsWith(func(c map[string]any) { c["iss"] = "https://cognito-idp.us-east-1.amazonaws.com/eu-west-1_AbC123" }), kind: inv, reason: albjwt.ReasonIssuerMismatch, maxHits: 0},
+		{name: "another pool's token in the UPDATED form", token: claimsWith(func(c map[string]any) {
+			c["iss"] = "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other1"
+		}), kind: inv, reason: albjwt.ReasonIssuerMismatch, maxHits: 0},
+		{name: "iss on a look-alike host", token: claimsWith(func(c map[string]any) {
+			c["iss"] = "https://issuer-cognito-idp.eu-west-1.amazonaws.com.evil.example/eu-west-1_AbC123"
+		}), kind: inv, reason: albjwt.ReasonIssuerMismatch, maxHits: 0},
 		{name: "iss with a trailing slash", token: claimsWith(func(c map[string]any) { c["iss"] = testIssuer + "/" }), kind: inv, reason: albjwt.ReasonIssuerMismatch, maxHits: 0},
 		{name: "iss missing", token: claimsWith(func(c map[string]any) { delete(c, "iss") }), kind: inv, reason: albjwt.ReasonIssuerMismatch, maxHits: 0},
 		{name: "iss a number", token: claimsWith(func(c map[string]any) { c["iss"] = 1 }), kind: inv, reason: albjwt.ReasonBadClaims, maxHits: 0},
@@ -384,5 +411,28 @@ func TestVerifyHostile(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An issuer mismatch's error, which the function logs as the detail, names
+// the accepted issuers with their forms, so a wrong userPoolIssuer or a
+// token of another pool is obvious from the log; it never holds the token's
+// iss.
+func TestIssuerMismatchNamesTheExpectedForms(t *testing.T) {
+	f := newFixture(t, nil)
+	other := "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other1"
+	keys(t)
+	_, err := f.v.Verify(context.Background(), mint(keyA, header(kidA), with(func(c map[string]any) { c["iss"] = other })))
+	if albjwt.Reason(err) != albjwt.ReasonIssuerMismatch {
+		t.Fatalf("err = %v", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"updated-form issuer of another user pool", testIssuer + " (ORIGINAL) or " + testIssuerUpdated + " (UPDATED)"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "Other1") {
+		t.Errorf("error echoes the token's iss: %q", msg)
 	}
 }

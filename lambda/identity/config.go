@@ -9,6 +9,7 @@ import (
 
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/bearer"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
@@ -20,8 +21,12 @@ const (
 	// EnvClientID (required) is the Cognito app client ID expected as the
 	// token's client.
 	EnvClientID = "USER_POOL_CLIENT_ID"
-	// EnvIssuer (required) is the expected iss, e.g.
-	// https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123.
+	// EnvIssuer (required) is the user pool's issuer in the form of its
+	// IssuerConfiguration, e.g.
+	// https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123 (ORIGINAL)
+	// or https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123
+	// (UPDATED). Both verifiers accept the pool's other form too (package
+	// cognitoissuer); the access tokens' key set is fetched under this one.
 	EnvIssuer = "TOKEN_ISSUER"
 	// EnvKeyEndpoint (optional) overrides the public key endpoint derived
 	// from the ALB ARN; http is allowed only for loopback hosts.
@@ -82,15 +87,14 @@ type Config struct {
 }
 
 // JWKSURLOrDefault returns the user pool's JWKS URL: c.JWKSURL if set, otherwise the
-// one Cognito publishes under the issuer,
-// https://cognito-idp.<region>.amazonaws.com/<poolId>/.well-known/jwks.json
-// ("Verifying a JSON Web Token", Amazon Cognito Developer Guide:
+// one Cognito publishes under the issuer, <issuer>/.well-known/jwks.json
+// (cognitoissuer.JWKSURL; "Verifying a JSON Web Token", Amazon Cognito Developer Guide:
 // https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html).
 func (c Config) JWKSURLOrDefault() string {
 	if c.JWKSURL != "" {
 		return c.JWKSURL
 	}
-	return strings.TrimSuffix(c.Token.Issuer, "/") + "/.well-known/jwks.json"
+	return cognitoissuer.JWKSURL(c.Token.Issuer)
 }
 
 // ConfigError lists every configuration problem found.

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
@@ -16,11 +17,12 @@ func (c Config) TokenEndpoint() string {
 	return "https://" + c.UserPoolDomainHost() + "/oauth2/token"
 }
 
-// JWKSURL returns the user pool's key set, <Issuer>/.well-known/jwks.json,
-// against which the load balancer and the function verify access tokens.
+// JWKSURL returns the user pool's key set, <Issuer>/.well-known/jwks.json
+// (cognitoissuer.JWKSURL), against which the load balancer and the function
+// verify access tokens.
 func (c Config) JWKSURL() string {
 	if iss := c.Issuer(); iss != "" {
-		return iss + "/.well-known/jwks.json"
+		return cognitoissuer.JWKSURL(iss)
 	}
 	return ""
 }

@@ -162,6 +162,16 @@ func TestStageMergeRules(t *testing.T) {
 					t.Errorf("dev %s %s, test %s %s", s["dev"].UserPoolArn, s["dev"].CallbackURL(), s["test"].UserPoolArn, s["test"].CallbackURL())
 				}
 			}, []string{"dev", "test"}},
+		{"a stage overrides the issuer form",
+			stagedWith(map[string]any{"userPoolIssuer": "updated"}, map[string]any{
+				"dev":  map[string]any{"recordName": "dev.example.com", "userPoolIssuer": "original"},
+				"prod": map[string]any{"recordName": "app.example.com"},
+			}),
+			func(t *testing.T, s map[string]Config) {
+				if !strings.HasPrefix(s["dev"].Issuer(), "https://cognito-idp.") || !strings.HasPrefix(s["prod"].Issuer(), "https://issuer-cognito-idp.") {
+					t.Errorf("issuer: dev %s, prod %s", s["dev"].Issuer(), s["prod"].Issuer())
+				}
+			}, []string{"dev", "prod"}},
 	}
 	// The JSON-string form carries the example's stages.
 	tests[5].ctx[StagesKey] = `{"dev": {"recordName": "dev.example.com"}, "prod": {"recordName": "app.example.com"}}`

@@ -27,6 +27,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	elb "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
@@ -69,6 +70,13 @@ type Props struct {
 	TargetGroup elb.IApplicationTargetGroup
 	// UserPool is the existing pool that issues the tokens. Required.
 	UserPool awscognito.IUserPool
+	// UserPoolIssuer is the form of the pool's token issuer, its
+	// IssuerConfiguration: cognitoissuer.Original (default) or
+	// cognitoissuer.Updated. The rules' issuer and key set are
+	// cognitoissuer.URL and cognitoissuer.JWKSURL of it, the same as
+	// albauth's Auth.Issuer and Auth.JWKSURL for the same form: give both
+	// constructs the same one.
+	UserPoolIssuer cognitoissuer.Form
 	// ResourceServerID is the identifier of the resource server whose scopes
 	// the routes require. Required.
 	ResourceServerID string
@@ -123,9 +131,8 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	stack := awscdk.Stack_Of(c)
 	m := &machine{Construct: c, clients: map[string]awscognito.UserPoolClient{}}
-	m.issuer = awscdk.Fn_Join(jsii.String(""), jsii.Strings(
-		"https://cognito-idp.", *stack.Region(), ".", *stack.UrlSuffix(), "/", *p.UserPool.UserPoolId()))
-	m.jwks = awscdk.Fn_Join(jsii.String(""), jsii.Strings(*m.issuer, "/.well-known/jwks.json"))
+	iss := cognitoissuer.URL(p.UserPoolIssuer, *stack.Region(), *stack.UrlSuffix(), *p.UserPool.UserPoolId())
+	m.issuer, m.jwks = jsii.String(iss), jsii.String(cognitoissuer.JWKSURL(iss))
 
 	// Each scope once, in the order the routes first require it.
 	var scopes []string
@@ -269,6 +276,12 @@ func (props *Props) withDefaults() (Props, error) {
 		return p, fmt.Errorf("UserPool is required")
 	case p.ResourceServerID == "":
 		return p, fmt.Errorf("ResourceServerID is required")
+	}
+	if p.UserPoolIssuer == "" {
+		p.UserPoolIssuer = cognitoissuer.Original
+	}
+	if !p.UserPoolIssuer.Valid() {
+		return p, fmt.Errorf("UserPoolIssuer must be %q or %q, not %q", cognitoissuer.Original, cognitoissuer.Updated, p.UserPoolIssuer)
 	}
 	if p.TokenValidity == 0 {
 		p.TokenValidity = DefaultTokenValidity

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/alb-cognito/alb-cognito-cdk/constructs/machineauth"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 )
 
 func TestMain(m *testing.M) {
@@ -31,6 +32,11 @@ const (
 // synthesize builds a stack with an HTTPS listener and the construct, and
 // returns its template in both forms.
 func synthesize(create bool) (assertions.Template, map[string]any, error) {
+	return synthesizeWith(func(p *machineauth.Props) { p.CreateResourceServer = create })
+}
+
+// synthesizeWith is synthesize with the props changed by mod.
+func synthesizeWith(mod func(*machineauth.Props)) (assertions.Template, map[string]any, error) {
 	var err error
 	var tmpl assertions.Template
 	func() {
@@ -57,18 +63,19 @@ func synthesize(create bool) (assertions.Template, map[string]any, error) {
 				jsii.String("arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"))},
 			DefaultAction: elb.ListenerAction_FixedResponse(jsii.Number(404), nil),
 		})
-		machineauth.New(stack, "Machine", &machineauth.Props{
-			Listener:             listener,
-			TargetGroup:          tg,
-			UserPool:             awscognito.UserPool_FromUserPoolArn(stack, jsii.String("Pool"), jsii.String(poolArn)),
-			ResourceServerID:     server,
-			CreateResourceServer: create,
-			Clients:              []string{"nightly-report", "billing-sync"},
+		props := &machineauth.Props{
+			Listener:         listener,
+			TargetGroup:      tg,
+			UserPool:         awscognito.UserPool_FromUserPoolArn(stack, jsii.String("Pool"), jsii.String(poolArn)),
+			ResourceServerID: server,
+			Clients:          []string{"nightly-report", "billing-sync"},
 			Routes: []machineauth.Route{
 				{Name: "reports", Priority: 10, Paths: []string{"/api/reports/*"}, Scopes: []string{server + "/reports.read"}, Clients: []string{"nightly-report", "billing-sync"}},
 				{Name: "billing", Priority: 20, Paths: []string{"/api/billing", "/api/billing/*"}, Scopes: []string{server + "/billing.write", server + "/reports.read"}, Clients: []string{"billing-sync"}},
 			},
-		})
+		}
+		mod(props)
+		machineauth.New(stack, "Machine", props)
 		tmpl = assertions.Template_FromStack(stack, nil)
 	}()
 	if err != nil {
@@ -266,5 +273,37 @@ func TestExistingResourceServer(t *testing.T) {
 		if p["ClientName"] == "nightly-report" && js(p["AllowedOAuthScopes"]) != js([]any{server + "/reports.read"}) {
 			t.Errorf("nightly-report scopes %s", js(p["AllowedOAuthScopes"]))
 		}
+	}
+}
+
+// With an UPDATED pool the rules' issuer and key set are the
+// issuer-cognito-idp host's; by default, and with Original, cognito-idp's.
+func TestRuleIssuerFollowsTheIssuerForm(t *testing.T) {
+	for _, tc := range []struct {
+		form cognitoissuer.Form
+		host string
+	}{
+		{"", "https://cognito-idp.eu-west-1."},
+		{cognitoissuer.Original, "https://cognito-idp.eu-west-1."},
+		{cognitoissuer.Updated, "https://issuer-cognito-idp.eu-west-1."},
+	} {
+		_, doc, err := synthesizeWith(func(p *machineauth.Props) { p.UserPoolIssuer = tc.form })
+		if err != nil {
+			t.Fatalf("%q: %v", tc.form, err)
+		}
+		issuer := js(map[string]any{"Fn::Join": []any{"", []any{tc.host, map[string]any{"Ref": "AWS::URLSuffix"}, "/eu-west-1_Example1"}}})
+		jwks := js(map[string]any{"Fn::Join": []any{"", []any{tc.host, map[string]any{"Ref": "AWS::URLSuffix"}, "/eu-west-1_Example1/.well-known/jwks.json"}}})
+		for id, p := range resources(doc, "AWS::ElasticLoadBalancingV2::ListenerRule") {
+			cfg := p["Actions"].([]any)[0].(map[string]any)["JwtValidationConfig"].(map[string]any)
+			if got := js(cfg["Issuer"]); got != issuer {
+				t.Errorf("%q: %s: Issuer %s, want %s", tc.form, id, got, issuer)
+			}
+			if got := js(cfg["JwksEndpoint"]); got != jwks {
+				t.Errorf("%q: %s: JwksEndpoint %s, want %s", tc.form, id, got, jwks)
+			}
+		}
+	}
+	if _, _, err := synthesizeWith(func(p *machineauth.Props) { p.UserPoolIssuer = "UPDATED" }); err == nil || !strings.Contains(err.Error(), "UserPoolIssuer") {
+		t.Errorf("an invalid form: err = %v", err)
 	}
 }

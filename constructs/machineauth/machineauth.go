@@ -193,9 +193,11 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 			EnableTokenRevocation:      jsii.Bool(true),
 			AccessTokenValidity:        validity,
 			// Client credentials issue no ID or refresh token; these are
-			// Cognito's minimums, set so nothing longer-lived exists.
+			// Cognito's minimums, set so nothing longer-lived exists,
+			// except that the CDK refuses an access token that outlives
+			// the refresh token: see refreshValidity.
 			IdTokenValidity:      awscdk.Duration_Minutes(jsii.Number(5)),
-			RefreshTokenValidity: awscdk.Duration_Hours(jsii.Number(1)),
+			RefreshTokenValidity: awscdk.Duration_Minutes(jsii.Number(refreshValidity(p.TokenValidity).Minutes())),
 		})
 		if m.server != nil {
 			// The scopes must exist before a client is granted them.
@@ -226,6 +228,19 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 		m.rules = append(m.rules, rule)
 	}
 	return m
+}
+
+// MinRefreshTokenValidity is the shortest refresh token Cognito allows (60
+// minutes, TokenValidityUnitsType).
+const MinRefreshTokenValidity = time.Hour
+
+// refreshValidity is the machine clients' refresh token lifetime: Cognito's
+// minimum, or the access token's when that is longer. A client-credentials
+// grant issues no refresh token, so the value only has to be valid: the
+// CDK's UserPoolClient refuses an access token validity longer than the
+// refresh token's, which made every machineTokenValidity above 60m panic.
+func refreshValidity(access time.Duration) time.Duration {
+	return max(MinRefreshTokenValidity, access)
 }
 
 // AdditionalClaims are the claims a machine route's jwt-validation action

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
@@ -305,5 +306,27 @@ func TestRuleIssuerFollowsTheIssuerForm(t *testing.T) {
 	}
 	if _, _, err := synthesizeWith(func(p *machineauth.Props) { p.UserPoolIssuer = "UPDATED" }); err == nil || !strings.Contains(err.Error(), "UserPoolIssuer") {
 		t.Errorf("an invalid form: err = %v", err)
+	}
+}
+
+// Every access-token lifetime Cognito allows synthesizes, the ends and
+// either side of the 60-minute refresh token minimum included: the CDK
+// refuses an access token that outlives the refresh token, so the machine
+// clients' refresh token (which client credentials never issue) grows with
+// it.
+func TestEveryTokenValiditySynthesizes(t *testing.T) {
+	for _, d := range []time.Duration{5 * time.Minute, 60 * time.Minute, 61 * time.Minute, 24 * time.Hour} {
+		_, doc, err := synthesizeWith(func(p *machineauth.Props) { p.TokenValidity = d })
+		if err != nil {
+			t.Errorf("TokenValidity %s: %v", d, err)
+			continue
+		}
+		for id, p := range resources(doc, "AWS::Cognito::UserPoolClient") {
+			access, refresh := p["AccessTokenValidity"].(float64), p["RefreshTokenValidity"].(float64)
+			units := js(p["TokenValidityUnits"])
+			if access != d.Minutes() || refresh != max(60, d.Minutes()) || units != `{"AccessToken":"minutes","IdToken":"minutes","RefreshToken":"minutes"}` {
+				t.Errorf("TokenValidity %s: client %s: access %v, refresh %v, units %s", d, id, access, refresh, units)
+			}
+		}
 	}
 }

@@ -138,6 +138,11 @@ func TestMachineClients(t *testing.T) {
 	if got := js(props(server)["Identifier"]); got != `"https://app.example.com"` {
 		t.Errorf("resource server identifier %s", got)
 	}
+	// Not the CDK's default (the identifier): CreateResourceServer's Name
+	// allows no ':' or '/'.
+	if got := js(props(server)["Name"]); got != `"app.example.com"` {
+		t.Errorf("resource server name %s, want \"app.example.com\"", got)
+	}
 }
 
 // Outputs give the token endpoint and each client id; no output, and nothing

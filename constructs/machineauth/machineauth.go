@@ -155,7 +155,10 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 		m.server = awscognito.NewUserPoolResourceServer(c, jsii.String("ResourceServer"), &awscognito.UserPoolResourceServerProps{
 			UserPool:   p.UserPool,
 			Identifier: jsii.String(p.ResourceServerID),
-			Scopes:     &list,
+			// The CDK's default name is the identifier, which Cognito
+			// refuses when it has ':' or '/' (https://app.example.com).
+			UserPoolResourceServerName: jsii.String(ResourceServerName(p.ResourceServerID)),
+			Scopes:                     &list,
 		})
 	}
 
@@ -228,6 +231,44 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 		m.rules = append(m.rules, rule)
 	}
 	return m
+}
+
+// MaxResourceServerNameLength is the longest resource server name Cognito
+// accepts (CreateResourceServer, Name: 1 to 256 characters).
+const MaxResourceServerNameLength = 256
+
+// ResourceServerName is the friendly name the construct gives the resource
+// server it creates, derived from its identifier. CreateResourceServer's
+// Name must match [\w\s+=,.@-]+ and be 1 to 256 characters long, while an
+// identifier may hold any printable ASCII but '"' and '\' (a URL such as
+// https://app.example.com). So the scheme is dropped, every run of other
+// characters becomes one '-', leading and trailing '-' go, and the result is
+// cut to 256 characters: https://app.example.com/api becomes
+// app.example.com-api. An identifier with nothing left is named
+// "resource-server".
+func ResourceServerName(identifier string) string {
+	if i := strings.Index(identifier, "://"); i > 0 {
+		identifier = identifier[i+3:]
+	}
+	var b strings.Builder
+	dash := false
+	for _, r := range identifier {
+		if r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_+=,.@-", r)) {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	name := strings.Trim(b.String(), "-")
+	if len(name) > MaxResourceServerNameLength {
+		name = strings.TrimRight(name[:MaxResourceServerNameLength], "-")
+	}
+	if name == "" {
+		return "resource-server"
+	}
+	return name
 }
 
 // MinRefreshTokenValidity is the shortest refresh token Cognito allows (60

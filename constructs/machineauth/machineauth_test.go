@@ -3,6 +3,7 @@ package machineauth_test
 import (
 	"encoding/json"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -327,6 +328,53 @@ func TestEveryTokenValiditySynthesizes(t *testing.T) {
 			if access != d.Minutes() || refresh != max(60, d.Minutes()) || units != `{"AccessToken":"minutes","IdToken":"minutes","RefreshToken":"minutes"}` {
 				t.Errorf("TokenValidity %s: client %s: access %v, refresh %v, units %s", d, id, access, refresh, units)
 			}
+		}
+	}
+}
+
+// resourceServerNameRe is CreateResourceServer's pattern for Name (Amazon
+// Cognito API reference), anchored; \w and \s as in Java's regexes.
+var resourceServerNameRe = regexp.MustCompile(`^[\w\s+=,.@-]+$`)
+
+// The created resource server's name fits CreateResourceServer's Name
+// (pattern and 1 to 256 characters) whatever the identifier; the CDK's
+// default, the identifier itself, does not for a URL.
+func TestResourceServerNameIsValid(t *testing.T) {
+	for _, tc := range []struct{ id, want string }{
+		{"https://app.example.com", "app.example.com"},
+		{"https://api.example.com/v1/", "api.example.com-v1"},
+		{"solar-system-data", "solar-system-data"},
+		{"urn:example:api", "urn-example-api"},
+		{"https://user@host:8443/a?b=c&d#e", "user@host-8443-a-b=c-d-e"},
+		{"://", "resource-server"},
+		{"/", "resource-server"},
+		{"https://" + strings.Repeat("a", 248), strings.Repeat("a", 248)},
+		{strings.Repeat("a/", 128), strings.Repeat("a-", 127) + "a"},
+		{strings.Repeat("x", 256), strings.Repeat("x", 256)},
+	} {
+		got := machineauth.ResourceServerName(tc.id)
+		if got != tc.want {
+			t.Errorf("ResourceServerName(%q) = %q, want %q", tc.id, got, tc.want)
+		}
+		if !resourceServerNameRe.MatchString(got) || len(got) > machineauth.MaxResourceServerNameLength {
+			t.Errorf("ResourceServerName(%q) = %q does not fit CreateResourceServer's Name", tc.id, got)
+		}
+	}
+	// Every printable ASCII identifier Cognito accepts ([\x21\x23-\x5B\x5D-\x7E]{1,256}).
+	var all strings.Builder
+	for c := byte(0x21); c <= 0x7e; c++ {
+		if c != '"' && c != '\\' {
+			all.WriteByte(c)
+		}
+	}
+	if got := machineauth.ResourceServerName(all.String()); !resourceServerNameRe.MatchString(got) {
+		t.Errorf("every allowed character: %q", got)
+	}
+	// And in the template.
+	s := get(t)
+	for id, p := range resources(s.doc, "AWS::Cognito::UserPoolResourceServer") {
+		if name, _ := p["Name"].(string); name != "app.example.com" || !resourceServerNameRe.MatchString(name) {
+			t.Errorf("%s: Name %q, want app.example.com", id, name)
 		}
 	}
 }

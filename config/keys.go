@@ -414,7 +414,8 @@ var specs = []spec{
 			Name: "resourceServerId", Default: "https://<recordName> with createResourceServer, else none",
 			Example: `"https://app.example.com"`,
 			Description: "Identifier of the resource server whose scopes machine routes require (<resourceServerId>/<scope>): " +
-				"an existing one on the pool, or the one the stack creates with createResourceServer.",
+				"an existing one on the pool, or the one the stack creates with createResourceServer. It is also the one aud the function " +
+				"accepts in an access token that Cognito bound to a resource (RESOURCE_SERVER_ID); tokens without aud are unaffected.",
 		},
 		what:  "the identifier of the pool's resource server",
 		field: func(c *Config) any { return &c.ResourceServerID },

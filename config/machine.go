@@ -113,8 +113,9 @@ func (v *validator) machineRoutes(c Config, serverOK bool) {
 		}
 	}
 	if anyMachine && len(c.MachineClients) > 0 && c.RouteTable().Validate() == nil {
-		if n := len(c.RouteTableJSON()) + machineClientsSize(c.MachineClients); n > routes.MaxJSONBytes {
-			v.add("machineClients", "the route table and the machine clients' ids take about %d bytes of the function's environment, more than the %d "+
+		// RESOURCE_SERVER_ID (the resource server's identifier) counts too.
+		if n := len(c.RouteTableJSON()) + machineClientsSize(c.MachineClients) + len(c.ResourceServerID); n > routes.MaxJSONBytes {
+			v.add("machineClients", "the route table, the machine clients' ids and the resource server's identifier take about %d bytes of the function's environment, more than the %d "+
 				"it can hold (Lambda allows 4 KB for all variables); use fewer or shorter client names, or fewer routes", n, routes.MaxJSONBytes)
 		}
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/alb-cognito/alb-cognito-cdk/constructs/albauth"
 	"github.com/alb-cognito/alb-cognito-cdk/constructs/machineauth"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/bearer"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 )
 
 // FunctionRoot holds the function's main package (config key
@@ -167,6 +168,10 @@ func NewSite(scope constructs.Construct, id string, props *SiteProps) *Site {
 	output(stack, "CallbackUrl", auth.CallbackURL(), "The client's OAuth callback URL")
 	site := &Site{Stack: stack, Auth: auth}
 	site.Machine = newMachine(stack, cfg, pool, auth)
+	if cfg.ResourceServerID != "" {
+		// The one audience an access token bound to a resource may name.
+		auth.Function().AddEnvironment(jsii.String(identity.EnvResourceServerID), jsii.String(cfg.ResourceServerID), nil)
+	}
 	return site
 }
 

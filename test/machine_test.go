@@ -10,6 +10,7 @@ import (
 
 	"github.com/alb-cognito/alb-cognito-cdk/config"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/bearer"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 )
 
 // machineContext is the example plus config.ExampleMachine: two machine
@@ -170,6 +171,10 @@ func TestMachineOutputsHoldNoSecret(t *testing.T) {
 		t.Errorf("the function's environment holds a client secret: %s", env)
 	}
 	vars := props(fn)["Environment"].(map[string]any)["Variables"].(map[string]any)
+	// The one audience a bound access token (aud) may name.
+	if got := vars[identity.EnvResourceServerID]; got != "https://app.example.com" {
+		t.Errorf("%s = %v, want https://app.example.com", identity.EnvResourceServerID, got)
+	}
 	raw, _ := json.Marshal(vars[bearer.ClientsEnvVar])
 	for _, name := range []string{"nightly-report", "billing-sync"} {
 		if !strings.Contains(string(raw), name) {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,6 +50,15 @@ type Config struct {
 	// ClientIDs are the app client IDs whose tokens are accepted (the
 	// token's client_id must be one of them). At least one is required.
 	ClientIDs []string
+	// Audiences are the resource identifiers this verifier's API answers
+	// for: the site's resource server (config key resourceServerId). A
+	// token without aud, as Cognito issues unless the client asked for a
+	// resource (resource binding), is accepted on client_id alone. A token
+	// with aud was bound to the resources it names, so at least one must be
+	// among Audiences (RFC 8707 §2, RFC 9068 §4: a resource server refuses
+	// a token whose audience is not itself); with no Audiences every token
+	// with aud is refused. aud never grants anything: groups and scopes do.
+	Audiences []string
 	// JWKSURL is where the pool's public keys are fetched. Empty means
 	// cognitoissuer.JWKSURL(Issuer), Issuer + "/.well-known/jwks.json",
 	// where Cognito publishes them. It
@@ -100,6 +110,7 @@ const issuerShape = "https://cognito-idp.<region>.amazonaws.com/<region>_<pool i
 type resolved struct {
 	issuer        string
 	clientIDs     map[string]bool
+	audiences     []string
 	jwksURL       string
 	fetchBurst    int
 	fetchInterval time.Duration
@@ -122,6 +133,11 @@ func (c Config) resolve() (resolved, error) {
 		issuerOK = true
 	}
 	ids := clientSet(c.ClientIDs, bad)
+	for i, a := range c.Audiences {
+		if a == "" || len(a) > 256 || strings.ContainsAny(a, " \t\r\n") {
+			bad(fmt.Sprintf("Audiences[%d]", i), errors.New("must be a resource identifier of 1 to 256 characters without whitespace"))
+		}
+	}
 	jwksURL := c.JWKSURL
 	switch {
 	case jwksURL != "":
@@ -147,7 +163,7 @@ func (c Config) resolve() (resolved, error) {
 		return resolved{}, errors.Join(errs...)
 	}
 	return resolved{
-		issuer: c.Issuer, clientIDs: ids, jwksURL: jwksURL,
+		issuer: c.Issuer, clientIDs: ids, audiences: slices.Clone(c.Audiences), jwksURL: jwksURL,
 		fetchBurst: burst, fetchInterval: interval, fetchPenalty: penalty,
 	}, nil
 }

@@ -29,7 +29,14 @@
 //     when those are given;
 //   - token_use is "access" (an ID token of the same pool is refused);
 //   - client_id is one of [Config.ClientIDs] (another app client's token is
-//     refused). Access tokens carry no aud, so none is required;
+//     refused);
+//   - aud, when present, names one of [Config.Audiences]. Cognito adds aud to
+//     an access token only when the client asked for a resource (resource
+//     binding, RFC 8707); such a token is meant for that resource alone, so
+//     a token bound to another API is refused ([ReasonAudienceMismatch]),
+//     and with no Audiences every token with aud is. A token without aud is
+//     accepted on client_id, as before resource binding; aud never grants
+//     anything (groups and scopes do);
 //   - exp is in the future, allowing at most [Config.Leeway] of clock skew
 //     (exp equal to now is expired); nbf, when present, is not in the
 //     future by any fraction of a second beyond the leeway; iat is present

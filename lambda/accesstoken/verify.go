@@ -3,6 +3,7 @@ package accesstoken
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -28,6 +29,10 @@ const (
 	// ReasonUnknownKID: the JWKS, fetched successfully, has no key with the
 	// token's kid. The token was not signed by the pool.
 	ReasonUnknownKID = "kid_unknown"
+	// ReasonAudienceMismatch: the token has aud (it was bound to resources
+	// with Cognito's resource binding) and none of them is one of
+	// Config.Audiences: it was issued for another API.
+	ReasonAudienceMismatch = "aud_mismatch"
 )
 
 // Verifier checks Cognito access tokens. It is safe for concurrent use;
@@ -37,6 +42,7 @@ type Verifier struct {
 	// pool's issuer in its other form (cognitoissuer.Accepted).
 	issuers   []string
 	clientIDs map[string]bool
+	audiences []string
 	clock     func() time.Time
 	leeway    time.Duration
 	// keys is the pool's key set, shared with the verifiers WithClients
@@ -55,6 +61,7 @@ func New(cfg Config) (*Verifier, error) {
 	v := &Verifier{
 		issuers:   cognitoissuer.Accepted(r.issuer),
 		clientIDs: r.clientIDs,
+		audiences: r.audiences,
 		clock:     cfg.Clock,
 		leeway:    cfg.Leeway,
 	}
@@ -133,6 +140,9 @@ func (v *Verifier) claims(p map[string]any) (*Claims, error) {
 	if !v.clientIDs[clientID] {
 		return nil, invalid(albjwt.ReasonClientMismatch, nil)
 	}
+	if err := v.checkAudience(p["aud"]); err != nil {
+		return nil, err
+	}
 	now := v.clock()
 	exp, err := jwtstrict.CheckExpiry(p, now, v.leeway, true)
 	if err != nil {
@@ -164,6 +174,33 @@ func (v *Verifier) claims(p map[string]any) (*Claims, error) {
 		return nil, invalid(albjwt.ReasonBadClaims, err)
 	}
 	return c, nil
+}
+
+// checkAudience accepts a token without aud, and one whose aud (a string or
+// an array of strings, as jwtstrict checked) names one of v's audiences. The
+// error says what was expected, never the token's aud.
+func (v *Verifier) checkAudience(aud any) error {
+	var got []string
+	switch a := aud.(type) {
+	case nil:
+		return nil
+	case string:
+		got = []string{a}
+	case []any:
+		for _, e := range a {
+			s, _ := e.(string)
+			got = append(got, s)
+		}
+	}
+	for _, g := range got {
+		if slices.Contains(v.audiences, g) {
+			return nil
+		}
+	}
+	if len(v.audiences) == 0 {
+		return invalid(ReasonAudienceMismatch, errors.New("the token is bound to a resource (aud), but this site names none (set resourceServerId)"))
+	}
+	return invalid(ReasonAudienceMismatch, fmt.Errorf("the token is bound to another resource (aud); want %s", strings.Join(v.audiences, " or ")))
 }
 
 // cognitoClaims checks the types of Cognito's own claims and fills in

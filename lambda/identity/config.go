@@ -51,6 +51,12 @@ const (
 	// "/.well-known/jwks.json". http is allowed only for loopback hosts
 	// (the local preview).
 	EnvJWKSURL = "ACCESS_TOKEN_JWKS_URL"
+	// EnvResourceServerID (optional) is the identifier of the site's
+	// resource server (config key resourceServerId). An access token that
+	// Cognito bound to a resource (it has aud) is accepted only when aud
+	// names it; without it every token with aud is refused. Tokens without
+	// aud are unaffected.
+	EnvResourceServerID = "RESOURCE_SERVER_ID"
 	// EnvMachineClients (required when the route table has machine routes)
 	// holds the machine clients' app client ids by name, as a JSON object;
 	// see bearer.ClientsEnvVar.
@@ -84,6 +90,10 @@ type Config struct {
 	// MachineClients are the machine clients' app client ids by name: every
 	// client a machine route of Routes lists must have one.
 	MachineClients map[string]string
+	// ResourceServerID is the site's resource server, the one audience an
+	// access token with aud may name (accesstoken.Config.Audiences); empty
+	// means none.
+	ResourceServerID string
 }
 
 // JWKSURLOrDefault returns the user pool's JWKS URL: c.JWKSURL if set, otherwise the
@@ -129,6 +139,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		cfg.SessionCookieName = DefaultSessionCookieName
 	}
 	cfg.JWKSURL = get(EnvJWKSURL)
+	cfg.ResourceServerID = get(EnvResourceServerID)
 	var tableErr error
 	if raw := get(EnvRouteTable); raw == "" {
 		tableErr = errors.New(`required (the route table as JSON, written by the stack; {"routes":[]} for none)`)
@@ -184,6 +195,7 @@ var envNames = map[string]string{
 	"JWKSURL":           EnvJWKSURL,
 	"Routes":            EnvRouteTable,
 	"MachineClients":    EnvMachineClients,
+	"ResourceServerID":  EnvResourceServerID,
 }
 
 func envName(field string) string {
@@ -195,7 +207,7 @@ func envName(field string) string {
 
 func fieldName(field string) string {
 	switch field {
-	case "UserPoolDomain", "AppURL", "SessionCookieName", "JWKSURL", "Routes", "MachineClients":
+	case "UserPoolDomain", "AppURL", "SessionCookieName", "JWKSURL", "Routes", "MachineClients", "ResourceServerID":
 		return field
 	}
 	return "Token." + field
@@ -228,6 +240,9 @@ func (c Config) validate(name func(field string) string) error {
 		if err := checkJWKSURL(c.JWKSURL); err != nil {
 			add("JWKSURL", err)
 		}
+	}
+	if c.ResourceServerID != "" && (len(c.ResourceServerID) > 256 || strings.ContainsAny(c.ResourceServerID, " \t\r\n\"\\")) {
+		add("ResourceServerID", errors.New("must be a resource server identifier: 1 to 256 printable characters without spaces, '\"' or '\\'"))
 	}
 	if err := c.Routes.Validate(); err != nil {
 		add("Routes", err)

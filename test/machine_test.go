@@ -10,6 +10,7 @@ import (
 
 	"github.com/alb-cognito/alb-cognito-cdk/config"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/bearer"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
@@ -148,6 +149,11 @@ func TestMachineClients(t *testing.T) {
 	if got := js(props(server)["Identifier"]); got != `"https://app.example.com"` {
 		t.Errorf("resource server identifier %s", got)
 	}
+	// Not the CDK's default (the identifier): CreateResourceServer's Name
+	// allows no ':' or '/'.
+	if got := js(props(server)["Name"]); got != `"app.example.com"` {
+		t.Errorf("resource server name %s, want \"app.example.com\"", got)
+	}
 }
 
 // Outputs give the token endpoint and each client id; no output, and nothing
@@ -175,6 +181,10 @@ func TestMachineOutputsHoldNoSecret(t *testing.T) {
 		t.Errorf("the function's environment holds a client secret: %s", env)
 	}
 	vars := props(fn)["Environment"].(map[string]any)["Variables"].(map[string]any)
+	// The one audience a bound access token (aud) may name.
+	if got := vars[identity.EnvResourceServerID]; got != "https://app.example.com" {
+		t.Errorf("%s = %v, want https://app.example.com", identity.EnvResourceServerID, got)
+	}
 	raw, _ := json.Marshal(vars[bearer.ClientsEnvVar])
 	for _, name := range []string{"nightly-report", "billing-sync"} {
 		if !strings.Contains(string(raw), name) {

@@ -52,6 +52,7 @@ func TestRunRefuses(t *testing.T) {
 		{"user file not an object", []string{"-user", notObject}, 2, "want a JSON object"},
 		{"stray argument", []string{"serve"}, 2, "unexpected arguments"},
 		{"unknown flag", []string{"-port", "1"}, 2, "flag provided but not defined"},
+		{"issuer form not lower case", []string{"-issuer", "UPDATED"}, 2, `-issuer "UPDATED": want original or updated`},
 		{"routes from a missing cdk.json", []string{"-routes", filepath.Join(dir, "cdk.json")}, 2, "no such file"},
 		{"routes from a file without context", []string{"-routes", notObject}, 2, "-routes"},
 	} {

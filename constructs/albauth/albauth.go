@@ -30,6 +30,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
@@ -80,6 +81,13 @@ type Props struct {
 	// <prefix>.auth.<region>.amazoncognito.com. Set it where that rule does not
 	// hold, such as GovCloud's auth-fips hosts.
 	UserPoolDomainHost string
+	// UserPoolIssuer is the form of the pool's token issuer, its
+	// IssuerConfiguration: cognitoissuer.Original (default,
+	// https://cognito-idp.<region>.<suffix>/<pool id>) or cognitoissuer.Updated
+	// (https://issuer-cognito-idp.<region>.<suffix>/<pool id>). It is the
+	// function's TOKEN_ISSUER, under which the function fetches the pool's
+	// key set; see Auth.Issuer.
+	UserPoolIssuer cognitoissuer.Form
 	// DomainName is the site's fully qualified, lower-case domain name. Required.
 	DomainName string
 	// HostedZone, when set, gets alias records for DomainName that point at the
@@ -174,6 +182,12 @@ type Auth interface {
 	URL() string
 	// CallbackURL is the client's callback, https://<DomainName>/oauth2/idpresponse.
 	CallbackURL() string
+	// Issuer is the pool's token issuer in the form of Props.UserPoolIssuer
+	// (cognitoissuer.URL), the function's TOKEN_ISSUER; JWKSURL is its key
+	// set (cognitoissuer.JWKSURL). Give both to machineauth so that the
+	// load balancer's jwt-validation rules check the same issuer.
+	Issuer() *string
+	JWKSURL() *string
 }
 
 type auth struct {
@@ -185,6 +199,7 @@ type auth struct {
 	client   awscognito.UserPoolClient
 	fn       awslambda.Function
 	url      string
+	issuer   string
 }
 
 func (a *auth) LoadBalancer() elb.ApplicationLoadBalancer { return a.lb }
@@ -197,6 +212,8 @@ func (a *auth) Client() awscognito.UserPoolClient { return a.client }
 func (a *auth) Function() awslambda.Function      { return a.fn }
 func (a *auth) URL() string                       { return a.url }
 func (a *auth) CallbackURL() string               { return a.url + "/oauth2/idpresponse" }
+func (a *auth) Issuer() *string                   { return jsii.String(a.issuer) }
+func (a *auth) JWKSURL() *string                  { return jsii.String(cognitoissuer.JWKSURL(a.issuer)) }
 
 // New creates the construct. It panics, as CDK constructors do, when a required
 // prop is missing or a setting is out of range; validate user input before.
@@ -213,7 +230,8 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 			id, *stack.Node().Path()))
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	a := &auth{Construct: c, fn: p.Function, url: "https://" + p.DomainName}
+	a := &auth{Construct: c, fn: p.Function, url: "https://" + p.DomainName,
+		issuer: cognitoissuer.URL(p.UserPoolIssuer, *stack.Region(), *stack.UrlSuffix(), *p.UserPool.UserPoolId())}
 
 	sg := awsec2.NewSecurityGroup(c, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
 		Vpc:              p.Vpc,
@@ -345,7 +363,7 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 	env := map[string]*string{
 		"ALB_ARN":             a.lb.LoadBalancerArn(),
 		"USER_POOL_CLIENT_ID": a.client.UserPoolClientId(),
-		"TOKEN_ISSUER":        issuer(stack, p.UserPool),
+		"TOKEN_ISSUER":        a.Issuer(),
 		"USER_POOL_DOMAIN":    domainHost(stack, p.UserPoolDomain, p.UserPoolDomainHost),
 		"APP_URL":             jsii.String(a.url),
 		"SESSION_COOKIE_NAME": jsii.String(p.SessionCookieName),
@@ -377,6 +395,12 @@ func (props *Props) withDefaults() (Props, error) {
 		return p, fmt.Errorf("DomainName must be a lower-case domain name without a trailing dot, not %q", p.DomainName)
 	case p.Function == nil:
 		return p, fmt.Errorf("Function is required")
+	}
+	if p.UserPoolIssuer == "" {
+		p.UserPoolIssuer = cognitoissuer.Original
+	}
+	if !p.UserPoolIssuer.Valid() {
+		return p, fmt.Errorf("UserPoolIssuer must be %q or %q, not %q", cognitoissuer.Original, cognitoissuer.Updated, p.UserPoolIssuer)
 	}
 	p.Scopes = withOpenID(p.Scopes)
 	if len(p.IdentityProviders) == 0 {
@@ -583,12 +607,6 @@ func allowInvoke(c constructs.Construct, fn awslambda.Function, tgID, tgName str
 		}),
 	})
 	return fn.Node().FindChild(jsii.String(id))
-}
-
-// issuer is the pool's token issuer, https://cognito-idp.<region>.<suffix>/<id>.
-func issuer(stack awscdk.Stack, pool awscognito.IUserPool) *string {
-	return awscdk.Fn_Join(jsii.String(""), jsii.Strings(
-		"https://cognito-idp.", *stack.Region(), ".", *stack.UrlSuffix(), "/", *pool.UserPoolId()))
 }
 
 // domainHost is the host name of the pool's domain: a custom domain as is, a

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/alb-cognito/alb-cognito-cdk/constructs/albauth"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
@@ -75,6 +76,13 @@ type Props struct {
 	Listener elb.IApplicationListener
 	// UserPool is the existing pool that issues the tokens. Required.
 	UserPool awscognito.IUserPool
+	// UserPoolIssuer is the form of the pool's token issuer, its
+	// IssuerConfiguration: cognitoissuer.Original (default) or
+	// cognitoissuer.Updated. The rules' issuer and key set are
+	// cognitoissuer.URL and cognitoissuer.JWKSURL of it, the same as
+	// albauth's Auth.Issuer and Auth.JWKSURL for the same form: give both
+	// constructs the same one.
+	UserPoolIssuer cognitoissuer.Form
 	// ResourceServerID is the identifier of the resource server whose scopes
 	// the routes require. Required.
 	ResourceServerID string
@@ -129,9 +137,8 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	stack := awscdk.Stack_Of(c)
 	m := &machine{Construct: c, clients: map[string]awscognito.UserPoolClient{}}
-	m.issuer = awscdk.Fn_Join(jsii.String(""), jsii.Strings(
-		"https://cognito-idp.", *stack.Region(), ".", *stack.UrlSuffix(), "/", *p.UserPool.UserPoolId()))
-	m.jwks = awscdk.Fn_Join(jsii.String(""), jsii.Strings(*m.issuer, "/.well-known/jwks.json"))
+	iss := cognitoissuer.URL(p.UserPoolIssuer, *stack.Region(), *stack.UrlSuffix(), *p.UserPool.UserPoolId())
+	m.issuer, m.jwks = jsii.String(iss), jsii.String(cognitoissuer.JWKSURL(iss))
 
 	// Each scope once, in the order the routes first require it.
 	var scopes []string
@@ -154,7 +161,10 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 		m.server = awscognito.NewUserPoolResourceServer(c, jsii.String("ResourceServer"), &awscognito.UserPoolResourceServerProps{
 			UserPool:   p.UserPool,
 			Identifier: jsii.String(p.ResourceServerID),
-			Scopes:     &list,
+			// The CDK's default name is the identifier, which Cognito
+			// refuses when it has ':' or '/' (https://app.example.com).
+			UserPoolResourceServerName: jsii.String(ResourceServerName(p.ResourceServerID)),
+			Scopes:                     &list,
 		})
 	}
 
@@ -192,9 +202,11 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 			EnableTokenRevocation:      jsii.Bool(true),
 			AccessTokenValidity:        validity,
 			// Client credentials issue no ID or refresh token; these are
-			// Cognito's minimums, set so nothing longer-lived exists.
+			// Cognito's minimums, set so nothing longer-lived exists,
+			// except that the CDK refuses an access token that outlives
+			// the refresh token: see refreshValidity.
 			IdTokenValidity:      awscdk.Duration_Minutes(jsii.Number(5)),
-			RefreshTokenValidity: awscdk.Duration_Hours(jsii.Number(1)),
+			RefreshTokenValidity: awscdk.Duration_Minutes(jsii.Number(refreshValidity(p.TokenValidity).Minutes())),
 		})
 		if m.server != nil {
 			// The scopes must exist before a client is granted them.
@@ -225,6 +237,57 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 		m.rules = append(m.rules, rule)
 	}
 	return m
+}
+
+// MaxResourceServerNameLength is the longest resource server name Cognito
+// accepts (CreateResourceServer, Name: 1 to 256 characters).
+const MaxResourceServerNameLength = 256
+
+// ResourceServerName is the friendly name the construct gives the resource
+// server it creates, derived from its identifier. CreateResourceServer's
+// Name must match [\w\s+=,.@-]+ and be 1 to 256 characters long, while an
+// identifier may hold any printable ASCII but '"' and '\' (a URL such as
+// https://app.example.com). So the scheme is dropped, every run of other
+// characters becomes one '-', leading and trailing '-' go, and the result is
+// cut to 256 characters: https://app.example.com/api becomes
+// app.example.com-api. An identifier with nothing left is named
+// "resource-server".
+func ResourceServerName(identifier string) string {
+	if i := strings.Index(identifier, "://"); i > 0 {
+		identifier = identifier[i+3:]
+	}
+	var b strings.Builder
+	dash := false
+	for _, r := range identifier {
+		if r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_+=,.@-", r)) {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	name := strings.Trim(b.String(), "-")
+	if len(name) > MaxResourceServerNameLength {
+		name = strings.TrimRight(name[:MaxResourceServerNameLength], "-")
+	}
+	if name == "" {
+		return "resource-server"
+	}
+	return name
+}
+
+// MinRefreshTokenValidity is the shortest refresh token Cognito allows (60
+// minutes, TokenValidityUnitsType).
+const MinRefreshTokenValidity = time.Hour
+
+// refreshValidity is the machine clients' refresh token lifetime: Cognito's
+// minimum, or the access token's when that is longer. A client-credentials
+// grant issues no refresh token, so the value only has to be valid: the
+// CDK's UserPoolClient refuses an access token validity longer than the
+// refresh token's, which made every machineTokenValidity above 60m panic.
+func refreshValidity(access time.Duration) time.Duration {
+	return max(MinRefreshTokenValidity, access)
 }
 
 // AdditionalClaims are the claims a machine route's jwt-validation action
@@ -273,6 +336,12 @@ func (props *Props) withDefaults() (Props, error) {
 		return p, fmt.Errorf("UserPool is required")
 	case p.ResourceServerID == "":
 		return p, fmt.Errorf("ResourceServerID is required")
+	}
+	if p.UserPoolIssuer == "" {
+		p.UserPoolIssuer = cognitoissuer.Original
+	}
+	if !p.UserPoolIssuer.Valid() {
+		return p, fmt.Errorf("UserPoolIssuer must be %q or %q, not %q", cognitoissuer.Original, cognitoissuer.Updated, p.UserPoolIssuer)
 	}
 	if p.TokenValidity == 0 {
 		p.TokenValidity = DefaultTokenValidity

@@ -43,6 +43,7 @@ import (
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
 	"github.com/alb-cognito/alb-cognito-cdk/internal/lambdarun"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albhttp"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/webapp"
@@ -78,6 +79,11 @@ type Options struct {
 	// RoutesFromCDKJSON). The zero value means no routes: every path is
 	// open to any signed-in user.
 	Routes routes.Table
+	// Issuer is the form of the simulated user pool's issuer (config key
+	// userPoolIssuer): both the load balancer's user claims and the access
+	// tokens carry it in iss, and the function is given it as TOKEN_ISSUER.
+	// Empty means cognitoissuer.Original (albsim.DefaultIssuer).
+	Issuer cognitoissuer.Form
 	// SignedOut forwards every request without a token, to show the
 	// handler's 401 page. (The load balancer itself never does this: it
 	// sends signed-out users to Cognito's sign-in page.)
@@ -108,6 +114,9 @@ type Server struct {
 	// JWKSURL is the simulated user pool's JWKS, on the same server, given
 	// to the handler as ACCESS_TOKEN_JWKS_URL.
 	JWKSURL string
+	// Issuer is the simulated user pool's issuer, in every token's iss and
+	// the handler's TOKEN_ISSUER.
+	Issuer string
 	// TokenEndpoint is the simulated user pool's token endpoint, on the same
 	// server, where MachineClients get client-credentials tokens; empty
 	// when the route table has no machine route.
@@ -149,7 +158,11 @@ func Start(addr string, opts Options) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	lb, err := albsim.New(albsim.Config{})
+	issuer, err := issuerOf(opts.Issuer)
+	if err != nil {
+		return nil, err
+	}
+	lb, err := albsim.New(albsim.Config{Issuer: issuer})
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +187,7 @@ func Start(addr string, opts Options) (*Server, error) {
 		errc:        make(chan error, 2),
 	}
 	s.JWKSURL = s.KeyEndpoint + "/.well-known/jwks.json"
+	s.Issuer = lb.Issuer
 	machine, err := newMachineSim(opts.Routes, pool, s.JWKSURL)
 	if err != nil {
 		keysLn.Close()
@@ -245,6 +259,19 @@ func Start(addr string, opts Options) (*Server, error) {
 	}
 	go s.serve(s.app, appLn)
 	return s, nil
+}
+
+// issuerOf is the simulated pool's issuer (albsim.DefaultIssuer's pool) in
+// form f.
+func issuerOf(f cognitoissuer.Form) (string, error) {
+	if f == "" {
+		f = cognitoissuer.Original
+	}
+	p, ok := cognitoissuer.Parse(albsim.DefaultIssuer)
+	if !f.Valid() || !ok {
+		return "", fmt.Errorf("issuer %q: want %s or %s", f, cognitoissuer.Original, cognitoissuer.Updated)
+	}
+	return p.In(f).String(), nil
 }
 
 // derived reports whether routes.Derive has filled in t's routes (each

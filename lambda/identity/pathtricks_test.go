@@ -207,6 +207,11 @@ type seenRequest struct {
 
 func newTrickFixture(t *testing.T, table routes.Table) *trickFixture {
 	t.Helper()
+	return newTrickFixtureWith(t, table, identity.Options{})
+}
+
+func newTrickFixtureWith(t *testing.T, table routes.Table, o identity.Options) *trickFixture {
+	t.Helper()
 	lb, err := albsim.New(albsim.Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -235,7 +240,8 @@ func newTrickFixture(t *testing.T, table routes.Table) *trickFixture {
 		env[identity.EnvMachineClients] = string(clients)
 	}
 	logger := slog.New(slog.DiscardHandler)
-	mw, err := identity.FromEnv(func(k string) string { return env[k] }, identity.Options{Logger: logger})
+	o.Logger = logger
+	mw, err := identity.FromEnv(func(k string) string { return env[k] }, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,6 +275,12 @@ func (f *trickFixture) lbForwards(r routes.Route, routed bool, p principal) bool
 // that allows anonymous requests passes on), runs it through the adapter,
 // and returns what the application saw, or nil, and the status.
 func (f *trickFixture) send(t *testing.T, method, raw string, p principal, single bool) (*seenRequest, int) {
+	t.Helper()
+	return f.sendWith(t, method, raw, p, nil, single)
+}
+
+// sendWith is send with extra headers.
+func (f *trickFixture) sendWith(t *testing.T, method, raw string, p principal, headers map[string]string, single bool) (*seenRequest, int) {
 	t.Helper()
 	target, query, _ := strings.Cut(raw, "?")
 	ev := events.ALBTargetGroupRequest{
@@ -305,6 +317,9 @@ func (f *trickFixture) send(t *testing.T, method, raw string, p principal, singl
 		ev.MultiValueHeaders["authorization"] = []string{"Bearer " + tok}
 	default:
 		ev.MultiValueHeaders["x-amzn-oidc-accesstoken"] = []string{"forged.access.token"}
+	}
+	for k, v := range headers {
+		ev.MultiValueHeaders[k] = []string{v}
 	}
 	ev = albsim.Forward(f.table, ev)
 	if single {

@@ -2,11 +2,9 @@ package identity_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"path"
 	"slices"
@@ -212,45 +210,18 @@ func newTrickFixture(t *testing.T, table routes.Table) *trickFixture {
 
 func newTrickFixtureWith(t *testing.T, table routes.Table, o identity.Options) *trickFixture {
 	t.Helper()
-	lb, err := albsim.New(albsim.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := albsim.NewPool(albsim.PoolConfig{Issuer: lb.Issuer, ClientID: lb.ClientID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := httptest.NewServer(lb.Keys)
-	t.Cleanup(keys.Close)
-	jwks := httptest.NewServer(pool.JWKS)
-	t.Cleanup(jwks.Close)
-	data, err := table.JSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &trickFixture{lb: lb, pool: pool, table: table, jobID: "jobclient0000000000000000a", seen: make(chan *seenRequest, 1)}
-	clients, _ := json.Marshal(map[string]string{"job": f.jobID})
-	env := map[string]string{
-		identity.EnvALBARN: lb.ARN, identity.EnvClientID: lb.ClientID, identity.EnvIssuer: lb.Issuer,
-		identity.EnvKeyEndpoint: keys.URL, identity.EnvJWKSURL: jwks.URL + "/.well-known/jwks.json",
-		identity.EnvUserPoolDomain: testDomain, identity.EnvAppURL: testAppURL,
-		identity.EnvTargetGroupPrefix: albsim.TargetGroupPrefix, identity.EnvRouteTable: string(data),
-	}
+	sim := simulate(t, table)
+	f := &trickFixture{lb: sim.lb, pool: sim.pool, table: table, jobID: "jobclient0000000000000000a", seen: make(chan *seenRequest, 1)}
 	if len(table.Machine()) > 0 {
-		env[identity.EnvMachineClients] = string(clients)
+		sim.env[identity.EnvMachineClients] = `{"job":"` + f.jobID + `"}`
 	}
-	logger := slog.New(slog.DiscardHandler)
-	o.Logger = logger
-	mw, err := identity.FromEnv(func(k string) string { return env[k] }, o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	mw, _ := sim.middleware(t, &lockedBuffer{}, o)
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, _ := identity.FromContext(r.Context())
 		f.seen <- &seenRequest{header: r.Header.Clone(), id: id}
 		w.WriteHeader(http.StatusOK)
 	})
-	f.adapter = albhttp.New(mw.Handler(app), &albhttp.Options{Logger: logger})
+	f.adapter = albhttp.New(mw.Handler(app), &albhttp.Options{Logger: slog.New(slog.DiscardHandler)})
 	return f
 }
 

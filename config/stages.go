@@ -48,8 +48,11 @@ var stageNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*$`)
 //     <name>'s own value.
 //
 // Every problem in every stage is returned at once. A problem with a key a
-// stage sets is named stages.<name>.<key>; a problem with a shared value is
-// named by its key, once, with the stages it affects when not all of them.
+// stage sets is named stages.<name>.<key> (stages.prod.routes[0].scopes[0]
+// when the stage sets routes); a problem with a shared value is named by its
+// key, once for each distinct message, with the stages it affects when not all
+// of them: a message that quotes a stage's own value (a resource server that
+// defaults to https://<recordName>) is given once per stage.
 // Two stages may not share a record name.
 func StagesFromContext(ctx map[string]any) ([]Stage, error) {
 	shared := map[string]any{}
@@ -134,7 +137,7 @@ func StagesFromContext(ctx map[string]any) ([]Stage, error) {
 		c, err := FromContext(merged)
 		if err != nil {
 			for _, p := range err.(Problems) {
-				if _, set := own[p.Key]; set {
+				if _, set := own[topKey(p.Key)]; set {
 					ps = append(ps, Problem{prefix + p.Key, p.Message})
 					continue
 				}
@@ -335,6 +338,15 @@ func itThem(n int) string {
 }
 
 // splitStageKey splits stages.<name>.<key>.
+// topKey returns the setting a problem's key is about: routes for
+// routes[1].scopes[0], the key itself for a plain key.
+func topKey(k string) string {
+	if i := strings.IndexAny(k, "[."); i > 0 {
+		return k[:i]
+	}
+	return k
+}
+
 func splitStageKey(k string) (name, key string, ok bool) {
 	rest, ok := strings.CutPrefix(k, StagesKey+".")
 	if !ok {

@@ -212,6 +212,17 @@ func TestStageProblems(t *testing.T) {
 		{"a bad shared value some stages override names the others",
 			stagedWith(map[string]any{"sessionTimeout": "200h"}, nil),
 			[]string{"sessionTimeout: 200h0m0s is out of range; use 1s to 7 days (604800 seconds, 168h), e.g. 8h (the shared value, in stage prod)"}},
+		{"a stage's own route table names the stage",
+			stagedWith(map[string]any{"stages.prod.routes": []any{map[string]any{"name": "a", "paths": []any{"/a/*"}, "scopes": []any{"bogus"}}}}, nil),
+			[]string{`stages.prod.routes[0].scopes[0]: no app client can get scope "bogus"`}},
+		{"a shared route's problem that reads the same in every stage is named once",
+			stagedWith(map[string]any{"routes": []any{map[string]any{"name": "a", "paths": []any{"/a/*"}, "scopes": []any{"bogus"}}}}, nil),
+			[]string{`routes[0].scopes[0]: no app client can get scope "bogus"`}},
+		{"a shared route's problem that quotes each stage's own value is named once per stage",
+			stagedWith(map[string]any{"createResourceServer": true, "machineClients": []any{"c1"},
+				"routes": []any{map[string]any{"name": "a", "paths": []any{"/a/*"}, "scopes": []any{"https://other.example.org/read"}, "clients": []any{"c1"}}}}, nil),
+			[]string{"routes[0].scopes[0]: \"https://other.example.org/read\" is not a scope of resource server https://dev.example.com; write https://dev.example.com/<scope>, e.g. https://dev.example.com/reports.read (the shared value, in stage dev)",
+				"routes[0].scopes[0]: \"https://other.example.org/read\" is not a scope of resource server https://app.example.com; write https://app.example.com/<scope>, e.g. https://app.example.com/reports.read (the shared value, in stage prod)"}},
 		{"a missing required key names the fix once",
 			stagedWith(map[string]any{"hostedZoneId": absent}, nil),
 			[]string{"hostedZoneId: is not set"}},
@@ -264,7 +275,7 @@ func TestStageProblems(t *testing.T) {
 			stagedWith(map[string]any{StageKey: "prod", "stages.dev.sessionTimeout": "0"}, nil),
 			[]string{"stages.dev.sessionTimeout: 0s is out of range"}},
 	}
-	tests[12].ctx[StagesKey] = []any{"dev", "prod"}
+	tests[15].ctx[StagesKey] = []any{"dev", "prod"}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

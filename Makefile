@@ -20,13 +20,23 @@ NPM_STAMP := node_modules/.package-lock.json
 # STAGE=name works on one stage of cdk.json's "stages": the app builds only that
 # stage (-c stage=name) and the CLI selects its stack ('name/*'). Without it,
 # synth builds and selects every stack ('**', which includes the stacks inside
-# stages), and deploy and diff stop when cdk.json has stages (unless CDK_ARGS
-# selects stacks itself).
+# stages), and deploy and diff stop when cdk.json has stages, unless CDK_ARGS
+# selects stacks itself ('prod/*', --all). A CDK_ARGS of options only
+# (-c key=value, --profile name, ...) selects nothing, so it still needs STAGE.
 STAGE ?=
 STAGE_ARGS := $(if $(STAGE),-c stage=$(STAGE) '$(STAGE)/*')
-NEED_STAGE = @if [ -z "$(STAGE)" ] && [ -z "$(CDK_ARGS)" ]; then \
+# The CDK CLI options that take a value: the word after one is not a stack.
+CDK_VALUE_OPTIONS := -c|--context|-a|--app|-o|--output|--profile|-r|--role-arn|--parameters|-O|--outputs-file|--require-approval|-m|--method|--toolkit-stack-name|--change-set-name|-t|--tags|--notification-arns|--concurrency|--progress|-p|--plugin|-E|--build-exclude|--proxy|--ca-bundle-path|--template|--context-lines
+NEED_STAGE = @if [ -z "$(STAGE)" ]; then \
+	  selects=; value=; set -f; \
+	  for a in $(CDK_ARGS); do \
+	    if [ -n "$$value" ]; then value=; continue; fi; \
+	    case "$$a" in --all) selects=1 ;; $(CDK_VALUE_OPTIONS)) value=1 ;; -*) ;; *) selects=1 ;; esac; \
+	  done; set +f; \
 	  stages="$$(node -e 'const s = require("./cdk.json").context?.stages; if (s) console.log(Object.keys(s).sort().join(", "))')"; \
-	  if [ -n "$$stages" ]; then echo "cdk.json has stages ($$stages): name one, e.g. make $@ STAGE=$${stages%%,*}" >&2; exit 2; fi; \
+	  if [ -z "$$selects" ] && [ -n "$$stages" ]; then \
+	    echo "cdk.json has stages ($$stages): name one, e.g. make $@ STAGE=$${stages%%,*}" >&2; exit 2; \
+	  fi; \
 	fi
 
 .PHONY: help deps synth test deploy diff clean

@@ -266,8 +266,6 @@ func newFunction(stack awscdk.Stack, cfg config.Config, moduleDir string) awslam
 	})
 	awscdk.Annotations_Of(stack).AcknowledgeWarning(jsii.String("@aws-cdk/aws-lambda-go-alpha:goBuildFlagsSecurityWarning"),
 		jsii.String("The build flags are constants in this file, not user input"))
-	// The role's policy must exist before the function can write logs.
-	fn.Node().AddDependency(role)
 	return fn
 }
 

@@ -146,9 +146,10 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 			list = append(list, rs)
 		}
 		m.server = awscognito.NewUserPoolResourceServer(c, jsii.String("ResourceServer"), &awscognito.UserPoolResourceServerProps{
-			UserPool:   p.UserPool,
-			Identifier: jsii.String(p.ResourceServerID),
-			Scopes:     &list,
+			UserPool:                   p.UserPool,
+			Identifier:                 jsii.String(p.ResourceServerID),
+			UserPoolResourceServerName: jsii.String(resourceServerName(p.ResourceServerID)),
+			Scopes:                     &list,
 		})
 	}
 
@@ -242,6 +243,28 @@ func routesRequiring(routes []Route, s string) []string {
 		}
 	}
 	return names
+}
+
+// resourceServerName is the created resource server's name, from its
+// identifier: Cognito allows only [\w\s+=,.@-] in a name (API
+// CreateResourceServer), and the CDK's default, the identifier itself, is
+// usually a URL. The scheme is dropped and every other character outside the
+// pattern becomes a hyphen: https://app.example.com/api is app.example.com-api.
+func resourceServerName(id string) string {
+	if _, rest, ok := strings.Cut(id, "://"); ok {
+		id = rest
+	}
+	name := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune("_+=,.@- ", r):
+			return r
+		}
+		return '-'
+	}, strings.TrimRight(id, "/"))
+	if strings.Trim(name, "-") == "" {
+		return "resource-server"
+	}
+	return name
 }
 
 // MaxScopeDescription is Cognito's limit on a scope's description

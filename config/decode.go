@@ -163,21 +163,40 @@ func decodeValue(s spec, v any) string {
 		expectation(s.kind()), describe(v), err, s.Name, s.Example, s.Name, s.cliExample())
 }
 
-// tokenMarker starts a CDK token, the CDK's encoding of a value that is only
-// known later ("${Token[...]}"). A configuration string holding one would reach
-// the template as something other than what was written, or make synth panic.
-const tokenMarker = "${"
+// The CDK reads three kinds of marker inside any string it writes to a template
+// as a token, its encoding of a value only known later (aws-cdk-lib,
+// core/lib/private/encoding.ts): "${Token[...]}" for a string, "#{Token[...]}"
+// for a list, and -1.<digits>e+289 for a number. A configuration string
+// holding one reaches the template as something other than what was written,
+// or stops synth with "Unrecognized token key" or "Found an encoded list token
+// string in a scalar string context". "${" is refused whole: nothing in a
+// setting needs it, and it starts every string token.
+var (
+	tokenMarkers  = []string{"${", "#{Token["}
+	numberTokenRe = regexp.MustCompile(`-1\.[0-9]{10,16}e\+289`)
+)
 
-// tokenProblem says why s cannot be used if it holds tokenMarker; "" otherwise.
+// tokenProblem says why s cannot be used if it holds a CDK token marker; ""
+// otherwise.
 func tokenProblem(s string) string {
-	if !strings.Contains(s, tokenMarker) {
+	marker := ""
+	for _, m := range tokenMarkers {
+		if strings.Contains(s, m) {
+			marker = m
+			break
+		}
+	}
+	if marker == "" {
+		marker = numberTokenRe.FindString(s)
+	}
+	if marker == "" {
 		return ""
 	}
 	if len(s) > 80 {
 		s = s[:77] + "..."
 	}
-	return fmt.Sprintf("%q contains %q, which the CDK reads as the start of a CDK token (a value resolved at deploy time), "+
-		"not as text; configuration values are literal: write the value itself, without ${", s, tokenMarker)
+	return fmt.Sprintf("%q contains %q, which the CDK reads as (the start of) a CDK token (a value resolved at deploy time), "+
+		"not as text; configuration values are literal: write the value itself, without %s", s, marker, marker)
 }
 
 // decodeInto stores v, which decodeValue accepted, in the field ptr points to.

@@ -506,6 +506,7 @@ func decodeRoutes(s spec, v any) ([]routes.Route, bool, Problems) {
 			usable = false
 			continue
 		}
+		ps = append(ps, explicitRouteProblems(field, e.(map[string]any))...)
 		data, err := json.Marshal(e)
 		if err != nil {
 			ps = append(ps, Problem{field, "cannot be encoded as JSON: " + err.Error()})
@@ -523,6 +524,33 @@ func decodeRoutes(s spec, v any) ([]routes.Route, bool, Problems) {
 		}
 	}
 	return out, usable, ps
+}
+
+// explicitRouteProblems finds what only the route's JSON shows: a field
+// written with a value that decodes to "not set". An empty groups, scopes or
+// clients list and a priority of 0 would silently mean the same as leaving
+// the field out (no group, no scope, a sign-in route rather than a machine
+// route, a derived priority), which is not what writing them says.
+func explicitRouteProblems(field string, r map[string]any) Problems {
+	var ps Problems
+	empty := map[string]string{
+		"groups": "an empty list requires no group, as leaving groups out does, so every signed-in user would enter; " +
+			`list the Cognito groups whose members may enter, e.g. ["admins"], or remove groups`,
+		"scopes": "an empty list requires no scope, as leaving scopes out does; " +
+			`list the scopes the access token must carry, e.g. ["https://app.example.com/reports.read"], or remove scopes`,
+		"clients": "an empty list makes the route a sign-in route for users, as leaving clients out does, not a machine route; " +
+			`list the machine clients that may call it, e.g. ["nightly-report"], or remove clients`,
+	}
+	for _, name := range []string{"groups", "scopes", "clients"} {
+		if list, ok := r[name].([]any); ok && len(list) == 0 {
+			ps = append(ps, Problem{field + "." + name, empty[name]})
+		}
+	}
+	if p := r["priority"]; isNumber(p) && fmt.Sprint(p) == "0" {
+		ps = append(ps, Problem{field + ".priority", fmt.Sprintf("0 is not a listener rule priority; give one from 1 to %d, "+
+			"or remove priority to have it derived (the next multiple of %d after the previous route's)", routes.MaxPriority, routes.PriorityStep)})
+	}
+	return ps
 }
 
 // routeFields are the fields a route may be given in configuration.

@@ -167,9 +167,11 @@ var (
 	cookieRe    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 	stackNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,127}$`)
 	bucketRe    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	// Cognito's patterns for a custom scope's name and resource server identifier.
+	// Cognito's patterns for a custom scope's name (ResourceServerScopeType) and
+	// resource server identifier (CreateResourceServer: printable ASCII without
+	// space, " and \).
 	scopeNameRe      = regexp.MustCompile(`^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$`)
-	resourceServerRe = regexp.MustCompile(`^[\x21-\x7E]{1,256}$`)
+	resourceServerRe = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]{1,256}$`)
 	providerRe       = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,32}$`)
 )
 

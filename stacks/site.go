@@ -94,6 +94,16 @@ func newMachine(stack awscdk.Stack, cfg config.Config, pool awscognito.IUserPool
 		})
 	}
 	auth.Function().AddEnvironment(jsii.String(bearer.ClientsEnvVar), stack.ToJsonString(ids, nil), nil)
+	// A scope of the created resource server granted to the site's client
+	// (asked by oauthScopes or a sign-in route) must exist before the client.
+	if server := m.ResourceServer(); server != nil {
+		for _, s := range cfg.ClientScopes() {
+			if strings.HasPrefix(s, cfg.ResourceServerID+"/") {
+				auth.Client().Node().AddDependency(server)
+				break
+			}
+		}
+	}
 	return m
 }
 

@@ -46,6 +46,7 @@ func (v *validator) machine(c Config) {
 			v.add(clientsKey, "client name %q is not allowed; use 1 to 64 letters, digits or inner hyphens, e.g. nightly-report", name)
 		}
 	}
+	v.machineOutputIDs(c.MachineClients)
 	serverOK := false
 	switch {
 	case c.ResourceServerID == "":
@@ -124,6 +125,41 @@ func (v *validator) machineRoutes(c Config, serverOK bool) {
 	if c.CreateResourceServer && !anyMachine {
 		v.add("createResourceServer", "is true, but no route lists clients, so the resource server would define no scope; "+
 			"add a machine route (a route with clients and scopes), or remove createResourceServer")
+	}
+}
+
+// MachineClientOutputID is the id of the stack output that gives a machine
+// client's id: MachineClientId and the name without its hyphens, each part
+// capitalized (nightly-report: MachineClientIdNightlyReport).
+func MachineClientOutputID(name string) string {
+	var b strings.Builder
+	b.WriteString("MachineClientId")
+	for _, part := range strings.Split(name, "-") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
+
+// machineOutputIDs refuses two machine clients whose outputs would have the
+// same id (nightly-report, NightlyReport, nightly--report): the stack could
+// not hold both.
+func (v *validator) machineOutputIDs(names []string) {
+	first := map[string]string{}
+	for _, name := range names {
+		if !machineClientRe.MatchString(name) {
+			continue
+		}
+		id := MachineClientOutputID(name)
+		other, taken := first[id]
+		switch {
+		case !taken:
+			first[id] = name
+		case other != name: // a duplicate name is reported by listElements
+			v.add("machineClients", "%q and %q would both have the stack output %s (the name without hyphens, each part capitalized), "+
+				"and a stack cannot hold two outputs of one id; rename one, so that the names differ in more than case and hyphens", other, name, id)
+		}
 	}
 }
 

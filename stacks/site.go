@@ -87,7 +87,7 @@ func newMachine(stack awscdk.Stack, cfg config.Config, pool awscognito.IUserPool
 	for _, name := range cfg.MachineClients {
 		id := m.Client(name).UserPoolClientId()
 		ids[name] = id
-		awscdk.NewCfnOutput(stack, jsii.String("MachineClientId"+outputSuffix(name)), &awscdk.CfnOutputProps{
+		awscdk.NewCfnOutput(stack, jsii.String(config.MachineClientOutputID(name)), &awscdk.CfnOutputProps{
 			Value: id,
 			Description: jsii.String("Client id of machine client " + name + "; its secret is not an output: " +
 				"aws cognito-idp describe-user-pool-client --user-pool-id " + cfg.UserPoolID() + " --client-id <id> --query UserPoolClient.ClientSecret --output text"),
@@ -105,18 +105,6 @@ func newMachine(stack awscdk.Stack, cfg config.Config, pool awscognito.IUserPool
 		}
 	}
 	return m
-}
-
-// outputSuffix turns a client name (letters, digits, hyphens) into part of an
-// output's logical id: nightly-report becomes NightlyReport.
-func outputSuffix(name string) string {
-	var b strings.Builder
-	for _, part := range strings.Split(name, "-") {
-		if part != "" {
-			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
-		}
-	}
-	return b.String()
 }
 
 // NewSite builds the site stack. Config must already be validated.

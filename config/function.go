@@ -30,16 +30,25 @@ func (v *validator) functionPackage(p string) {
 	const eg = "e.g. lambda/notes"
 	switch {
 	case strings.Contains(p, `\`):
-		v.add(key, "%q uses backslashes; write it with forward slashes, %s", p, strings.ReplaceAll(p, `\`, "/"))
+		if fixed := strings.ReplaceAll(p, `\`, "/"); validFunctionPackage(fixed) {
+			v.add(key, "%q uses backslashes; write it with forward slashes, %s", p, fixed)
+		} else {
+			v.add(key, "%q uses backslashes; write it with forward slashes, relative to the module root (the folder holding go.mod), e.g. %s",
+				p, functionPackageExample(fixed))
+		}
 		return
 	case path.IsAbs(p) || filepath.IsAbs(p):
-		v.add(key, "%q is an absolute path; give the folder relative to the module root (the folder holding go.mod), %s", p, eg)
+		v.add(key, "%q is an absolute path; give the folder relative to the module root (the folder holding go.mod), e.g. %s", p, functionPackageExample(p))
 		return
 	case slicesContains(strings.Split(p, "/"), ".."):
 		v.add(key, "%q contains \"..\"; name a folder under %s/ directly, %s", p, FunctionRoot, eg)
 		return
 	case path.Clean(p) != p:
-		v.add(key, "%q is not written plainly; write it as %s", p, path.Clean(p))
+		if fixed := path.Clean(p); validFunctionPackage(fixed) {
+			v.add(key, "%q is not written plainly; write it as %s", p, fixed)
+		} else {
+			v.add(key, "%q is not written plainly; write it as a folder under %s/, e.g. %s", p, FunctionRoot, functionPackageExample(fixed))
+		}
 		return
 	}
 	rest, ok := strings.CutPrefix(p, FunctionRoot+"/")
@@ -55,6 +64,24 @@ func (v *validator) functionPackage(p string) {
 			return
 		}
 	}
+}
+
+// validFunctionPackage reports whether p is a valid functionPackage value
+// (its form: CheckFunctionPackage checks the folder).
+func validFunctionPackage(p string) bool {
+	check := &validator{}
+	check.functionPackage(p)
+	return check.ps == nil
+}
+
+// functionPackageExample is the part of a slash-separated path from lambda/
+// on (C:/work/lambda/notes: lambda/notes) when that is a valid
+// functionPackage, else lambda/notes.
+func functionPackageExample(p string) string {
+	if i := strings.LastIndex("/"+p, "/"+FunctionRoot+"/"); i >= 0 && validFunctionPackage(p[i:]) {
+		return p[i:]
+	}
+	return FunctionRoot + "/notes"
 }
 
 func slicesContains(list []string, s string) bool {

@@ -63,8 +63,12 @@ func (v *validator) machine(c Config) {
 			v.add(serverKey, "%q is not a valid resource server identifier; use 1 to 256 printable ASCII characters without spaces, \" or \\, e.g. %s",
 				c.ResourceServerID, c.SiteURL())
 		case strings.HasSuffix(c.ResourceServerID, "/"):
-			v.add(serverKey, "%q ends with a slash, so its scopes would read %s/<scope>, with a double slash; remove the trailing slash: %s",
-				c.ResourceServerID, c.ResourceServerID, strings.TrimRight(c.ResourceServerID, "/"))
+			fix := ""
+			if trimmed := strings.TrimRight(c.ResourceServerID, "/"); resourceServerRe.MatchString(trimmed) {
+				fix = ": " + trimmed
+			}
+			v.add(serverKey, "%q ends with a slash, so its scopes would read %s/<scope>, with a double slash; remove the trailing slash%s",
+				c.ResourceServerID, c.ResourceServerID, fix)
 		default:
 			serverOK = true
 		}

@@ -287,7 +287,7 @@ func prepareCfnSchema(tmp string) {
 			return
 		}
 		if _, err := os.Stat(filepath.Join(src, "bin", "cfnschema.js")); err != nil {
-			cfnschema.skip = fmt.Sprintf("cfnschema not found (%v); set %s to its folder, or to skip on a machine without it", err, cfnschemaEnv)
+			cfnschema.skip = fmt.Sprintf("cfnschema not found (%v); set %s to its folder (or to skip, on a machine that has none)", err, cfnschemaEnv)
 			return
 		}
 		if _, err := exec.LookPath("node"); err != nil {

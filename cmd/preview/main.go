@@ -21,6 +21,7 @@ import (
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
 	"github.com/alb-cognito/alb-cognito-cdk/internal/preview"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
@@ -119,6 +120,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&extra, "claim", "an extra string claim as `name=value`; repeat for more")
 	userFile := fs.String("user", "", "a JSON `file` holding the user's claims, replacing the defaults")
 	signedOut := fs.Bool("signed-out", false, "forward requests with no token, to show the 401 page")
+	issuer := fs.String("issuer", string(cognitoissuer.Original), "the user pool's issuer form (config key userPoolIssuer): `original` (cognito-idp) or updated (issuer-cognito-idp); every token's iss and the function's TOKEN_ISSUER")
 	function := fs.String("function", "lambda/whoami", "the function's main `package` (config key functionPackage), e.g. lambda/notes; any package but lambda/whoami is built and run as Lambda runs it")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -159,6 +161,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
+	if !cognitoissuer.Form(*issuer).Valid() {
+		fmt.Fprintf(stderr, "preview: -issuer %q: want original or updated\n", *issuer)
+		return 2
+	}
+
 	var table routes.Table
 	switch *routesFrom {
 	case "none":
@@ -185,7 +192,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv, err := preview.Start(*addr, preview.Options{Claims: claims, SignedOut: *signedOut, Logger: logger,
 		Groups: splitList(*groups), Scopes: splitList(*scopes), AccessTokenExpired: *expired, Routes: table,
-		Function: *function, FunctionOutput: stderr})
+		Function: *function, FunctionOutput: stderr, Issuer: cognitoissuer.Form(*issuer)})
 	if err != nil {
 		fmt.Fprintf(stderr, "preview: %v\n", err)
 		return 1
@@ -194,7 +201,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *signedOut {
 		who = "signed out: every request gets the 401 page"
 	}
-	fmt.Fprintf(stdout, "Preview of %s (%s)\n  open  %s\n  keys  %s\n  jwks  %s\n", *function, who, srv.URL, srv.KeyEndpoint, srv.JWKSURL)
+	fmt.Fprintf(stdout, "Preview of %s (%s)\n  open  %s\n  keys  %s\n  jwks  %s\n  iss   %s\n", *function, who, srv.URL, srv.KeyEndpoint, srv.JWKSURL, srv.Issuer)
 	fmt.Fprintf(stdout, "  access token: groups [%s], scopes [%s]", strings.Join(splitList(*groups), " "), strings.Join(splitList(*scopes), " "))
 	if *expired {
 		fmt.Fprint(stdout, ", expired after each session's first request")
@@ -204,7 +211,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "  routes: none (every path: any signed-in user)")
 	}
 	for _, rt := range table.Routes {
-		fmt.Fprintf(stdout, "  route %-10s %s  %s\n", rt.Name, strings.Join(rt.Paths, " "), describeRoute(rt, splitList(*groups), splitList(*scopes)))
+		what := strings.Join(rt.Paths, " ")
+		if len(rt.Methods) > 0 {
+			what = strings.Join(rt.Methods, " ") + " " + what
+		}
+		fmt.Fprintf(stdout, "  route %-10s %s  %s\n", rt.Name, what, describeRoute(rt, splitList(*groups), splitList(*scopes)))
 	}
 	printMachine(stdout, srv, table)
 	fmt.Fprintln(stdout, "Edit lambda/, then Ctrl-C and run again to see the change. Ctrl-C stops.")

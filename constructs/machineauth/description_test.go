@@ -2,7 +2,6 @@ package machineauth
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 )
@@ -31,26 +30,6 @@ func TestScopeDescriptionFitsCognitosLimit(t *testing.T) {
 			t.Errorf("%d routes: %q, want every name: %q", n, got, all)
 		} else if len(all) > MaxScopeDescription && !strings.HasSuffix(got, " more") {
 			t.Errorf("%d routes: %q does not say how many routes it leaves out", n, got)
-		}
-	}
-}
-
-// TestResourceServerNameIsValid: the created resource server's name matches
-// Cognito's pattern for names, [\w\s+=,.@-]+, whatever the identifier.
-func TestResourceServerNameIsValid(t *testing.T) {
-	t.Parallel()
-	nameRe := regexp.MustCompile(`^[\w\s+=,.@-]{1,256}$`)
-	for id, want := range map[string]string{
-		"https://app.example.com":         "app.example.com",
-		"https://app.example.com/api/v1/": "app.example.com-api-v1",
-		"orders":                          "orders",
-		"urn:example:orders":              "urn-example-orders",
-		"://":                             "resource-server",
-		"https://":                        "resource-server",
-	} {
-		got := resourceServerName(id)
-		if got != want || !nameRe.MatchString(got) {
-			t.Errorf("resourceServerName(%q) = %q, want %q", id, got, want)
 		}
 	}
 }

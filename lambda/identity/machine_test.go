@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -42,49 +41,19 @@ type machineFixture struct {
 
 func newMachineFixture(t testing.TB) *machineFixture {
 	t.Helper()
-	lb, err := albsim.New(albsim.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := albsim.NewPool(albsim.PoolConfig{Issuer: lb.Issuer, ClientID: lb.ClientID})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := simulate(t, machineTable)
 	other, err := albsim.NewPool(albsim.PoolConfig{Issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other0000"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := httptest.NewServer(lb.Keys)
-	t.Cleanup(keys.Close)
-	jwks := httptest.NewServer(pool.JWKS)
-	t.Cleanup(jwks.Close)
-	table, err := machineTable.JSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	clients, _ := json.Marshal(map[string]string{"nightly-report": nightlyID, "billing-sync": billingID})
-	env := map[string]string{
-		identity.EnvALBARN:         lb.ARN,
-		identity.EnvClientID:       lb.ClientID,
-		identity.EnvIssuer:         lb.Issuer,
-		identity.EnvKeyEndpoint:    keys.URL,
-		identity.EnvJWKSURL:        jwks.URL + "/.well-known/jwks.json",
-		identity.EnvUserPoolDomain: testDomain,
-		identity.EnvAppURL:         testAppURL,
-		identity.EnvRouteTable:     string(table),
-		identity.EnvMachineClients: string(clients),
-	}
-	cfg, err := identity.ConfigFromEnv(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
+	s.env[identity.EnvMachineClients] = machineClientsJSON
 	logs := &lockedBuffer{}
-	mw, err := identity.FromConfig(cfg, identity.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &machineFixture{fixture: &fixture{lb: lb, pool: pool, mw: mw, cfg: cfg, logs: logs}, other: other}
+	mw, cfg := s.middleware(t, logs, identity.Options{})
+	return &machineFixture{fixture: &fixture{lb: s.lb, pool: s.pool, mw: mw, cfg: cfg, logs: logs}, other: other}
 }
+
+// machineClientsJSON is MACHINE_CLIENTS for machineTable.
+var machineClientsJSON = `{"billing-sync":"` + billingID + `","nightly-report":"` + nightlyID + `"}`
 
 // machineToken mints a client-credentials access token of pool p.
 func machineToken(t testing.TB, p *albsim.Pool, clientID string, scopes []string, exp time.Time) string {
@@ -182,7 +151,7 @@ func TestMachineRouteRefusesHostileBearers(t *testing.T) {
 				}
 			}
 			rec := httptest.NewRecorder()
-			f.mw.Handler(mustNotRun(t)).ServeHTTP(rec, req)
+			f.mw.Handler(mustNotRun(t)).ServeHTTP(rec, albsim.ForwardHTTP(f.mw.Routes(), req))
 			res := rec.Result()
 			body, _ := io.ReadAll(res.Body)
 			if res.StatusCode != tc.status {
@@ -244,7 +213,7 @@ func TestMachineRouteAcceptsItsClientAndIgnoresUserHeaders(t *testing.T) {
 			}
 		}
 		rec := httptest.NewRecorder()
-		f.mw.Handler(app).ServeHTTP(rec, req)
+		f.mw.Handler(app).ServeHTTP(rec, albsim.ForwardHTTP(f.mw.Routes(), req))
 		if rec.Code != http.StatusOK || got == nil {
 			t.Fatalf("forged=%v: status %d, identity %v", withForged, rec.Code, got)
 		}
@@ -261,7 +230,7 @@ func TestMachineRouteAcceptsItsClientAndIgnoresUserHeaders(t *testing.T) {
 		req := httptest.NewRequest(http.MethodGet, "/api/reports", nil)
 		req.Header.Set("Authorization", "bearer "+machineToken(t, f.pool, id, []string{reportsRead}, time.Time{}))
 		rec := httptest.NewRecorder()
-		f.mw.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})).ServeHTTP(rec, req)
+		f.mw.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})).ServeHTTP(rec, albsim.ForwardHTTP(f.mw.Routes(), req))
 		if rec.Code != http.StatusOK {
 			t.Errorf("client %s on /api/reports: %d", id, rec.Code)
 		}
@@ -277,7 +246,7 @@ func TestMachineTokenOpensNoSignInRoute(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+machineToken(t, f.pool, billingID, []string{reportsRead, billingWrite}, time.Time{}))
 	req.Header.Set("Accept", "application/json")
 	rec := httptest.NewRecorder()
-	f.mw.Handler(mustNotRun(t)).ServeHTTP(rec, req)
+	f.mw.Handler(mustNotRun(t)).ServeHTTP(rec, albsim.ForwardHTTP(f.mw.Routes(), req))
 	if rec.Code != http.StatusUnauthorized {
 		t.Errorf("machine token on /admin: %d, want 401 (no user claims)", rec.Code)
 	}
@@ -290,7 +259,7 @@ func TestMachineClientsMustCoverTheTable(t *testing.T) {
 	table, _ := machineTable.JSON()
 	env := map[string]string{
 		identity.EnvALBARN: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/x/0123456789abcdef", identity.EnvClientID: "c",
-		identity.EnvIssuer: albsim.DefaultIssuer, identity.EnvUserPoolDomain: testDomain, identity.EnvAppURL: testAppURL,
+		identity.EnvIssuer: albsim.DefaultIssuer, identity.EnvUserPoolDomain: testDomain, identity.EnvAppURL: testAppURL, identity.EnvTargetGroupPrefix: albsim.TargetGroupPrefix,
 		identity.EnvRouteTable: string(table), identity.EnvMachineClients: `{"nightly-report":"` + nightlyID + `"}`,
 	}
 	_, err := identity.ConfigFromEnv(func(k string) string { return env[k] })

@@ -527,10 +527,11 @@ func decodeRoutes(s spec, v any) ([]routes.Route, bool, Problems) {
 }
 
 // explicitRouteProblems finds what only the route's JSON shows: a field
-// written with a value that decodes to "not set". An empty groups, scopes or
-// clients list and a priority of 0 would silently mean the same as leaving
-// the field out (no group, no scope, a sign-in route rather than a machine
-// route, a derived priority), which is not what writing them says.
+// written with a value that decodes to "not set". An empty groups, scopes,
+// clients or methods list and a priority of 0 would silently mean the same
+// as leaving the field out (no group, no scope, a sign-in route rather than
+// a machine route, every method, a derived priority), which is not what
+// writing them says.
 func explicitRouteProblems(field string, r map[string]any) Problems {
 	var ps Problems
 	empty := map[string]string{
@@ -540,8 +541,10 @@ func explicitRouteProblems(field string, r map[string]any) Problems {
 			`list the scopes the access token must carry, e.g. ["https://app.example.com/reports.read"], or remove scopes`,
 		"clients": "an empty list makes the route a sign-in route for users, as leaving clients out does, not a machine route; " +
 			`list the machine clients that may call it, e.g. ["nightly-report"], or remove clients`,
+		"methods": "an empty list limits the route to no method, and means every method, as leaving methods out does; " +
+			`list the methods the route covers, e.g. ["POST", "PUT", "DELETE"], or remove methods`,
 	}
-	for _, name := range []string{"groups", "scopes", "clients"} {
+	for _, name := range []string{"groups", "scopes", "clients", "methods"} {
 		if list, ok := r[name].([]any); ok && len(list) == 0 {
 			ps = append(ps, Problem{field + "." + name, empty[name]})
 		}

@@ -53,6 +53,7 @@ func TestExplicitEmptyRouteFieldsAreRefused(t *testing.T) {
 		{"no groups", "groups", `[]`, "every signed-in user would enter"},
 		{"no scopes", "scopes", `[]`, "requires no scope"},
 		{"no clients", "clients", `[]`, "not a machine route"},
+		{"no methods", "methods", `[]`, "means every method"},
 		{"priority 0", "priority", `0`, "0 is not a listener rule priority"},
 	}
 	for _, tc := range cases {

@@ -346,7 +346,83 @@ func runCfnSchema(templates []template) ([]string, string, error) {
 	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1 && len(findings) > 0) {
 		return nil, "", fmt.Errorf("cfnschema on %d templates: %v\n%s%s", len(templates), err, stdout.String(), stderr.String())
 	}
-	return findings, "", nil
+	return slices.DeleteFunc(findings, coveredTargetGroup), "", nil
+}
+
+// cfnschemaOtherTargetGroupRe matches cfnschema's semantic/source-arn
+// finding for a permission whose SourceArn names another of the function's
+// target groups than the one reported.
+var cfnschemaOtherTargetGroupRe = regexp.MustCompile(`^(.+\.template\.json): (\S+) \(AWS::Lambda::Permission\) Properties\.SourceArn: semantic/source-arn: ` +
+	`SourceArn names target group (\S+), but (\S+) that registers the function is named (\S+)$`)
+
+// coveredTargetGroup reports whether a cfnschema finding is the one false
+// positive of its rule for a function behind several target groups (one per
+// route policy): cfnschema 0.1.0 wants every permission to name every target
+// group that registers the function, where a load balancer needs each target
+// group to be named by one permission, which it waits for (DependsOn). The
+// finding is dropped only when exactly that holds: the permission names one
+// of the function's target groups, and the target group reported has a
+// permission of its own, naming it, that it DependsOn.
+func coveredTargetGroup(finding string) bool {
+	m := cfnschemaOtherTargetGroupRe.FindStringSubmatch(finding)
+	if m == nil {
+		return false
+	}
+	file, permID, named, tgID, tgName := m[1], m[2], m[3], m[4], m[5]
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return false
+	}
+	var doc struct {
+		Resources map[string]struct {
+			Type       string         `json:"Type"`
+			Properties map[string]any `json:"Properties"`
+			DependsOn  any            `json:"DependsOn"`
+		} `json:"Resources"`
+	}
+	if json.Unmarshal(data, &doc) != nil {
+		return false
+	}
+	perm, ok := doc.Resources[permID]
+	if !ok {
+		return false
+	}
+	fn := js(perm.Properties["FunctionName"])
+	registers := func(tg string) bool {
+		r := doc.Resources[tg]
+		targets, _ := r.Properties["Targets"].([]any)
+		for _, t := range targets {
+			if t, ok := t.(map[string]any); ok && js(t["Id"]) == fn {
+				return true
+			}
+		}
+		return false
+	}
+	namesTG := func(p map[string]any, name string) bool {
+		arn, _ := p["SourceArn"].(string)
+		return strings.Contains(arn, ":targetgroup/"+name+"/")
+	}
+	permCovers := false
+	for id, r := range doc.Resources {
+		if r.Type == "AWS::ElasticLoadBalancingV2::TargetGroup" && r.Properties["Name"] == named && registers(id) {
+			permCovers = true
+		}
+	}
+	tg, ok := doc.Resources[tgID]
+	if !permCovers || !ok || tg.Properties["Name"] != tgName || !registers(tgID) {
+		return false
+	}
+	deps, _ := tg.DependsOn.([]any)
+	if s, ok := tg.DependsOn.(string); ok {
+		deps = []any{s}
+	}
+	for _, d := range deps {
+		other, _ := d.(string)
+		if p, ok := doc.Resources[other]; ok && p.Type == "AWS::Lambda::Permission" && js(p.Properties["FunctionName"]) == fn && namesTG(p.Properties, tgName) {
+			return true
+		}
+	}
+	return false
 }
 
 // TestCIInstallsThePinnedCfnLint: the CI workflow installs the cfn-lint the
@@ -358,5 +434,52 @@ func TestCIInstallsThePinnedCfnLint(t *testing.T) {
 	}
 	if !strings.Contains(string(data), "run: "+cfnLintInstall+"\n") {
 		t.Errorf(".github/workflows/ci.yml does not run %q before make test", cfnLintInstall)
+	}
+}
+
+// TestCoveredTargetGroup: cfnschema's finding for a permission that names
+// another of its function's target groups is dropped only when each target
+// group has a permission of its own, naming it, that it DependsOn.
+func TestCoveredTargetGroup(t *testing.T) {
+	const arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/"
+	fn := map[string]any{"Fn::GetAtt": []any{"Fn", "Arn"}}
+	tg := func(name string, dependsOn ...any) map[string]any {
+		return map[string]any{"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "DependsOn": dependsOn,
+			"Properties": map[string]any{"Name": name, "TargetType": "lambda", "Targets": []any{map[string]any{"Id": fn}}}}
+	}
+	perm := func(name string) map[string]any {
+		return map[string]any{"Type": "AWS::Lambda::Permission",
+			"Properties": map[string]any{"FunctionName": fn, "Principal": "elasticloadbalancing.amazonaws.com", "SourceArn": arn + name + "/*"}}
+	}
+	finding := func(file, perm, named, tg, tgName string) string {
+		return file + ": " + perm + " (AWS::Lambda::Permission) Properties.SourceArn: semantic/source-arn: SourceArn names target group " +
+			named + ", but " + tg + " that registers the function is named " + tgName
+	}
+	write := func(resources map[string]any) string {
+		path := filepath.Join(t.TempDir(), "S.template.json")
+		data, _ := json.Marshal(map[string]any{"Resources": resources})
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	both := write(map[string]any{"TgA": tg("a", "PermA"), "TgB": tg("b", "PermB"), "PermA": perm("a"), "PermB": perm("b")})
+	if !coveredTargetGroup(finding(both, "PermA", "a", "TgB", "b")) || !coveredTargetGroup(finding(both, "PermB", "b", "TgA", "a")) {
+		t.Error("two target groups, each with its own permission: finding kept")
+	}
+	noWait := write(map[string]any{"TgA": tg("a", "PermA"), "TgB": tg("b"), "PermA": perm("a"), "PermB": perm("b")})
+	if coveredTargetGroup(finding(noWait, "PermA", "a", "TgB", "b")) {
+		t.Error("a target group that does not wait for its permission: finding dropped")
+	}
+	noPerm := write(map[string]any{"TgA": tg("a", "PermA"), "TgB": tg("b", "PermA"), "PermA": perm("a")})
+	if coveredTargetGroup(finding(noPerm, "PermA", "a", "TgB", "b")) {
+		t.Error("a target group without a permission naming it: finding dropped")
+	}
+	stray := write(map[string]any{"TgB": tg("b", "PermB"), "PermA": perm("a"), "PermB": perm("b")})
+	if coveredTargetGroup(finding(stray, "PermA", "a", "TgB", "b")) {
+		t.Error("a permission naming no target group of its function: finding dropped")
+	}
+	if coveredTargetGroup(both + ": PermA (AWS::Lambda::Permission) Properties.Action: semantic/lambda-permission: x") {
+		t.Error("another finding dropped")
 	}
 }

@@ -12,9 +12,9 @@ import (
 )
 
 // TestEveryKeySynthesizes: testdata/every-key.json sets every key of
-// config.Keys, each to a value other than its default, in two stages (one
-// with the VPC and access-log bucket the stack creates, one with existing
-// ones, which exclude accessLogsExpirationDays). Both stacks synthesize
+// config.Keys, most to a value other than their default, in two stages (one
+// with the VPC, access-log bucket and resource server the stack creates, one
+// with existing ones, which exclude accessLogsExpirationDays). Both stacks synthesize
 // without a cdk-nag error, and TestMain's template checks (cfn-lint,
 // cfnschema) run on them with the rest.
 func TestEveryKeySynthesizes(t *testing.T) {

@@ -87,6 +87,9 @@ func TestTestsPassWithTheUsersOwnValues(t *testing.T) {
 			defer cancel()
 			cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-count=1", "-v"}, tc.args...)...)
 			cmd.Dir = dir
+			// The copy is not beside the project's cfnschema (../shared): name
+			// it, so the copy's template checks find the same one.
+			cmd.Env = append(os.Environ(), "CFNSCHEMA_DIR="+cfnschemaDir(root))
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("go test %s in a copy with other values in cdk.json: %v\n%s", strings.Join(tc.args, " "), err, tail(out, 80))
@@ -98,6 +101,15 @@ func TestTestsPassWithTheUsersOwnValues(t *testing.T) {
 			}
 		})
 	}
+}
+
+// cfnschemaDir is the cfnschema folder the test package uses for the module
+// at root: $CFNSCHEMA_DIR, else ../shared/tools/cfnschema beside it.
+func cfnschemaDir(root string) string {
+	if dir := os.Getenv("CFNSCHEMA_DIR"); dir != "" {
+		return dir
+	}
+	return filepath.Join(root, "..", "shared", "tools", "cfnschema")
 }
 
 // copyModule copies the module's files to dst, leaving out build output,

@@ -5,7 +5,7 @@
 // strings. FromContext accepts both forms, applies the defaults and validates the
 // result, returning every problem at once so that main can print them all and
 // exit before anything is synthesized. Keys lists every setting with its type,
-// default, example and description, for the README and the tests.
+// default, example and description, for docs/configuration.md and the tests.
 //
 // The package uses only the standard library: it has no jsii or CDK types and its
 // tests need no Node.js kernel.

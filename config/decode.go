@@ -426,7 +426,7 @@ func unknownKeys(ctx map[string]any) Problems {
 		if s := suggest(k); s != "" {
 			msg += fmt.Sprintf("; did you mean %s? Rename it to %s", s, s)
 		} else {
-			msg += "; remove it or correct its name (the settings are listed in the README's configuration reference)"
+			msg += "; remove it or correct its name (every setting is listed in docs/configuration.md)"
 		}
 		ps = append(ps, Problem{k, msg})
 	}

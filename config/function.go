@@ -112,7 +112,7 @@ func (c Config) CheckFunctionPackage(moduleDir string) error {
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		return fail("%s does not exist in %s; create the folder with your app's main.go "+
-			"(see the README, \"Put your own app behind it\") or fix the path", p, moduleDir)
+			"(see docs/own-app.md, \"Put your own app behind it\") or fix the path", p, moduleDir)
 	case err != nil:
 		return fail("%s cannot be read: %v", p, err)
 	case !fi.IsDir():

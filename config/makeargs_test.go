@@ -11,7 +11,7 @@ import (
 
 // TestMakeSynthListForms runs `make synth` with the CDK CLI replaced by printf,
 // so each argument arrives exactly as make's shell passes it to the CLI, and
-// decodes the oauthScopes value that arrived. It proves the forms the README
+// decodes the oauthScopes value that arrived. It proves the forms docs/configuration.md
 // gives, including the JSON form whose quotes the shell strips.
 func TestMakeSynthListForms(t *testing.T) {
 	if testing.Short() {

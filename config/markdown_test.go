@@ -1,42 +1,46 @@
 package config
 
 import (
+	"encoding/json"
 	"flag"
 	"os"
 	"strings"
 	"testing"
 )
 
-var updateReadme = flag.Bool("update-readme", false, "rewrite the configuration table in ../README.md")
+var updateDocs = flag.Bool("update-docs", false, "rewrite ../docs/configuration.md from Keys")
 
-const (
-	tableStart = "<!-- config-table:start (generated from config.Keys by `go test ./config -update-readme`) -->\n"
-	tableEnd   = "<!-- config-table:end -->"
-)
-
-// TestReadmeConfigTable keeps the README's configuration reference equal to
-// the keys the decoder actually reads.
-func TestReadmeConfigTable(t *testing.T) {
-	const path = "../README.md"
-	b, err := os.ReadFile(path)
-	if err != nil {
+// TestConfigurationDoc keeps docs/configuration.md equal to the keys the
+// decoder actually reads.
+func TestConfigurationDoc(t *testing.T) {
+	const path = "../docs/configuration.md"
+	want := ConfigurationDoc()
+	got, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
 	}
-	readme := string(b)
-	i, j := strings.Index(readme, tableStart), strings.Index(readme, tableEnd)
-	if i < 0 || j < i {
-		t.Fatalf("README.md has no %q ... %q section", tableStart, tableEnd)
-	}
-	want := MarkdownTable()
-	got := readme[i+len(tableStart) : j]
-	if got == want {
+	if string(got) == want {
 		return
 	}
-	if *updateReadme {
-		if err := os.WriteFile(path, []byte(readme[:i+len(tableStart)]+want+readme[j:]), 0o644); err != nil {
+	if *updateDocs {
+		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	t.Errorf("README.md's configuration table is out of date; run `go test ./config -update-readme`.\nwant:\n%s", want)
+	t.Errorf("docs/configuration.md is out of date with config.Keys(); regenerate it from the module root with:\n\t%s", ConfigurationDocCommand)
+}
+
+// TestRequiredKeysExample: the snippet the page gives as the keys you must
+// set is a configuration the app accepts.
+func TestRequiredKeysExample(t *testing.T) {
+	t.Parallel()
+	snippet := strings.TrimSuffix(strings.TrimPrefix(RequiredKeysJSON(), "```json\n\"context\": "), "```\n")
+	var ctx map[string]any
+	if err := json.Unmarshal([]byte(snippet), &ctx); err != nil {
+		t.Fatalf("the required keys' snippet is not JSON: %v\n%s", err, snippet)
+	}
+	if _, err := FromContext(ctx); err != nil {
+		t.Errorf("the required keys' snippet is refused:\n%v\n%s", err, snippet)
+	}
 }

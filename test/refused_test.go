@@ -115,7 +115,7 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 
 // TestExampleConfigWithCredentialsSynthesizes: with credentials for a real
 // account (the CLI passes CDK_DEFAULT_ACCOUNT to every command, synth too), the
-// example configuration still synthesizes, as the README promises, and warns
+// example configuration still synthesizes, as docs/deploying.md promises, and warns
 // that a deploy will fail, naming both accounts.
 func TestExampleConfigWithCredentialsSynthesizes(t *testing.T) {
 	ctx := exampleContext(nil)

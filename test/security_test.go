@@ -357,7 +357,7 @@ func TestExistingVpcSynthesizesWithoutWarnings(t *testing.T) {
 // security group keep their logical IDs; only the group's VpcId (which
 // requires replacement) and the load balancer's Subnets change. This is why
 // cdk diff plans the move to another VPC as an in-place update of the load
-// balancer (README: Moving the load balancer to another VPC).
+// balancer (docs/deploying.md: Moving the load balancer to another VPC).
 func TestVpcChangeKeepsTheLoadBalancer(t *testing.T) {
 	a, b := exampleSite(t), variantSite(t)
 	lbA, _ := a.only(t, typeLB)

@@ -142,7 +142,7 @@ type Props struct {
 	// construct creates an encrypted, private bucket that is retained when the
 	// stack is deleted. An imported bucket must already be in the stack's
 	// region, use SSE-S3 and allow Elastic Load Balancing's log delivery to
-	// write under AccessLogsPrefix (see the README), or the load balancer
+	// write under AccessLogsPrefix (see docs/deploying.md), or the load balancer
 	// fails to create: the construct cannot add a policy to it.
 	AccessLogsBucket awss3.IBucket
 	// AccessLogsExpiry is how long the created bucket keeps logs; default

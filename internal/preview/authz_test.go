@@ -63,7 +63,7 @@ func exampleRoutes(t *testing.T) Options {
 	return Options{Routes: table}
 }
 
-// TestAuthorization: the example routes (the README's recipes) behind the
+// TestAuthorization: the example routes (the recipes of docs/authorization.md) behind the
 // preview: an admin area, an API any signed-in user may read and only
 // editors may change, for a user in admins and editors and one in none.
 func TestAuthorization(t *testing.T) {

@@ -153,7 +153,7 @@ func reject(w http.ResponseWriter, reason string) {
 // Cognito's /oauth2/token takes it: a form POST with grant_type and an
 // optional space-separated scope, the client authenticated with HTTP Basic
 // (client_id:client_secret). A missing scope means every scope the client
-// may have, as Cognito documents for its GetClientToken API; the README's
+// may have, as Cognito documents for its GetClientToken API; docs/machine-clients.md's
 // curl names the scopes, so it does not depend on that.
 func (m *machineSim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fail := func(status int, code string) {

@@ -76,7 +76,7 @@ func Build(app awscdk.App, opts Options) ([]*stacks.Site, error) {
 			awscdk.Annotations_Of(site.Stack).AddWarningV2(jsii.String(ExampleWarning), jsii.String(fmt.Sprintf(
 				"This is the shipped example configuration (account %s) and your credentials are for account %s: "+
 					"it synthesizes, but cdk deploy will fail (\"Need to perform AWS calls for account %s\"). "+
-					"Set real values in cdk.json's context or with -c key=value (README: Deploying for real).",
+					"Set real values in cdk.json's context or with -c key=value (docs/deploying.md).",
 				cfg.Account(), opts.DefaultAccount, cfg.Account())))
 		}
 		sites = append(sites, site)

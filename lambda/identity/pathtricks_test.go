@@ -20,7 +20,7 @@ import (
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
-// The path-trick tables: the README's recipes (an admin area, an API that
+// The path-trick tables: the recipes of docs/authorization.md (an admin area, an API that
 // anyone reads and editors change, an anonymous area), a machine route, and
 // a site-wide group route behind them.
 const trickScope = "https://app.example.com/reports.read"

@@ -1,4 +1,4 @@
-// Package userconfig checks the promise the README makes to users: put your own
+// Package userconfig checks the promise the docs make to users: put your own
 // values in cdk.json, with or without stages, and `make test` stays green. It
 // copies the module to a temporary directory, writes other valid values into
 // the copy's cdk.json and runs the config and synth tests there.

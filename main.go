@@ -12,6 +12,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/siteapp"
+	"github.com/alb-cognito/alb-cognito-cdk/version"
 )
 
 func main() {
@@ -24,7 +25,7 @@ func main() {
 		if removed := siteapp.RemoveStaleAssembly(outdir); len(removed) > 0 {
 			stale = fmt.Sprintf(" (the previous synth's templates were removed from %s)", outdir)
 		}
-		fmt.Fprintf(os.Stderr, "configuration error; nothing was synthesized%s:\n%v\n", stale, err)
+		fmt.Fprintf(os.Stderr, "alb-cognito-cdk %s: configuration error; nothing was synthesized%s:\n%v\n", version.Version, stale, err)
 		os.Exit(1)
 	}
 	app.Synth(nil)

@@ -24,6 +24,7 @@ import (
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
+	"github.com/alb-cognito/alb-cognito-cdk/version"
 )
 
 func main() {
@@ -122,11 +123,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	signedOut := fs.Bool("signed-out", false, "forward requests with no token, to show the 401 page")
 	issuer := fs.String("issuer", string(cognitoissuer.Original), "the user pool's issuer form (config key userPoolIssuer): `original` (cognito-idp) or updated (issuer-cognito-idp); every token's iss and the function's TOKEN_ISSUER")
 	function := fs.String("function", "lambda/whoami", "the function's main `package` (config key functionPackage), e.g. lambda/notes; any package but lambda/whoami is built and run as Lambda runs it")
+	showVersion := fs.Bool("version", false, "print the version (CHANGELOG.md) and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
+	}
+	if *showVersion {
+		fmt.Fprintf(stdout, "alb-cognito-cdk preview %s\n", version.Version)
+		return 0
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "preview: unexpected arguments %q (flags only; see -h)\n", fs.Args())

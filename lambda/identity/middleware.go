@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -113,6 +114,10 @@ type Middleware struct {
 	policies      map[string]routes.Policy
 	routePolicy   []string
 	defaultPolicy string
+	// emf and functionName are the log line's metric directives and
+	// FunctionName dimension (metrics.go).
+	emf          json.RawMessage
+	functionName string
 }
 
 // New validates cfg and returns the middleware. It fails if cfg is invalid
@@ -168,7 +173,14 @@ func New(cfg Config, o Options) (*Middleware, error) {
 	for _, r := range cfg.Routes.Routes {
 		m.routePolicy = append(m.routePolicy, r.Policy().ID())
 	}
+	m.functionName = cfg.FunctionName
+	if m.functionName == "" {
+		m.functionName = "local"
+	}
 	var err error
+	if m.emf, err = emfDirectives(m.functionName); err != nil {
+		return nil, err
+	}
 	if m.pages, err = renderProblemPages(); err != nil {
 		return nil, err
 	}
@@ -239,10 +251,19 @@ type outcome struct {
 	detail string
 	route  string
 	sub    string
+	// verify is the time until the request was handed to the application
+	// or refused (MetricVerifyLatency).
+	verify time.Duration
 }
 
 func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Handler) {
-	out := m.decide(w, r, next)
+	start := time.Now()
+	h := &handoff{next: next}
+	out := m.decide(w, r, h)
+	if h.at.IsZero() {
+		h.at = time.Now()
+	}
+	out.verify = h.at.Sub(start)
 	m.logLine(r, out)
 }
 
@@ -587,6 +608,7 @@ func (m *Middleware) logLine(r *http.Request, out outcome) {
 	if out.sub != "" {
 		rec.AddAttrs(slog.String("sub", out.sub))
 	}
+	m.addMetrics(&rec, out)
 	_ = m.log.Handler().Handle(ctx, rec)
 }
 

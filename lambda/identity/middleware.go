@@ -2,7 +2,6 @@ package identity
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -114,10 +113,8 @@ type Middleware struct {
 	policies      map[string]routes.Policy
 	routePolicy   []string
 	defaultPolicy string
-	// emf and functionName are the log line's metric directives and
-	// FunctionName dimension (metrics.go).
-	emf          json.RawMessage
-	functionName string
+	// functionName is the log line's FunctionName dimension (metrics.go).
+	functionName slog.Attr
 }
 
 // New validates cfg and returns the middleware. It fails if cfg is invalid
@@ -173,14 +170,11 @@ func New(cfg Config, o Options) (*Middleware, error) {
 	for _, r := range cfg.Routes.Routes {
 		m.routePolicy = append(m.routePolicy, r.Policy().ID())
 	}
-	m.functionName = cfg.FunctionName
-	if m.functionName == "" {
-		m.functionName = "local"
+	m.functionName = slog.String(DimensionFunctionName, cfg.FunctionName)
+	if cfg.FunctionName == "" {
+		m.functionName = slog.String(DimensionFunctionName, "local")
 	}
 	var err error
-	if m.emf, err = emfDirectives(m.functionName); err != nil {
-		return nil, err
-	}
 	if m.pages, err = renderProblemPages(); err != nil {
 		return nil, err
 	}

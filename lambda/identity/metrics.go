@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -131,10 +132,22 @@ type emfDirective struct {
 // request: New makes it once. (Encoded by reflection it costs a request
 // less than the same JSON as a json.RawMessage, which encoding/json
 // re-validates each time.)
-var emfDirectives = slog.AnyValue([]emfDirective{
+var emfDirectives = slog.AnyValue(emfDirectiveList{
 	{MetricNamespace, [][]string{{DimensionFunctionName, DimensionOutcome}}, []emfMetric{{MetricRequests, "Count"}}},
 	{MetricNamespace, [][]string{{DimensionFunctionName}}, []emfMetric{{MetricRefusals, "Count"}, {MetricVerifyLatency, "Milliseconds"}}},
 })
+
+// emfDirectiveList is CloudWatchMetrics' value. A text handler (the
+// preview's) prints it as its JSON too, through String.
+type emfDirectiveList []emfDirective
+
+func (l emfDirectiveList) String() string {
+	b, err := json.Marshal([]emfDirective(l))
+	if err != nil {
+		return err.Error()
+	}
+	return string(b)
+}
 
 // addMetrics adds the embedded metric format members to the request's log
 // record: _aws (the record's time in epoch milliseconds and the

@@ -59,6 +59,7 @@ const (
 	OutcomeGroupMissing       = "group_missing"        // 403: not in one of the route's groups
 	OutcomeScopeMissing       = "scope_missing"        // 403: the token lacks a scope the route requires
 	OutcomeClientNotAllowed   = "client_not_allowed"   // 403: a machine client the route does not list
+	OutcomeCrossOrigin        = "cross_origin"         // 403: an unsafe method with a session, from another origin
 	OutcomePathRefused        = "path_refused"         // 400: a path that is not canonical
 	OutcomeRouteMismatch      = "route_mismatch"       // 400: the load balancer's rule and the function's route disagree
 	OutcomeTargetGroupRefused = "target_group_refused" // 403: not from one of this site's target groups
@@ -70,7 +71,7 @@ const (
 func Outcomes() []string {
 	return []string{OutcomeOK, OutcomeAnonymous, OutcomeLogout, OutcomeReauth,
 		OutcomeTokenMissing, OutcomeTokenInvalid, OutcomeGroupMissing, OutcomeScopeMissing, OutcomeClientNotAllowed,
-		OutcomePathRefused, OutcomeRouteMismatch, OutcomeTargetGroupRefused, OutcomeKeyFetchFailed, OutcomeOther}
+		OutcomeCrossOrigin, OutcomePathRefused, OutcomeRouteMismatch, OutcomeTargetGroupRefused, OutcomeKeyFetchFailed, OutcomeOther}
 }
 
 // Refused reports whether an outcome is a refusal by the middleware.
@@ -107,6 +108,8 @@ func outcomeOf(status int, reason string) string {
 		return OutcomeScopeMissing
 	case reason == "client_not_allowed":
 		return OutcomeClientNotAllowed
+	case reason == "cross_origin":
+		return OutcomeCrossOrigin
 	case reason == "token_missing", reason == "access_token_missing", reason == "bearer_missing", reason == "bearer_wrong_scheme":
 		return OutcomeTokenMissing
 	case status == http.StatusUnauthorized:

@@ -34,6 +34,7 @@ func TestOutcomeOf(t *testing.T) {
 		{403, "group_missing", OutcomeGroupMissing},
 		{403, "scope_missing", OutcomeScopeMissing},
 		{403, "client_not_allowed", OutcomeClientNotAllowed},
+		{403, "cross_origin", OutcomeCrossOrigin},
 		{401, albjwt.ReasonMissing, OutcomeTokenMissing},
 		{401, "access_token_missing", OutcomeTokenMissing},
 		{403, "access_token_missing", OutcomeTokenMissing},

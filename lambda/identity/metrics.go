@@ -154,8 +154,12 @@ func (l emfDirectiveList) String() string {
 
 // addMetrics adds the embedded metric format members to the request's log
 // record: _aws (the record's time in epoch milliseconds and the
-// directives), the two dimensions and the three metric values.
+// directives), the two dimensions and the three metric values; nothing
+// with Options.NoMetrics.
 func (m *Middleware) addMetrics(rec *slog.Record, out outcome) {
+	if m.noMetrics {
+		return
+	}
 	o := outcomeOf(out.status, out.reason)
 	refused := 0
 	if Refused(o) {

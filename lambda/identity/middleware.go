@@ -59,6 +59,9 @@ type Options struct {
 	// AllowCrossOrigin turns the cross-origin check off, for an
 	// application that has its own CSRF protection (tokens in forms).
 	AllowCrossOrigin bool
+	// NoMetrics leaves the embedded metric format fields out of the log
+	// line (metrics.go), for a target whose logs CloudWatch does not read.
+	NoMetrics bool
 }
 
 // Header names the load balancer sets. Its authenticate action replaces any
@@ -113,8 +116,10 @@ type Middleware struct {
 	policies      map[string]routes.Policy
 	routePolicy   []string
 	defaultPolicy string
-	// functionName is the log line's FunctionName dimension (metrics.go).
+	// functionName is the log line's FunctionName dimension (metrics.go);
+	// noMetrics is Options.NoMetrics.
 	functionName slog.Attr
+	noMetrics    bool
 }
 
 // New validates cfg and returns the middleware. It fails if cfg is invalid
@@ -170,6 +175,7 @@ func New(cfg Config, o Options) (*Middleware, error) {
 	for _, r := range cfg.Routes.Routes {
 		m.routePolicy = append(m.routePolicy, r.Policy().ID())
 	}
+	m.noMetrics = o.NoMetrics
 	m.functionName = slog.String(DimensionFunctionName, cfg.FunctionName)
 	if cfg.FunctionName == "" {
 		m.functionName = slog.String(DimensionFunctionName, "local")

@@ -94,8 +94,11 @@ func Start(h http.Handler, opts *Options) {
 // group event; every request, good or bad, gets a response.
 func (a *Adapter) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	var ev events.ALBTargetGroupRequest
-	if err := json.Unmarshal(payload, &ev); err != nil {
-		return nil, fmt.Errorf("albhttp: the payload is not an ALB target group event: %w", err)
+	if !decodeEvent(payload, &ev) {
+		ev = events.ALBTargetGroupRequest{}
+		if err := json.Unmarshal(payload, &ev); err != nil {
+			return nil, fmt.Errorf("albhttp: the payload is not an ALB target group event: %w", err)
+		}
 	}
 	if ev.HTTPMethod == "" {
 		return nil, errors.New("albhttp: the payload is not an ALB target group event: no httpMethod")

@@ -280,7 +280,7 @@ func NewRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*http.Re
 	if u.RawQuery != "" {
 		requestURI += "?" + u.RawQuery
 	}
-	r := &http.Request{
+	r := http.Request{ // copied by WithContext below
 		Method:     ev.HTTPMethod,
 		URL:        u,
 		Proto:      "HTTP/1.1",

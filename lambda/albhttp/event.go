@@ -40,18 +40,9 @@ var eventFields = [...]string{
 type eventDecoder struct {
 	s string
 	i int
-	// pairs collects an object's members before its map is made, so that
-	// the map is made at its size.
-	pairs []pair
 	// values backs the multi-value maps' slices, each capped at its own
 	// length so appending to one cannot overwrite the next.
 	values []string
-}
-
-type pair struct {
-	name   string
-	value  string   // for a map[string]string
-	values []string // for a map[string][]string
 }
 
 func (d *eventDecoder) event(ev *events.ALBTargetGroupRequest) bool {
@@ -116,41 +107,25 @@ func (d *eventDecoder) requestContext(rc *events.ALBTargetGroupRequestContext) b
 // stringMap decodes an object of strings. A name given twice keeps its last
 // value, as with encoding/json.
 func (d *eventDecoder) stringMap() (map[string]string, bool) {
-	start := len(d.pairs)
-	defer func() { d.pairs = d.pairs[:start] }()
+	m := map[string]string{}
 	ok := d.object(func(name string) bool {
 		v, ok := d.string()
-		d.pairs = append(d.pairs, pair{name: name, value: v})
+		m[name] = v
 		return ok
 	})
-	if !ok {
-		return nil, false
-	}
-	m := make(map[string]string, len(d.pairs)-start)
-	for _, p := range d.pairs[start:] {
-		m[p.name] = p.value
-	}
-	return m, true
+	return m, ok
 }
 
 // stringsMap decodes an object of arrays of strings. A name given twice
 // keeps its last value, as with encoding/json.
 func (d *eventDecoder) stringsMap() (map[string][]string, bool) {
-	start := len(d.pairs)
-	defer func() { d.pairs = d.pairs[:start] }()
+	m := map[string][]string{}
 	ok := d.object(func(name string) bool {
 		vs, ok := d.strings()
-		d.pairs = append(d.pairs, pair{name: name, values: vs})
+		m[name] = vs
 		return ok
 	})
-	if !ok {
-		return nil, false
-	}
-	m := make(map[string][]string, len(d.pairs)-start)
-	for _, p := range d.pairs[start:] {
-		m[p.name] = p.values
-	}
-	return m, true
+	return m, ok
 }
 
 // strings decodes an array of strings; an empty one is empty, not nil, as

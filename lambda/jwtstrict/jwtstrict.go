@@ -192,7 +192,7 @@ func decodeObject(s string) (map[string]any, error) {
 	if d.next() != '{' {
 		return nil, errNotObject
 	}
-	obj, err := d.object(1)
+	obj, err := d.object(1, memberHint(s))
 	if err == nil {
 		if d.next(); d.i != len(s) {
 			err = errNotObject // something after the object
@@ -207,6 +207,24 @@ func decodeObject(s string) (map[string]any, error) {
 		return nil, err
 	}
 	return obj, nil
+}
+
+// memberHint is about the number of members of the object s holds, for
+// making its map at its size: the number of colons right after a quote,
+// which counts those in nested objects and escaped in strings too, up to
+// 64.
+func memberHint(s string) (n int) {
+	for n < 64 {
+		i := strings.IndexByte(s, ':')
+		if i < 0 {
+			break
+		}
+		if i > 0 && s[i-1] == '"' {
+			n++
+		}
+		s = s[i+1:]
+	}
+	return n
 }
 
 // decoder reads JSON text, checking its grammar (RFC 8259) as it goes.
@@ -236,7 +254,7 @@ func (d *decoder) value(depth int) (any, error) {
 			return nil, wrap(ErrMalformed, "JSON nested deeper than %d", maxDepth)
 		}
 		if c == '{' {
-			return d.object(depth + 1)
+			return d.object(depth+1, 0)
 		}
 		return d.array(depth + 1)
 	case '"':
@@ -251,9 +269,10 @@ func (d *decoder) value(depth int) (any, error) {
 	return d.number()
 }
 
-// object decodes the object whose "{" is at d.i.
-func (d *decoder) object(depth int) (map[string]any, error) {
-	obj := map[string]any{}
+// object decodes the object whose "{" is at d.i, into a map made for size
+// members.
+func (d *decoder) object(depth, size int) (map[string]any, error) {
+	obj := make(map[string]any, size)
 	d.i++ // {
 	if d.next() == '}' {
 		d.i++

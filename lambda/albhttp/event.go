@@ -186,6 +186,15 @@ func (d *eventDecoder) string() (string, bool) {
 	start := d.i
 	escaped := false
 	for i := start; i < len(d.s); i++ {
+		for i+8 <= len(d.s) { // skip plain text (see firstSpecial)
+			n := firstSpecial(le64(d.s[i : i+8]))
+			if i += n; n < 8 {
+				break
+			}
+		}
+		if i == len(d.s) {
+			break
+		}
 		switch c := d.s[i]; {
 		case c == '"':
 			d.i = i + 1

@@ -135,7 +135,7 @@ func (d *eventDecoder) strings() ([]string, bool) {
 		return nil, false
 	}
 	if d.values == nil {
-		d.values = make([]string, 0, 32)
+		d.values = make([]string, 0, 16)
 	}
 	start := len(d.values)
 	if !d.consume(']') {

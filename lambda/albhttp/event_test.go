@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -63,6 +65,30 @@ func TestDecodeEventMatchesEncodingJSON(t *testing.T) {
 		if !decodeEvent([]byte(s), &events.ALBTargetGroupRequest{}) {
 			t.Errorf("decodeEvent left %s to encoding/json", s)
 		}
+	}
+}
+
+// TestEventFieldsComplete: decodeEvent knows every field of the events
+// types (a new one in aws-lambda-go must be decoded there too, or the
+// events it appears in would lose it).
+func TestEventFieldsComplete(t *testing.T) {
+	t.Parallel()
+	tags := func(v any) (names []string) {
+		typ := reflect.TypeOf(v)
+		for i := range typ.NumField() {
+			name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+			names = append(names, name)
+		}
+		return names
+	}
+	if got := tags(events.ALBTargetGroupRequest{}); !slices.Equal(got, eventFields[:]) {
+		t.Errorf("events.ALBTargetGroupRequest has fields %q; decodeEvent knows %q", got, eventFields)
+	}
+	if got := tags(events.ALBTargetGroupRequestContext{}); !slices.Equal(got, []string{"elb"}) {
+		t.Errorf("events.ALBTargetGroupRequestContext has fields %q", got)
+	}
+	if got := tags(events.ELBContext{}); !slices.Equal(got, []string{"targetGroupArn"}) {
+		t.Errorf("events.ELBContext has fields %q", got)
 	}
 }
 

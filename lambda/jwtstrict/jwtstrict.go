@@ -529,6 +529,9 @@ func NumericDate(v any) (time.Time, error) {
 	var f float64
 	switch x := v.(type) {
 	case json.Number:
+		if secs, ok := wholeSeconds(string(x)); ok {
+			return time.Unix(secs, 0).UTC(), nil // what the rest gives, sooner
+		}
 		text = string(x)
 		var err error
 		if f, err = strconv.ParseFloat(text, 64); err != nil {
@@ -547,6 +550,22 @@ func NumericDate(v any) (time.Time, error) {
 	}
 	whole, frac := math.Modf(f)
 	return time.Unix(int64(whole), int64(frac*1e9)).UTC(), nil
+}
+
+// wholeSeconds is s as a whole number of seconds when s is 1 to 12 digits
+// and at most MaxNumericDate: how every real exp, nbf and iat is written.
+func wholeSeconds(s string) (int64, bool) {
+	if s == "" || len(s) > len("253402300799") {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(s[i]-'0')
+	}
+	return n, n <= MaxNumericDate
 }
 
 // exactDecimal converts "123" or "123.456" (already known to be in range)

@@ -31,6 +31,14 @@ type Config struct {
 	// ("auth.example.com"). FromContext reduces a Cognito host given in full
 	// ("myapp.auth.eu-west-1.amazoncognito.com") to its prefix.
 	UserPoolDomain string
+	// UserPoolIssuer is context key "userPoolIssuer": the form of the user
+	// pool's token issuer, its IssuerConfiguration: "original"
+	// (https://cognito-idp.<region>.amazonaws.com/<pool id>) or "updated"
+	// (https://issuer-cognito-idp.<region>.amazonaws.com/<pool id>). It sets
+	// the function's TOKEN_ISSUER, the key set URL of the function and of
+	// the machine routes' jwt-validation rules, and those rules' Issuer
+	// (see Issuer, JWKSURL). Default "original".
+	UserPoolIssuer string
 	// HostedZoneID is context key "hostedZoneId" (required): the ID of the existing
 	// public Route 53 hosted zone that holds RecordName, e.g. Z0123456789EXAMPLE0AB.
 	HostedZoneID string

@@ -75,6 +75,7 @@ func TestExampleDecodesWithDefaults(t *testing.T) {
 		ReservedConcurrency:      0,
 		MachineTokenValidity:     15 * time.Minute,
 		StackName:                "AlbCognitoSite",
+		UserPoolIssuer:           "original",
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("FromContext(Example()):\n got %+v\nwant %+v", c, want)
@@ -135,6 +136,24 @@ func TestValidConfigurations(t *testing.T) {
 		{"reserved concurrency", map[string]any{"reservedConcurrency": "25"}, func(t *testing.T, c Config) {
 			if c.ReservedConcurrency != 25 {
 				t.Errorf("ReservedConcurrency = %d", c.ReservedConcurrency)
+			}
+		}},
+		{"updated issuer", map[string]any{"userPoolIssuer": "updated"}, func(t *testing.T, c Config) {
+			if got := c.Issuer(); got != "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example1" {
+				t.Errorf("Issuer() = %q", got)
+			}
+			if got := c.JWKSURL(); got != "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example1/.well-known/jwks.json" {
+				t.Errorf("JWKSURL() = %q", got)
+			}
+		}},
+		{"original issuer, explicitly", map[string]any{"userPoolIssuer": "original"}, func(t *testing.T, c Config) {
+			if got := c.Issuer(); got != "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example1" {
+				t.Errorf("Issuer() = %q", got)
+			}
+		}},
+		{"updated issuer in China", map[string]any{"userPoolIssuer": "updated", "userPoolArn": cnPool, "certificateArn": cnCert, "userPoolDomain": "auth.example.com"}, func(t *testing.T, c Config) {
+			if got := c.Issuer(); got != "https://issuer-cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_Cn1" {
+				t.Errorf("Issuer() = %q", got)
 			}
 		}},
 		{"custom user pool domain", map[string]any{"userPoolDomain": "auth.example.com"}, func(t *testing.T, c Config) {
@@ -340,6 +359,12 @@ func TestInvalidConfigurations(t *testing.T) {
 		{"account differs from certificate's", map[string]any{"account": "111111111111"},
 			"account", "can only use an ACM certificate of its own account: set account to 123456789012"},
 		{"account not 12 digits", map[string]any{"account": "12345"}, "account", "is not a 12-digit account ID"},
+
+		// Issuer.
+		{"issuer form upper case", map[string]any{"userPoolIssuer": "UPDATED"}, "userPoolIssuer", `"UPDATED" must be lower case: use updated`},
+		{"issuer URL instead of its form", map[string]any{"userPoolIssuer": "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example1"},
+			"userPoolIssuer", "is an issuer URL; give its form: updated"},
+		{"issuer form unknown", map[string]any{"userPoolIssuer": "new"}, "userPoolIssuer", "use original (issuer https://cognito-idp.<region>.amazonaws.com/<pool id>) or updated"},
 
 		// Domains.
 		{"pool domain as a URL", map[string]any{"userPoolDomain": "https://example-app.auth.eu-west-1.amazoncognito.com/"},

@@ -507,7 +507,7 @@ func decodeRoutes(s spec, v any) ([]routes.Route, bool, Problems) {
 }
 
 // routeFields are the fields a route may be given in configuration.
-var routeFields = []string{"name", "paths", "groups", "scopes", "onUnauthenticatedRequest", "authenticationRequestExtraParams", "clients", "priority"}
+var routeFields = []string{"name", "paths", "methods", "groups", "scopes", "onUnauthenticatedRequest", "authenticationRequestExtraParams", "clients", "priority", "allowEncodedSlashes"}
 
 // routeDecodeProblem turns a JSON decoding error into a problem naming the field.
 func routeDecodeProblem(field string, err error) Problem {
@@ -515,7 +515,7 @@ func routeDecodeProblem(field string, err error) Problem {
 	if errors.As(err, &te) {
 		want := map[string]string{
 			"name": "a string", "onUnauthenticatedRequest": "a string", "priority": "a whole number",
-			"paths": "a list of strings", "groups": "a list of strings", "scopes": "a list of strings", "clients": "a list of strings",
+			"paths": "a list of strings", "methods": "a list of strings", "allowEncodedSlashes": "true or false", "groups": "a list of strings", "scopes": "a list of strings", "clients": "a list of strings",
 			"authenticationRequestExtraParams": `an object of strings, e.g. {"identity_provider":"Google"}`,
 		}
 		top, _, _ := strings.Cut(te.Field, ".")

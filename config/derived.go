@@ -3,6 +3,8 @@ package config
 import (
 	"regexp"
 	"strings"
+
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 )
 
 // Region returns the region to deploy to: the region key if set, else the
@@ -54,17 +56,22 @@ func (c Config) UserPoolID() string {
 	return ""
 }
 
-// Issuer returns the issuer of the user pool's tokens,
-// https://cognito-idp.<region>.<dns suffix>/<pool id>, where the DNS suffix is
-// amazonaws.com, or amazonaws.com.cn in aws-cn.
+// Issuer returns the issuer of the user pool's tokens in the form
+// UserPoolIssuer names (cognitoissuer.URL):
+// https://cognito-idp.<region>.<dns suffix>/<pool id> (original) or
+// https://issuer-cognito-idp.<region>.<dns suffix>/<pool id> (updated), where
+// the DNS suffix is amazonaws.com, or amazonaws.com.cn in aws-cn.
 func (c Config) Issuer() string {
 	a, ok := parseARN(c.UserPoolArn)
 	id := c.UserPoolID()
 	if !ok || id == "" {
 		return ""
 	}
-	return "https://cognito-idp." + a.Region + "." + dnsSuffix(a.Partition) + "/" + id
+	return cognitoissuer.URL(c.IssuerForm(), a.Region, dnsSuffix(a.Partition), id)
 }
+
+// IssuerForm is UserPoolIssuer as a cognitoissuer.Form, for the stack.
+func (c Config) IssuerForm() cognitoissuer.Form { return cognitoissuer.Form(c.UserPoolIssuer) }
 
 // UserPoolDomainHost returns the host name of the user pool's domain, where its
 // sign-in pages are. For a custom domain that is the domain itself. For a

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
@@ -64,6 +65,7 @@ const (
 	defaultIPAddressType            = "ipv4"
 	defaultMachineTokenValidity     = 15 * time.Minute
 	defaultFunctionPackage          = "lambda/whoami"
+	defaultUserPoolIssuer           = string(cognitoissuer.Original)
 )
 
 var specs = []spec{
@@ -85,6 +87,19 @@ var specs = []spec{
 		},
 		what:  "your user pool's domain prefix or custom domain (Cognito console: your pool > Domain)",
 		field: func(c *Config) any { return &c.UserPoolDomain },
+	},
+	{
+		Key: Key{
+			Name: "userPoolIssuer", Default: defaultUserPoolIssuer,
+			Example: `"updated"`,
+			Description: "The form of the user pool's token issuer, its IssuerConfiguration: original (https://cognito-idp.<region>.amazonaws.com/<pool id>) " +
+				"or updated (https://issuer-cognito-idp.<region>.amazonaws.com/<pool id>). It sets the machine routes' jwt-validation issuer and key set, " +
+				"and the function's TOKEN_ISSUER and key set; the function accepts the pool's other form too. A wrong one makes the load balancer refuse " +
+				"every machine token. aws cognito-idp describe-user-pool --user-pool-id <id> --query UserPool.IssuerConfiguration shows yours.",
+		},
+		what:       "original or updated",
+		field:      func(c *Config) any { return &c.UserPoolIssuer },
+		setDefault: func(c *Config) { c.UserPoolIssuer = defaultUserPoolIssuer },
 	},
 	{
 		Key: Key{
@@ -399,7 +414,8 @@ var specs = []spec{
 			Name: "resourceServerId", Default: "https://<recordName> with createResourceServer, else none",
 			Example: `"https://app.example.com"`,
 			Description: "Identifier of the resource server whose scopes machine routes require (<resourceServerId>/<scope>): " +
-				"an existing one on the pool, or the one the stack creates with createResourceServer.",
+				"an existing one on the pool, or the one the stack creates with createResourceServer. It is also the one aud the function " +
+				"accepts in an access token that Cognito bound to a resource (RESOURCE_SERVER_ID); tokens without aud are unaffected.",
 		},
 		what:  "the identifier of the pool's resource server",
 		field: func(c *Config) any { return &c.ResourceServerID },

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
@@ -16,11 +17,12 @@ func (c Config) TokenEndpoint() string {
 	return "https://" + c.UserPoolDomainHost() + "/oauth2/token"
 }
 
-// JWKSURL returns the user pool's key set, <Issuer>/.well-known/jwks.json,
-// against which the load balancer and the function verify access tokens.
+// JWKSURL returns the user pool's key set, <Issuer>/.well-known/jwks.json
+// (cognitoissuer.JWKSURL), against which the load balancer and the function
+// verify access tokens.
 func (c Config) JWKSURL() string {
 	if iss := c.Issuer(); iss != "" {
-		return iss + "/.well-known/jwks.json"
+		return cognitoissuer.JWKSURL(iss)
 	}
 	return ""
 }
@@ -111,8 +113,9 @@ func (v *validator) machineRoutes(c Config, serverOK bool) {
 		}
 	}
 	if anyMachine && len(c.MachineClients) > 0 && c.RouteTable().Validate() == nil {
-		if n := len(c.RouteTableJSON()) + machineClientsSize(c.MachineClients); n > routes.MaxJSONBytes {
-			v.add("machineClients", "the route table and the machine clients' ids take about %d bytes of the function's environment, more than the %d "+
+		// RESOURCE_SERVER_ID (the resource server's identifier) counts too.
+		if n := len(c.RouteTableJSON()) + machineClientsSize(c.MachineClients) + len(c.ResourceServerID); n > routes.MaxJSONBytes {
+			v.add("machineClients", "the route table, the machine clients' ids and the resource server's identifier take about %d bytes of the function's environment, more than the %d "+
 				"it can hold (Lambda allows 4 KB for all variables); use fewer or shorter client names, or fewer routes", n, routes.MaxJSONBytes)
 		}
 	}

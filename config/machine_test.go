@@ -144,7 +144,7 @@ func TestMachineClientsFitTheEnvironment(t *testing.T) {
 		r["clients"] = append(r["clients"].([]any), name)
 	}
 	_, err := FromContext(exampleWith(map[string]any{"machineClients": names, "createResourceServer": true, "routes": routesList}))
-	if err == nil || !strings.Contains(err.Error(), "machineClients: the route table and the machine clients' ids take about") {
+	if err == nil || !strings.Contains(err.Error(), "machineClients: the route table, the machine clients' ids and the resource server's identifier take about") {
 		t.Errorf("FromContext: %v; want the environment budget problem", err)
 	}
 }

@@ -12,7 +12,9 @@ import (
 // with their derived fields (priorities, requested scopes, session cookie
 // names) filled in by routes.Derive from OAuthScopes and SessionCookieName.
 func (c Config) RouteTable() routes.Table {
-	return routes.Derive(c.Routes, c.OAuthScopes, c.SessionCookieName)
+	t := routes.Derive(c.Routes, c.OAuthScopes, c.SessionCookieName)
+	t.OnUnauthenticatedRequest = c.OnUnauthenticatedRequest
+	return t
 }
 
 // RouteTableJSON returns RouteTable as the JSON the function reads from its
@@ -81,6 +83,9 @@ func (v *validator) routes(c Config) {
 			v.ps = append(v.ps, Problem{p.Field, p.Message})
 		}
 		return
+	}
+	for _, p := range t.SessionProblems(c.SessionCookieName) {
+		v.ps = append(v.ps, Problem{p.Field, p.Message})
 	}
 	if n := len(c.RouteTableJSON()); n > routes.MaxJSONBytes {
 		v.add(key, "the route table is %d bytes as JSON, more than the %d the function's environment can hold (Lambda allows 4 KB for all variables); "+

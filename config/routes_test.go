@@ -34,17 +34,20 @@ func TestRouteTable(t *testing.T) {
 	c := mustDecode(t, withRoutes(nil))
 	tab := c.RouteTable()
 	const base = "AWSELBAuthSessionCookie"
-	apiCookie := routes.CookieName(base, []string{"openid", "email", "https://api.example.com/read"})
+	req := []string{"openid", "email"}
 	want := routes.Table{
 		Routes: []routes.Route{
 			{Name: "admin", Paths: []string{"/admin", "/admin/*"}, Groups: []string{"admins"}, Priority: 100,
-				RequestScopes: []string{"openid", "email"}, SessionCookieName: base},
-			{Name: "api", Paths: []string{"/api", "/api/*"}, Scopes: []string{"https://api.example.com/read"}, OnUnauthenticatedRequest: "deny", Priority: 200,
-				RequestScopes: []string{"openid", "email", "https://api.example.com/read"}, SessionCookieName: apiCookie},
-			{Name: "partners", Paths: []string{"/partners/*"}, Groups: []string{"partners", "admins"},
-				AuthenticationRequestExtraParams: map[string]string{"identity_provider": "Google"}, Priority: 300,
-				RequestScopes: []string{"openid", "email"}, SessionCookieName: base},
+				RequestScopes: req, SessionCookieName: base},
+			{Name: "api-read", Paths: []string{"/api", "/api/*"}, Methods: []string{"GET", "HEAD"}, OnUnauthenticatedRequest: "deny", Priority: 200,
+				RequestScopes: req, SessionCookieName: base},
+			{Name: "api-write", Paths: []string{"/api", "/api/*"}, Groups: []string{"editors"}, OnUnauthenticatedRequest: "deny", Priority: 300,
+				RequestScopes: req, SessionCookieName: base},
+			{Name: "partners", Paths: []string{"/partners/*"}, Groups: []string{"partners"},
+				AuthenticationRequestExtraParams: map[string]string{"identity_provider": "Google"}, Priority: 400,
+				RequestScopes: req, SessionCookieName: base},
 		},
+		OnUnauthenticatedRequest: "authenticate",
 	}
 	if !reflect.DeepEqual(tab, want) {
 		t.Errorf("RouteTable():\n got %+v\nwant %+v", tab, want)
@@ -57,17 +60,17 @@ func TestRouteTable(t *testing.T) {
 	if !reflect.DeepEqual(parsed, want) {
 		t.Errorf("parsed table differs:\n got %+v\nwant %+v", parsed, want)
 	}
-	if got := c.ClientScopes(); !slices.Equal(got, []string{"openid", "email", "https://api.example.com/read"}) {
+	if got := c.ClientScopes(); !slices.Equal(got, req) {
 		t.Errorf("ClientScopes() = %v", got)
 	}
-	// The function expires these at logout: the default action's cookie,
-	// then the api route's, once.
-	if got := tab.CookieNames(c.SessionCookieName); !slices.Equal(got, []string{base, apiCookie}) {
+	// The function expires these at logout: the recipes all use the
+	// default action's session.
+	if got := tab.CookieNames(c.SessionCookieName); !slices.Equal(got, []string{base}) {
 		t.Errorf("CookieNames() = %v", got)
 	}
 	// Without routes: an empty table.
 	plain := mustDecode(t, Example())
-	if got := plain.RouteTableJSON(); got != `{"routes":[]}` {
+	if got := plain.RouteTableJSON(); got != `{"routes":[],"onUnauthenticatedRequest":"authenticate"}` {
 		t.Errorf("RouteTableJSON() without routes = %s", got)
 	}
 	if _, err := routes.Parse([]byte(plain.RouteTableJSON())); err != nil {
@@ -158,7 +161,12 @@ func TestInvalidRoutes(t *testing.T) {
 		{"cli string broken JSON", map[string]any{"routes": `[{"name":"a",}]`}, "routes", "not valid JSON"},
 		{"element not an object", map[string]any{"routes": []any{"/admin/*"}}, "routes[0]", "expected a route object"},
 		{"misspelt field", map[string]any{"routes": []any{r("group", []any{"admins"})}}, "routes[0]", `unknown field "group"; did you mean groups?`},
-		{"unknown field", map[string]any{"routes": []any{r("methods", []any{"GET"})}}, "routes[0]", "the fields are name, paths"},
+		{"unknown field", map[string]any{"routes": []any{r("verbs", []any{"GET"})}}, "routes[0]", "the fields are name, paths"},
+		{"method in lower case", map[string]any{"routes": []any{r("methods", []any{"post"})}}, "routes[0].methods[0]", "must be upper case"},
+		{"methods not a list", map[string]any{"routes": []any{r("methods", "POST")}}, "routes[0].methods", "expected a list of strings"},
+		{"too many condition values", map[string]any{"routes": []any{r("methods", []any{"POST", "PUT", "PATCH", "DELETE", "GET"})}}, "routes[0].methods", "at most 4 methods fit"},
+		{"deny route whose session nothing creates", map[string]any{"routes": []any{r("scopes", []any{"https://api.example.com/read"}, "onUnauthenticatedRequest", "deny")}},
+			"routes[0].onUnauthenticatedRequest", "no sign-in creates this route's session"},
 		{"wrong type", map[string]any{"routes": []any{r("paths", "/a/*")}}, "routes[0].paths", "expected a list of strings, got a JSON string"},
 		{"wrong param type", map[string]any{"routes": []any{r("authenticationRequestExtraParams", map[string]any{"x": 1.0})}},
 			"routes[0].authenticationRequestExtraParams", "expected an object of strings"},

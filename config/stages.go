@@ -161,6 +161,7 @@ func StagesFromContext(ctx map[string]any) ([]Stage, error) {
 		ps = append(ps, p)
 	}
 	ps = append(ps, conflicts(stages, bodies, cli)...)
+	ps = append(ps, resourceServerConflicts(stages, bodies, cli)...)
 	if selected != "" && bodies[selected] == nil {
 		ps = append(ps, Problem{StageKey, fmt.Sprintf("there is no stage %q; the stages are %s", selected, strings.Join(names, ", "))})
 	}
@@ -235,6 +236,102 @@ func conflicts(stages []Stage, bodies map[string]map[string]any, cli map[string]
 		}
 	}
 	return ps
+}
+
+// resourceServerConflicts finds stages that would fight over one resource
+// server. A user pool holds one resource server per identifier, so two
+// stages on one pool that both create resourceServerId would collide: the
+// second deploy fails, and deleting either stage would delete the scopes the
+// other's clients use. One stage must own it (createResourceServer) and the
+// others use it as existing; those others then need only scopes the owner
+// creates, which are the scopes of the owner's machine routes.
+func resourceServerConflicts(stages []Stage, bodies map[string]map[string]any, cli map[string]map[string]any) Problems {
+	type server struct{ pool, id string }
+	owners := map[server][]Stage{}
+	var order []server
+	for _, s := range stages {
+		c := s.Config
+		if !c.CreateResourceServer || c.ResourceServerID == "" {
+			continue
+		}
+		k := server{c.UserPoolArn, c.ResourceServerID}
+		if owners[k] == nil {
+			order = append(order, k)
+		}
+		owners[k] = append(owners[k], s)
+	}
+	sets := func(stage, key string) bool {
+		_, own := bodies[stage][key]
+		return own || cli[stage][key] != nil
+	}
+	var ps Problems
+	for _, k := range order {
+		own := owners[k]
+		if len(own) < 2 {
+			continue
+		}
+		names := make([]string, len(own))
+		for i, s := range own {
+			names[i] = s.Name
+		}
+		key := "createResourceServer"
+		for _, s := range own[1:] {
+			if sets(s.Name, key) {
+				key = StagesKey + "." + s.Name + "." + key
+				break
+			}
+		}
+		ps = append(ps, Problem{key, fmt.Sprintf("stages %s all create resource server %s on user pool %s, which holds one resource server per identifier: "+
+			"the second deploy would fail, and deleting one stage would delete the scopes the others' clients use. "+
+			"Let one stage own it: set createResourceServer to true in that stage only (e.g. stages.%s.createResourceServer: true) and false in the others, "+
+			"which then use it as existing (deploy the owner first); or give each stage its own resourceServerId (the default is https://<recordName>)",
+			strings.Join(names, ", "), k.id, own[0].Config.UserPoolID(), own[0].Name)})
+	}
+	for _, s := range stages {
+		c := s.Config
+		if c.CreateResourceServer || c.ResourceServerID == "" {
+			continue
+		}
+		own := owners[server{c.UserPoolArn, c.ResourceServerID}]
+		if len(own) != 1 {
+			continue
+		}
+		owner := own[0]
+		created := map[string]bool{}
+		for _, r := range owner.Config.RouteTable().Machine() {
+			for _, sc := range r.Scopes {
+				created[sc] = true
+			}
+		}
+		var missing []string
+		for _, r := range c.RouteTable().Machine() {
+			for _, sc := range r.Scopes {
+				if !created[sc] && !slices.Contains(missing, sc) {
+					missing = append(missing, sc)
+				}
+			}
+		}
+		if len(missing) > 0 {
+			ps = append(ps, Problem{StagesKey + "." + s.Name, fmt.Sprintf("uses resource server %s, which stage %s creates on the same user pool with the scopes of its own machine routes only; "+
+				"%s %s not among them, so Cognito would refuse this stage's machine clients: add a machine route requiring %s to stage %s, or remove %s from this stage's routes",
+				c.ResourceServerID, owner.Name, strings.Join(missing, ", "), isAre(len(missing)), itThem(len(missing)), owner.Name, itThem(len(missing)))})
+		}
+	}
+	return ps
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+func itThem(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 // splitStageKey splits stages.<name>.<key>.

@@ -162,6 +162,16 @@ func TestStageMergeRules(t *testing.T) {
 					t.Errorf("dev %s %s, test %s %s", s["dev"].UserPoolArn, s["dev"].CallbackURL(), s["test"].UserPoolArn, s["test"].CallbackURL())
 				}
 			}, []string{"dev", "test"}},
+		{"a stage overrides the issuer form",
+			stagedWith(map[string]any{"userPoolIssuer": "updated"}, map[string]any{
+				"dev":  map[string]any{"recordName": "dev.example.com", "userPoolIssuer": "original"},
+				"prod": map[string]any{"recordName": "app.example.com"},
+			}),
+			func(t *testing.T, s map[string]Config) {
+				if !strings.HasPrefix(s["dev"].Issuer(), "https://cognito-idp.") || !strings.HasPrefix(s["prod"].Issuer(), "https://issuer-cognito-idp.") {
+					t.Errorf("issuer: dev %s, prod %s", s["dev"].Issuer(), s["prod"].Issuer())
+				}
+			}, []string{"dev", "prod"}},
 	}
 	// The JSON-string form carries the example's stages.
 	tests[5].ctx[StagesKey] = `{"dev": {"recordName": "dev.example.com"}, "prod": {"recordName": "app.example.com"}}`
@@ -303,5 +313,98 @@ func TestStageProblemsAreOrdered(t *testing.T) {
 	want := []string{"functionMemoryMiB", "stages.dev.recordName", "stages.dev.sessionTimeout", "stages.prod.functionTimeoutSeconds"}
 	if got := ps.Keys(); !slices.Equal(got, want) {
 		t.Errorf("keys %v, want %v", got, want)
+	}
+}
+
+// sharedServerStages is the example with stages dev and staging on the
+// shared user pool, whose machine routes use resource server
+// https://api.example.com; stages is each stage's own object.
+func sharedServerStages(shared map[string]any, stages map[string]any) map[string]any {
+	ctx := stagedWith(map[string]any{
+		"machineClients":   []any{"nightly-report"},
+		"resourceServerId": "https://api.example.com",
+		"routes": []any{map[string]any{"name": "reports", "paths": []any{"/api/reports/*"},
+			"scopes": []any{"https://api.example.com/reports.read"}, "clients": []any{"nightly-report"}}},
+	}, stages)
+	for k, v := range shared {
+		ctx[k] = v
+	}
+	return ctx
+}
+
+// Two stages on one pool must not both create the same resource server:
+// the second deploy would collide and deleting one would remove the other's
+// scopes. One owner, the others using it as existing, is fine, as long as
+// the owner creates every scope they need.
+func TestStagesSharingAResourceServer(t *testing.T) {
+	t.Parallel()
+	refused := []struct {
+		name string
+		ctx  map[string]any
+		want []string
+	}{
+		{"both create it, from the shared setting",
+			sharedServerStages(map[string]any{"createResourceServer": true}, map[string]any{
+				"dev": map[string]any{"recordName": "dev.example.com"}, "staging": map[string]any{"recordName": "staging.example.com"}}),
+			[]string{"createResourceServer: stages dev, staging all create resource server https://api.example.com on user pool eu-west-1_Example1",
+				"set createResourceServer to true in that stage only (e.g. stages.dev.createResourceServer: true) and false in the others",
+				"or give each stage its own resourceServerId"}},
+		{"both create it, each by its own setting",
+			sharedServerStages(nil, map[string]any{
+				"dev":     map[string]any{"recordName": "dev.example.com", "createResourceServer": true},
+				"staging": map[string]any{"recordName": "staging.example.com", "createResourceServer": true}}),
+			[]string{"stages.staging.createResourceServer: stages dev, staging all create resource server https://api.example.com"}},
+		{"the user needs a scope the owner does not create",
+			sharedServerStages(nil, map[string]any{
+				"dev": map[string]any{"recordName": "dev.example.com", "createResourceServer": true},
+				"staging": map[string]any{"recordName": "staging.example.com", "routes": []any{map[string]any{"name": "billing", "paths": []any{"/api/billing/*"},
+					"scopes": []any{"https://api.example.com/billing.write"}, "clients": []any{"nightly-report"}}}}}),
+			[]string{"stages.staging: uses resource server https://api.example.com, which stage dev creates",
+				"https://api.example.com/billing.write is not among them", "add a machine route requiring it to stage dev"}},
+	}
+	for _, tc := range refused {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := StagesFromContext(tc.ctx)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error does not contain %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+	accepted := []struct {
+		name string
+		ctx  map[string]any
+	}{
+		{"one owner, the other uses it as existing",
+			sharedServerStages(nil, map[string]any{
+				"dev":     map[string]any{"recordName": "dev.example.com", "createResourceServer": true},
+				"staging": map[string]any{"recordName": "staging.example.com"}})},
+		{"each its own default identifier https://<recordName>",
+			sharedServerStages(map[string]any{"createResourceServer": true, "resourceServerId": nil, "routes": []any{
+				map[string]any{"name": "reports", "paths": []any{"/api/reports/*"}, "scopes": []any{"https://dev.example.com/reports.read"}, "clients": []any{"nightly-report"}}}},
+				map[string]any{
+					"dev": map[string]any{"recordName": "dev.example.com"},
+					"staging": map[string]any{"recordName": "staging.example.com", "routes": []any{
+						map[string]any{"name": "reports", "paths": []any{"/api/reports/*"}, "scopes": []any{"https://staging.example.com/reports.read"}, "clients": []any{"nightly-report"}}}}})},
+		{"the same identifier on two pools",
+			sharedServerStages(map[string]any{"createResourceServer": true}, map[string]any{
+				"dev": map[string]any{"recordName": "dev.example.com"},
+				"prod": map[string]any{"recordName": "app.example.com",
+					"userPoolArn":    "arn:aws:cognito-idp:eu-central-1:123456789012:userpool/eu-central-1_Example2",
+					"userPoolDomain": "example-app-prod",
+					"certificateArn": "arn:aws:acm:eu-central-1:123456789012:certificate/66666666-7777-8888-9999-000000000000"}})},
+	}
+	for _, tc := range accepted {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := StagesFromContext(tc.ctx); err != nil {
+				t.Errorf("refused:\n%v", err)
+			}
+		})
 	}
 }

@@ -3,6 +3,8 @@ package config
 import (
 	"strings"
 	"time"
+
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 )
 
 // The sign-in pages a user pool domain serves (key loginPages). Cognito calls
@@ -63,6 +65,27 @@ func (v *validator) loginPages(s string) {
 		v.add(key, "%q: the hosted UI (ManagedLoginVersion 1) is written classic; use classic", s)
 	default:
 		v.add(key, "%q is not allowed; use managed (the domain's ManagedLoginVersion is 2) or classic (version 1, the hosted UI); %s", s, how)
+	}
+}
+
+// userPoolIssuer checks the issuer form (key userPoolIssuer).
+func (v *validator) userPoolIssuer(s string) {
+	const key = "userPoolIssuer"
+	if !v.text(key, s) {
+		return
+	}
+	const how = "aws cognito-idp describe-user-pool --user-pool-id <pool id> --query UserPool.IssuerConfiguration shows your pool's"
+	switch lower := strings.ToLower(s); {
+	case cognitoissuer.Form(s).Valid():
+	case cognitoissuer.Form(lower).Valid():
+		v.add(key, "%q must be lower case: use %s", s, lower)
+	case strings.Contains(lower, "issuer-cognito-idp"):
+		v.add(key, "%q is an issuer URL; give its form: updated (issuer-cognito-idp) or original (cognito-idp)", s)
+	case strings.Contains(lower, "cognito-idp"):
+		v.add(key, "%q is an issuer URL; give its form: original (cognito-idp) or updated (issuer-cognito-idp)", s)
+	default:
+		v.add(key, "%q is not allowed; use original (issuer https://cognito-idp.<region>.amazonaws.com/<pool id>) or updated "+
+			"(https://issuer-cognito-idp.<region>.amazonaws.com/<pool id>), as your pool's IssuerConfiguration says; %s", s, how)
 	}
 }
 

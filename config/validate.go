@@ -27,6 +27,7 @@ func (c Config) Validate() error {
 		v.sameEnvironment(c, pool, cert)
 	}
 	v.userPoolDomain(c.UserPoolDomain, c.RecordName, pool, poolOK)
+	v.userPoolIssuer(c.UserPoolIssuer)
 	v.hostedZoneID(c.HostedZoneID)
 	zoneOK := v.domainName("hostedZoneName", c.HostedZoneName, "example.com")
 	recordOK := v.domainName("recordName", c.RecordName, "app.example.com")

@@ -46,8 +46,9 @@ func TestBrowser(t *testing.T) {
 		"name":           name,
 	}
 	ada := startPreview(t, preview.Options{Claims: adaClaims, Groups: []string{"admins", "engineering"}, Routes: table})
-	// bob is signed in but in no group.
+	// bob is signed in but in no group; eve edits.
 	bob := startPreview(t, preview.Options{Routes: table})
+	eve := startPreview(t, preview.Options{Routes: table, Groups: []string{"editors"}})
 	// ada again, with an access token that expires after each session's
 	// first request.
 	adaExpiring := startPreview(t, preview.Options{Claims: adaClaims, Groups: []string{"admins"}, Routes: table, AccessTokenExpired: true})
@@ -215,6 +216,39 @@ func TestBrowser(t *testing.T) {
 		}
 		if got.Status != 401 || got.Redirected || !strings.HasPrefix(got.Type, "application/json") || got.Body != `{"error":"unauthorized"}` {
 			t.Errorf("fetch without a session: %+v", got)
+		}
+	})
+
+	t.Run("the API recipe: anyone signed in reads, only editors change", func(t *testing.T) {
+		type result struct {
+			Status int    `json:"status"`
+			Body   string `json:"body"`
+		}
+		call := func(t *testing.T, base, method string) result {
+			t.Helper()
+			tab := newTab(t, browser)
+			if err := chromedp.Run(tab, cdppage.SetBypassCSP(true)); err != nil {
+				t.Fatal(err)
+			}
+			navigate(t, tab, base) // signs in: the API's deny rules need a session
+			var got result
+			js := `fetch("/api/items", {method: "` + method + `", headers: {Accept: "application/json"}})
+				.then(async r => ({status: r.status, body: await r.text()}))`
+			if err := chromedp.Run(tab, chromedp.Evaluate(js, &got, func(p *cdpruntime.EvaluateParams) *cdpruntime.EvaluateParams {
+				return p.WithAwaitPromise(true)
+			})); err != nil {
+				t.Fatalf("fetch %s: %v", method, err)
+			}
+			return got
+		}
+		if got := call(t, bob.URL, "GET"); got.Status != 200 || !strings.Contains(got.Body, `"route":"api-read"`) {
+			t.Errorf("bob reads: %+v", got)
+		}
+		if got := call(t, bob.URL, "POST"); got.Status != 403 || !strings.Contains(got.Body, `"route":"api-write","required_any_group":["editors"]`) {
+			t.Errorf("bob writes: %+v", got)
+		}
+		if got := call(t, eve.URL, "POST"); got.Status != 200 || !strings.Contains(got.Body, `"route":"api-write"`) {
+			t.Errorf("eve writes: %+v", got)
 		}
 	})
 

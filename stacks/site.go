@@ -27,6 +27,7 @@ import (
 	"github.com/alb-cognito/alb-cognito-cdk/constructs/albauth"
 	"github.com/alb-cognito/alb-cognito-cdk/constructs/machineauth"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/bearer"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 )
 
 // FunctionRoot holds the function's main package (config key
@@ -71,12 +72,13 @@ func newMachine(stack awscdk.Stack, cfg config.Config, pool awscognito.IUserPool
 	}
 	rs := make([]machineauth.Route, len(machineRoutes))
 	for i, r := range machineRoutes {
-		rs[i] = machineauth.Route{Name: r.Name, Priority: r.Priority, Paths: r.Paths, Scopes: r.Scopes, Clients: r.Clients}
+		rs[i] = machineauth.Route{Name: r.Name, Priority: r.Priority, Paths: r.Paths, Methods: r.Methods, Scopes: r.Scopes, Clients: r.Clients,
+			TargetGroup: auth.PolicyTargetGroup(r.Policy().ID())}
 	}
 	m := machineauth.New(stack, "Machine", &machineauth.Props{
 		Listener:             auth.Listener(),
-		TargetGroup:          auth.TargetGroup(),
 		UserPool:             pool,
+		UserPoolIssuer:       cfg.IssuerForm(),
 		ResourceServerID:     cfg.ResourceServerID,
 		CreateResourceServer: cfg.CreateResourceServer,
 		Clients:              cfg.MachineClients,
@@ -139,6 +141,7 @@ func NewSite(scope constructs.Construct, id string, props *SiteProps) *Site {
 		UserPool:                  pool,
 		UserPoolDomain:            cfg.UserPoolDomain,
 		UserPoolDomainHost:        cfg.UserPoolDomainHost(),
+		UserPoolIssuer:            cfg.IssuerForm(),
 		DomainName:                cfg.RecordName,
 		HostedZone:                awsroute53.HostedZone_FromHostedZoneAttributes(stack, jsii.String("HostedZone"), &awsroute53.HostedZoneAttributes{HostedZoneId: jsii.String(cfg.HostedZoneID), ZoneName: jsii.String(cfg.HostedZoneName)}),
 		Function:                  fn,
@@ -166,6 +169,10 @@ func NewSite(scope constructs.Construct, id string, props *SiteProps) *Site {
 	output(stack, "CallbackUrl", auth.CallbackURL(), "The client's OAuth callback URL")
 	site := &Site{Stack: stack, Auth: auth}
 	site.Machine = newMachine(stack, cfg, pool, auth)
+	if cfg.ResourceServerID != "" {
+		// The one audience an access token bound to a resource may name.
+		auth.Function().AddEnvironment(jsii.String(identity.EnvResourceServerID), jsii.String(cfg.ResourceServerID), nil)
+	}
 	return site
 }
 

@@ -10,6 +10,8 @@ import (
 
 	"github.com/alb-cognito/alb-cognito-cdk/config"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/bearer"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
 // machineContext is the example plus config.ExampleMachine: two machine
@@ -37,7 +39,15 @@ func TestMachineRulesValidateTheBearerToken(t *testing.T) {
 			clientRef[name] = `{"Ref":"` + id + `"}`
 		}
 	}
-	tgID, _ := s.only(t, "AWS::ElasticLoadBalancingV2::TargetGroup")
+	prefix, _ := s.functionEnv(t)["TARGET_GROUP_PREFIX"].(string)
+	table, err := config.FromContext(machineContext())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tgOf := map[string]string{} // first path -> its target group's logical id
+	for _, r := range table.RouteTable().Machine() {
+		tgOf[r.Paths[0]] = s.targetGroups()[routes.TargetGroupName(prefix, r.Policy())]
+	}
 	want := map[string]struct{ paths, clients, scopes string }{
 		"/api/reports":   {`["/api/reports","/api/reports/*"]`, "[" + clientRef["nightly-report"] + "," + clientRef["billing-sync"] + "]", `["https://app.example.com/reports.read"]`},
 		"/api/billing/*": {`["/api/billing/*"]`, "[" + clientRef["billing-sync"] + "]", `["https://app.example.com/billing.write","https://app.example.com/reports.read"]`},
@@ -51,9 +61,10 @@ func TestMachineRulesValidateTheBearerToken(t *testing.T) {
 		}
 		paths := js(p["Conditions"].([]any)[0].(map[string]any)["PathPatternConfig"].(map[string]any)["Values"])
 		var w struct{ paths, clients, scopes string }
+		tgID := ""
 		for first, c := range want {
 			if strings.Contains(paths, `"`+first+`"`) {
-				w = c
+				w, tgID = c, tgOf[first]
 			}
 		}
 		if w.paths != paths {
@@ -138,6 +149,11 @@ func TestMachineClients(t *testing.T) {
 	if got := js(props(server)["Identifier"]); got != `"https://app.example.com"` {
 		t.Errorf("resource server identifier %s", got)
 	}
+	// Not the CDK's default (the identifier): CreateResourceServer's Name
+	// allows no ':' or '/'.
+	if got := js(props(server)["Name"]); got != `"app.example.com"` {
+		t.Errorf("resource server name %s, want \"app.example.com\"", got)
+	}
 }
 
 // Outputs give the token endpoint and each client id; no output, and nothing
@@ -165,6 +181,10 @@ func TestMachineOutputsHoldNoSecret(t *testing.T) {
 		t.Errorf("the function's environment holds a client secret: %s", env)
 	}
 	vars := props(fn)["Environment"].(map[string]any)["Variables"].(map[string]any)
+	// The one audience a bound access token (aud) may name.
+	if got := vars[identity.EnvResourceServerID]; got != "https://app.example.com" {
+		t.Errorf("%s = %v, want https://app.example.com", identity.EnvResourceServerID, got)
+	}
 	raw, _ := json.Marshal(vars[bearer.ClientsEnvVar])
 	for _, name := range []string{"nightly-report", "billing-sync"} {
 		if !strings.Contains(string(raw), name) {

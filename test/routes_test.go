@@ -74,9 +74,27 @@ func TestNoRoutesNoRules(t *testing.T) {
 	}
 }
 
+// targetGroups returns the stack's target groups by name.
+func (s *synthesized) targetGroups() map[string]string {
+	out := map[string]string{}
+	for id, tg := range s.resources(typeTG) {
+		if name, ok := props(tg)["Name"].(string); ok {
+			out[name] = id
+		}
+	}
+	return out
+}
+
+// functionEnv is the function's environment.
+func (s *synthesized) functionEnv(t *testing.T) map[string]any {
+	_, fn := s.only(t, typeFunction)
+	return props(fn)["Environment"].(map[string]any)["Variables"].(map[string]any)
+}
+
 // TestRouteRules checks one listener rule per route, in the table's order,
-// each a path condition, authenticate-cognito with the route's settings, then
-// forward to the site's one target group.
+// each a path condition (and a method condition when the route names
+// methods), authenticate-cognito with the route's settings, then forward to
+// the target group of the route's authorization policy.
 func TestRouteRules(t *testing.T) {
 	s := routesSite(t)
 	table := exRoutes.RouteTable()
@@ -90,22 +108,29 @@ func TestRouteRules(t *testing.T) {
 			listenerID = id
 		}
 	}
-	tgID, _ := s.only(t, typeTG)
+	prefix, _ := s.functionEnv(t)["TARGET_GROUP_PREFIX"].(string)
+	tgs := s.targetGroups()
+	if len(tgs) != len(table.Policies()) || len(table.Policies()) != 5 {
+		t.Errorf("%d target groups %v for the table's %d policies, want 5", len(tgs), tgs, len(table.Policies()))
+	}
 	clientID, _ := s.only(t, typeClient)
-	wantPrio := []float64{100, 200, 300}
+	wantPrio := []float64{100, 200, 300, 400}
 	cookies := map[string]string{} // scope set -> cookie
 	for i, r := range table.Routes {
 		got := rules[i]
 		if got.priority != wantPrio[i] {
 			t.Errorf("route %s: priority %v, want %v", r.Name, got.priority, wantPrio[i])
 		}
-		if !strings.Contains(got.id, "Route"+r.Name) {
+		if !strings.Contains(got.id, "Route"+strings.ReplaceAll(r.Name, "-", "")) {
 			t.Errorf("route %s: rule %s, want a logical ID from the route's name (stable when routes are added)", r.Name, got.id)
 		}
 		if js(got.props["ListenerArn"]) != js(ref(listenerID)) {
 			t.Errorf("route %s: listener %s, want the HTTPS listener %s", r.Name, js(got.props["ListenerArn"]), listenerID)
 		}
 		wantCond := []any{map[string]any{"Field": "path-pattern", "PathPatternConfig": map[string]any{"Values": toAny(r.Paths)}}}
+		if len(r.Methods) > 0 {
+			wantCond = append(wantCond, map[string]any{"Field": "http-request-method", "HttpRequestMethodConfig": map[string]any{"Values": toAny(r.Methods)}})
+		}
 		if js(got.props["Conditions"]) != js(wantCond) {
 			t.Errorf("route %s: conditions %s, want %s", r.Name, js(got.props["Conditions"]), js(wantCond))
 		}
@@ -117,8 +142,9 @@ func TestRouteRules(t *testing.T) {
 		if auth["Type"] != "authenticate-cognito" || auth["Order"] != 1.0 || fwd["Type"] != "forward" || fwd["Order"] != 2.0 {
 			t.Errorf("route %s: actions %s, want authenticate-cognito (1) then forward (2)", r.Name, js(actions))
 		}
-		if js(fwd["TargetGroupArn"]) != js(ref(tgID)) {
-			t.Errorf("route %s: forwards to %s, want %s", r.Name, js(fwd["TargetGroupArn"]), tgID)
+		tgID := tgs[routes.TargetGroupName(prefix, r.Policy())]
+		if tgID == "" || js(fwd["TargetGroupArn"]) != js(ref(tgID)) {
+			t.Errorf("route %s: forwards to %s, want the target group of its policy, %s", r.Name, js(fwd["TargetGroupArn"]), routes.TargetGroupName(prefix, r.Policy()))
 		}
 		c := auth["AuthenticateCognitoConfig"].(map[string]any)
 		want := map[string]any{
@@ -162,9 +188,6 @@ func TestRouteRules(t *testing.T) {
 	if cookies["email openid"] != "AWSELBAuthSessionCookie" {
 		t.Errorf("routes that request the default scopes use %q, want the default cookie", cookies["email openid"])
 	}
-	if api := cookies["email https://api.example.com/read openid"]; api == "" || api == "AWSELBAuthSessionCookie" {
-		t.Errorf("the API route's scope set has cookie %q, want one of its own", api)
-	}
 	// The same, through the CDK's assertions: the admin rule as a reviewer reads it.
 	guard(t, func() {
 		s.template.HasResourceProperties(jsii.String(typeRule), map[string]any{
@@ -179,13 +202,86 @@ func TestRouteRules(t *testing.T) {
 		})
 		s.template.HasResourceProperties(jsii.String(typeRule), map[string]any{
 			"Priority": 200,
+			"Conditions": []any{
+				map[string]any{"Field": "path-pattern", "PathPatternConfig": map[string]any{"Values": []any{"/api", "/api/*"}}},
+				map[string]any{"Field": "http-request-method", "HttpRequestMethodConfig": map[string]any{"Values": []any{"GET", "HEAD"}}},
+			},
 			"Actions": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
 				"AuthenticateCognitoConfig": assertions.Match_ObjectLike(&map[string]any{
-					"Scope": "openid email https://api.example.com/read", "OnUnauthenticatedRequest": "deny",
+					"Scope": "openid email", "OnUnauthenticatedRequest": "deny",
 				}),
 			})}),
 		})
 	})
+}
+
+// TestEachPolicyHasItsTargetGroup: one Lambda target group per policy,
+// named <TARGET_GROUP_PREFIX>-<policy id>, each targeting the function and
+// created after an invoke permission scoped to its own name.
+func TestEachPolicyHasItsTargetGroup(t *testing.T) {
+	s := routesSite(t)
+	prefix, _ := s.functionEnv(t)["TARGET_GROUP_PREFIX"].(string)
+	if prefix == "" || len(prefix) > routes.MaxTargetGroupPrefix {
+		t.Fatalf("TARGET_GROUP_PREFIX = %q", prefix)
+	}
+	fnID, _ := s.only(t, typeFunction)
+	perms := s.resources("AWS::Lambda::Permission")
+	for _, p := range exRoutes.RouteTable().Policies() {
+		name := routes.TargetGroupName(prefix, p)
+		id := s.targetGroups()[name]
+		if id == "" {
+			t.Errorf("no target group %s for policy %+v", name, p)
+			continue
+		}
+		tg := s.template.ToJSON()
+		res := (*tg)["Resources"].(map[string]any)[id].(map[string]any)
+		tp := props(res)
+		if tp["TargetType"] != "lambda" || js(tp["Targets"]) != js([]any{map[string]any{"Id": getAtt(fnID, "Arn")}}) {
+			t.Errorf("%s: %s", name, js(tp))
+		}
+		deps, _ := res["DependsOn"].([]any)
+		scoped := false
+		for _, d := range deps {
+			if perm, ok := perms[d.(string)]; ok && strings.Contains(js(props(perm)["SourceArn"]), "targetgroup/"+name+"/*") {
+				scoped = true
+			}
+		}
+		if !scoped {
+			t.Errorf("%s does not depend on an invoke permission for its own name: DependsOn %v", name, deps)
+		}
+	}
+	if len(perms) != len(exRoutes.RouteTable().Policies()) {
+		t.Errorf("%d invoke permissions for %d target groups", len(perms), len(exRoutes.RouteTable().Policies()))
+	}
+}
+
+// TestScopedRoutesHaveTheirOwnSession: routes that request scopes besides
+// the site's get a session cookie of their scope set, and a deny route is
+// accepted once an authenticate route creates that session.
+func TestScopedRoutesHaveTheirOwnSession(t *testing.T) {
+	s, err := synth(exampleContext(map[string]any{
+		"stackName":   "AlbCognitoSiteScoped",
+		"oauthScopes": []any{"openid", "email"},
+		"routes": []any{
+			map[string]any{"name": "reports", "paths": []any{"/reports", "/reports/*"}, "scopes": []any{"https://api.example.com/read"}},
+			map[string]any{"name": "reports-api", "paths": []any{"/api/reports/*"}, "scopes": []any{"https://api.example.com/read"}, "onUnauthenticatedRequest": "deny"},
+		},
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := s.rules()
+	if len(rules) != 2 {
+		t.Fatalf("%d rules", len(rules))
+	}
+	var cookies []string
+	for _, r := range rules {
+		c := r.props["Actions"].([]any)[0].(map[string]any)["AuthenticateCognitoConfig"].(map[string]any)
+		cookies = append(cookies, c["SessionCookieName"].(string))
+	}
+	if cookies[0] != cookies[1] || cookies[0] == "AWSELBAuthSessionCookie" || !strings.HasPrefix(cookies[0], "AWSELBAuthSessionCookie-") {
+		t.Errorf("session cookies %v, want one of the scope set's own for both", cookies)
+	}
 }
 
 // TestRoutesReachClientAndFunction: the client allows the union of the
@@ -196,7 +292,7 @@ func TestRoutesReachClientAndFunction(t *testing.T) {
 	if got, want := js(props(c)["AllowedOAuthScopes"]), js(toAny(exRoutes.ClientScopes())); got != want {
 		t.Errorf("client AllowedOAuthScopes = %s, want %s", got, want)
 	}
-	if want := `["openid","email","https://api.example.com/read"]`; js(toAny(exRoutes.ClientScopes())) != want {
+	if want := `["openid","email"]`; js(toAny(exRoutes.ClientScopes())) != want {
 		t.Errorf("ClientScopes() = %v, want %s", exRoutes.ClientScopes(), want)
 	}
 	_, fn := s.only(t, typeFunction)
@@ -209,10 +305,10 @@ func TestRoutesReachClientAndFunction(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the function would refuse its table: %v", err)
 	}
-	// The cookies the function expires at logout: SESSION_COOKIE_NAME's and
-	// the api route's.
+	// The cookies the function expires at logout: the recipes all share
+	// SESSION_COOKIE_NAME's.
 	cookie, _ := env["SESSION_COOKIE_NAME"].(string)
-	if names := tab.CookieNames(cookie); len(tab.Routes) != 3 || len(names) != 2 || names[0] != exRoutes.SessionCookieName {
+	if names := tab.CookieNames(cookie); len(tab.Routes) != 4 || len(names) != 1 || names[0] != exRoutes.SessionCookieName {
 		t.Errorf("table has %d routes and cookies %v", len(tab.Routes), names)
 	}
 	// Every variable together stays within Lambda's 4 KB.
@@ -246,8 +342,8 @@ func TestAppendingARouteChangesNoOtherRule(t *testing.T) {
 			t.Errorf("rule %s (priority %v) changed to %s (priority %v)", r.id, r.priority, got[i].id, got[i].priority)
 		}
 	}
-	if last := got[len(got)-1]; last.priority != 400 || !strings.Contains(last.id, "Routereports") {
-		t.Errorf("new rule %s has priority %v, want 400", last.id, last.priority)
+	if last := got[len(got)-1]; last.priority != 500 || !strings.Contains(last.id, "Routereports") {
+		t.Errorf("new rule %s has priority %v, want 500", last.id, last.priority)
 	}
 }
 
@@ -266,6 +362,10 @@ func TestHostileRoutesAreRefused(t *testing.T) {
 		{"reserved extra param", []any{map[string]any{"name": "a", "paths": []any{"/a"}, "authenticationRequestExtraParams": map[string]any{"redirect_uri": "https://x"}}},
 			[]string{"redirect_uri", "itself"}},
 		{"misspelt field", []any{map[string]any{"name": "a", "paths": []any{"/a"}, "group": []any{"x"}}}, []string{"routes[0]", "did you mean groups"}},
+		{"deny route whose session no sign-in creates", []any{map[string]any{"name": "api", "paths": []any{"/api/*"}, "scopes": []any{"email"}, "onUnauthenticatedRequest": "deny"}},
+			[]string{"routes[0].onUnauthenticatedRequest", "no sign-in creates this route's session", "Add a route with the same scopes"}},
+		{"more methods than the rule holds", []any{map[string]any{"name": "a", "paths": []any{"/a", "/b"}, "methods": []any{"GET", "PUT", "POST", "DELETE"}}},
+			[]string{"routes[0].methods", "at most 3 methods fit"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -44,13 +44,14 @@ func setup(b *testing.B) (payload []byte, env map[string]string) {
 		b.Fatal(err)
 	}
 	env = map[string]string{
-		identity.EnvALBARN:         lb.ARN,
-		identity.EnvClientID:       lb.ClientID,
-		identity.EnvIssuer:         lb.Issuer,
-		identity.EnvKeyEndpoint:    keys.URL,
-		identity.EnvUserPoolDomain: "example.auth.eu-west-1.amazoncognito.com",
-		identity.EnvAppURL:         "https://app.example.com",
-		identity.EnvRouteTable:     `{"routes":[]}`,
+		identity.EnvALBARN:            lb.ARN,
+		identity.EnvClientID:          lb.ClientID,
+		identity.EnvIssuer:            lb.Issuer,
+		identity.EnvKeyEndpoint:       keys.URL,
+		identity.EnvUserPoolDomain:    "example.auth.eu-west-1.amazoncognito.com",
+		identity.EnvAppURL:            "https://app.example.com",
+		identity.EnvTargetGroupPrefix: albsim.TargetGroupPrefix,
+		identity.EnvRouteTable:        `{"routes":[]}`,
 	}
 	return payload, env
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
 	"github.com/alb-cognito/alb-cognito-cdk/internal/preview"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
@@ -57,8 +58,8 @@ the project's cdk.json (beside go.mod), read through the config package as a
 synth reads it: its only stage, the stage -stage names, or every stage when
 they agree (when they differ, the preview lists them and asks for -stage).
 Flags override: -routes names another cdk.json, "example" (the example
-configuration's: an admin area for group admins, an API under /api/* needing
-the scope https://api.example.com/read, a partner area), "machine-example" or
+configuration's: an admin area for group admins, an API under /api/* that
+anyone signed in reads and only group editors changes, a partner area), "machine-example" or
 "none"; -function names another package. The startup lines say where each
 came from. "machine-example" adds machine routes under /api
 (config/example_machine.json): the preview then also plays their
@@ -125,6 +126,7 @@ func run(ctx context.Context, dir string, args []string, stdout, stderr io.Write
 	fs.Var(&extra, "claim", "an extra string claim as `name=value`; repeat for more")
 	userFile := fs.String("user", "", "a JSON `file` holding the user's claims, replacing the defaults")
 	signedOut := fs.Bool("signed-out", false, "forward requests with no token, to show the 401 page")
+	issuer := fs.String("issuer", string(cognitoissuer.Original), "the user pool's issuer form (config key userPoolIssuer): `original` (cognito-idp) or updated (issuer-cognito-idp); every token's iss and the function's TOKEN_ISSUER")
 	function := fs.String("function", "", "the function's main `package`, e.g. lambda/notes; any package but lambda/whoami is built and run as Lambda runs it (default: cdk.json's functionPackage)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -165,6 +167,11 @@ func run(ctx context.Context, dir string, args []string, stdout, stderr io.Write
 		}
 	}
 
+	if !cognitoissuer.Form(*issuer).Valid() {
+		fmt.Fprintf(stderr, "preview: -issuer %q: want original or updated\n", *issuer)
+		return 2
+	}
+
 	chosen, err := choose(dir, *routesFrom, *function, *stage)
 	if err != nil {
 		fmt.Fprintf(stderr, "preview: %v\n", err)
@@ -175,7 +182,7 @@ func run(ctx context.Context, dir string, args []string, stdout, stderr io.Write
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv, err := preview.Start(*addr, preview.Options{Claims: claims, SignedOut: *signedOut, Logger: logger,
 		Groups: splitList(*groups), Scopes: splitList(*scopes), AccessTokenExpired: *expired, Routes: table,
-		Function: chosen.function, FunctionOutput: stderr})
+		Function: chosen.function, FunctionOutput: stderr, Issuer: cognitoissuer.Form(*issuer)})
 	if err != nil {
 		fmt.Fprintf(stderr, "preview: %v\n", err)
 		return 1
@@ -184,7 +191,7 @@ func run(ctx context.Context, dir string, args []string, stdout, stderr io.Write
 	if *signedOut {
 		who = "signed out: every request gets the 401 page"
 	}
-	fmt.Fprintf(stdout, "Preview of %s (%s)\n  open  %s\n  keys  %s\n  jwks  %s\n", chosen.function, who, srv.URL, srv.KeyEndpoint, srv.JWKSURL)
+	fmt.Fprintf(stdout, "Preview of %s (%s)\n  open  %s\n  keys  %s\n  jwks  %s\n  iss   %s\n", chosen.function, who, srv.URL, srv.KeyEndpoint, srv.JWKSURL, srv.Issuer)
 	fmt.Fprintf(stdout, "  function: %s (%s)\n  routes: %s\n", chosen.function, chosen.functionFrom, chosen.routesFrom)
 	fmt.Fprintf(stdout, "  access token: groups [%s], scopes [%s]", strings.Join(splitList(*groups), " "), strings.Join(splitList(*scopes), " "))
 	if *expired {
@@ -195,7 +202,11 @@ func run(ctx context.Context, dir string, args []string, stdout, stderr io.Write
 		fmt.Fprintln(stdout, "  no routes: every path lets any signed-in user in")
 	}
 	for _, rt := range table.Routes {
-		fmt.Fprintf(stdout, "  route %-10s %s  %s\n", rt.Name, strings.Join(rt.Paths, " "), describeRoute(rt, splitList(*groups), splitList(*scopes)))
+		what := strings.Join(rt.Paths, " ")
+		if len(rt.Methods) > 0 {
+			what = strings.Join(rt.Methods, " ") + " " + what
+		}
+		fmt.Fprintf(stdout, "  route %-10s %s  %s\n", rt.Name, what, describeRoute(rt, splitList(*groups), splitList(*scopes)))
 	}
 	printMachine(stdout, srv, table)
 	fmt.Fprintln(stdout, "Edit lambda/, then Ctrl-C and run again to see the change. Ctrl-C stops.")

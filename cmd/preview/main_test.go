@@ -61,6 +61,7 @@ func TestRunRefuses(t *testing.T) {
 		{"user file not an object", []string{"-user", notObject}, 2, "want a JSON object"},
 		{"stray argument", []string{"serve"}, 2, "unexpected arguments"},
 		{"unknown flag", []string{"-port", "1"}, 2, "flag provided but not defined"},
+		{"issuer form not lower case", []string{"-issuer", "UPDATED"}, 2, `-issuer "UPDATED": want original or updated`},
 		{"routes from a missing cdk.json", []string{"-routes", filepath.Join(dir, "cdk.json")}, 2, "no such file"},
 		{"routes from a file that is not a cdk.json", []string{"-routes", notObject}, 2, "cannot unmarshal array"},
 		{"routes from a file without context", []string{"-routes", noContext}, 2, `no "context" object`},
@@ -129,8 +130,10 @@ func TestRunServesUntilCancelled(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"signed in as flag@example.com", "groups [admins staff]",
-		"function: lambda/whoami (the default; no cdk.json in " + dir + ")", "routes: the example configuration's (-routes example)", "route admin      /admin /admin/*  (group admins) → you may enter",
-		"route api        /api /api/*  (scopes https://api.example.com/read; unauthenticated: deny) → you may enter"} {
+		"function: lambda/whoami (the default; no cdk.json in " + dir + ")", "routes: the example configuration's (-routes example)",
+		"route admin      /admin /admin/*  (group admins) → you may enter",
+		"route api-read   GET HEAD /api /api/*  (unauthenticated: deny) → you may enter",
+		"route api-write  /api /api/*  (group editors; unauthenticated: deny) → you get 403"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alb-cognito/alb-cognito-cdk/config"
+	"github.com/alb-cognito/alb-cognito-cdk/internal/preview"
 )
 
 // writeModule makes dir a module root (go.mod) with ctx as its cdk.json's
@@ -79,7 +80,11 @@ func routeNames(c choice) string {
 // reasons are what the startup lines print.
 func TestChooseFollowsCDKJSON(t *testing.T) {
 	t.Parallel()
-	exampleRoutes := "admin,api,partners"
+	example, err := preview.ExampleRoutes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	exampleRoutes := routeNames(choice{table: example})
 	for _, tc := range []struct {
 		name                     string
 		ctx                      map[string]any // nil: no cdk.json
@@ -159,7 +164,11 @@ func TestChooseAnotherCDKJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if routeNames(c) != "admin,api,partners" || c.routesFrom != other || c.function != "lambda/notes" || c.functionFrom != other+" functionPackage" {
+	example, err := preview.ExampleRoutes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if routeNames(c) != routeNames(choice{table: example}) || c.routesFrom != other || c.function != "lambda/notes" || c.functionFrom != other+" functionPackage" {
 		t.Errorf("%+v", c)
 	}
 }

@@ -30,6 +30,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
@@ -80,6 +81,13 @@ type Props struct {
 	// <prefix>.auth.<region>.amazoncognito.com. Set it where that rule does not
 	// hold, such as GovCloud's auth-fips hosts.
 	UserPoolDomainHost string
+	// UserPoolIssuer is the form of the pool's token issuer, its
+	// IssuerConfiguration: cognitoissuer.Original (default,
+	// https://cognito-idp.<region>.<suffix>/<pool id>) or cognitoissuer.Updated
+	// (https://issuer-cognito-idp.<region>.<suffix>/<pool id>). It is the
+	// function's TOKEN_ISSUER, under which the function fetches the pool's
+	// key set; see Auth.Issuer.
+	UserPoolIssuer cognitoissuer.Form
 	// DomainName is the site's fully qualified, lower-case domain name. Required.
 	DomainName string
 	// HostedZone, when set, gets alias records for DomainName that point at the
@@ -159,8 +167,13 @@ type Auth interface {
 	LoadBalancer() elb.ApplicationLoadBalancer
 	// Listener is the HTTPS listener that authenticates and forwards.
 	Listener() elb.ApplicationListener
-	// TargetGroup is the Lambda target group.
+	// TargetGroup is the Lambda target group of the default action's
+	// policy.
 	TargetGroup() elb.ApplicationTargetGroup
+	// PolicyTargetGroup is the Lambda target group of the policy with this
+	// ID (routes.Policy.ID), or nil: every listener rule forwards to its
+	// route's.
+	PolicyTargetGroup(id string) elb.ApplicationTargetGroup
 	// Client is the user pool client the load balancer signs users in with.
 	Client() awscognito.UserPoolClient
 	// Function is the Lambda function behind the load balancer.
@@ -169,6 +182,12 @@ type Auth interface {
 	URL() string
 	// CallbackURL is the client's callback, https://<DomainName>/oauth2/idpresponse.
 	CallbackURL() string
+	// Issuer is the pool's token issuer in the form of Props.UserPoolIssuer
+	// (cognitoissuer.URL), the function's TOKEN_ISSUER; JWKSURL is its key
+	// set (cognitoissuer.JWKSURL). Give both to machineauth so that the
+	// load balancer's jwt-validation rules check the same issuer.
+	Issuer() *string
+	JWKSURL() *string
 }
 
 type auth struct {
@@ -176,18 +195,25 @@ type auth struct {
 	lb       elb.ApplicationLoadBalancer
 	listener elb.ApplicationListener
 	tg       elb.ApplicationTargetGroup
+	tgs      map[string]elb.ApplicationTargetGroup
 	client   awscognito.UserPoolClient
 	fn       awslambda.Function
 	url      string
+	issuer   string
 }
 
 func (a *auth) LoadBalancer() elb.ApplicationLoadBalancer { return a.lb }
 func (a *auth) Listener() elb.ApplicationListener         { return a.listener }
 func (a *auth) TargetGroup() elb.ApplicationTargetGroup   { return a.tg }
-func (a *auth) Client() awscognito.UserPoolClient         { return a.client }
-func (a *auth) Function() awslambda.Function              { return a.fn }
-func (a *auth) URL() string                               { return a.url }
-func (a *auth) CallbackURL() string                       { return a.url + "/oauth2/idpresponse" }
+func (a *auth) PolicyTargetGroup(id string) elb.ApplicationTargetGroup {
+	return a.tgs[id]
+}
+func (a *auth) Client() awscognito.UserPoolClient { return a.client }
+func (a *auth) Function() awslambda.Function      { return a.fn }
+func (a *auth) URL() string                       { return a.url }
+func (a *auth) CallbackURL() string               { return a.url + "/oauth2/idpresponse" }
+func (a *auth) Issuer() *string                   { return jsii.String(a.issuer) }
+func (a *auth) JWKSURL() *string                  { return jsii.String(cognitoissuer.JWKSURL(a.issuer)) }
 
 // New creates the construct. It panics, as CDK constructors do, when a required
 // prop is missing or a setting is out of range; validate user input before.
@@ -204,7 +230,8 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 			id, *stack.Node().Path()))
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	a := &auth{Construct: c, fn: p.Function, url: "https://" + p.DomainName}
+	a := &auth{Construct: c, fn: p.Function, url: "https://" + p.DomainName,
+		issuer: cognitoissuer.URL(p.UserPoolIssuer, *stack.Region(), *stack.UrlSuffix(), *p.UserPool.UserPoolId())}
 
 	sg := awsec2.NewSecurityGroup(c, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
 		Vpc:              p.Vpc,
@@ -247,15 +274,29 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 	}
 	domain := awscognito.UserPoolDomain_FromDomainName(c, jsii.String("UserPoolDomain"), jsii.String(p.UserPoolDomain))
 
-	tgName := targetGroupName(c)
-	a.tg = elb.NewApplicationTargetGroup(c, jsii.String("TargetGroup"), &elb.ApplicationTargetGroupProps{
-		TargetType:               elb.TargetType_LAMBDA,
-		TargetGroupName:          tgName,
-		MultiValueHeadersEnabled: jsii.Bool(true),
-		Targets:                  &[]elb.IApplicationLoadBalancerTarget{&lambdaTarget{fn: p.Function}},
-	})
-	invoke := allowInvoke(c, p.Function, *a.tg.Node().Id(), *tgName, stack)
-	a.tg.Node().AddDependency(invoke)
+	// One target group per authorization policy of the table, all with the
+	// function as their target: the target group a request arrives through
+	// tells the function which policy the load balancer's rule applied.
+	prefix := targetGroupPrefix(c)
+	a.tgs = map[string]elb.ApplicationTargetGroup{}
+	for i, pol := range table.Policies() {
+		id := "TargetGroup"
+		if i > 0 {
+			id += "-" + pol.ID()
+		}
+		name := routes.TargetGroupName(prefix, pol)
+		tg := elb.NewApplicationTargetGroup(c, jsii.String(id), &elb.ApplicationTargetGroupProps{
+			TargetType:               elb.TargetType_LAMBDA,
+			TargetGroupName:          jsii.String(name),
+			MultiValueHeadersEnabled: jsii.Bool(true),
+			Targets:                  &[]elb.IApplicationLoadBalancerTarget{&lambdaTarget{fn: p.Function}},
+		})
+		tg.Node().AddDependency(allowInvoke(c, p.Function, id, name, stack))
+		a.tgs[pol.ID()] = tg
+		if i == 0 {
+			a.tg = tg
+		}
+	}
 
 	a.listener = a.lb.AddListener(jsii.String("Https"), &elb.BaseApplicationListenerProps{
 		Port:         jsii.Number(443),
@@ -280,10 +321,11 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 	for _, r := range table.Routes {
 		if r.Machine() {
 			// Bearer-token only: the machineauth construct writes its
-			// jwt-validation rule; it is still in ROUTE_TABLE.
+			// jwt-validation rule, forwarding to PolicyTargetGroup; the
+			// route is still in ROUTE_TABLE.
 			continue
 		}
-		addRoute(a.listener, r, p, a.client, domain, a.tg)
+		addRoute(a.listener, r, p, a.client, domain, a.tgs[r.Policy().ID()])
 	}
 	a.listener.SetAttribute(jsii.String("routing.http.response.strict_transport_security.header_value"), jsii.String(HSTSHeaderValue))
 	a.listener.SetAttribute(jsii.String("routing.http.response.server.enabled"), jsii.String("false"))
@@ -321,13 +363,14 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 	env := map[string]*string{
 		"ALB_ARN":             a.lb.LoadBalancerArn(),
 		"USER_POOL_CLIENT_ID": a.client.UserPoolClientId(),
-		"TOKEN_ISSUER":        issuer(stack, p.UserPool),
+		"TOKEN_ISSUER":        a.Issuer(),
 		"USER_POOL_DOMAIN":    domainHost(stack, p.UserPoolDomain, p.UserPoolDomainHost),
 		"APP_URL":             jsii.String(a.url),
 		"SESSION_COOKIE_NAME": jsii.String(p.SessionCookieName),
+		"TARGET_GROUP_PREFIX": jsii.String(prefix),
 		routes.EnvVar:         jsii.String(string(tableJSON)),
 	}
-	for _, k := range []string{"ALB_ARN", "USER_POOL_CLIENT_ID", "TOKEN_ISSUER", "USER_POOL_DOMAIN", "APP_URL", "SESSION_COOKIE_NAME", routes.EnvVar} {
+	for _, k := range []string{"ALB_ARN", "USER_POOL_CLIENT_ID", "TOKEN_ISSUER", "USER_POOL_DOMAIN", "APP_URL", "SESSION_COOKIE_NAME", "TARGET_GROUP_PREFIX", routes.EnvVar} {
 		p.Function.AddEnvironment(jsii.String(k), env[k], nil)
 	}
 	return a
@@ -352,6 +395,12 @@ func (props *Props) withDefaults() (Props, error) {
 		return p, fmt.Errorf("DomainName must be a lower-case domain name without a trailing dot, not %q", p.DomainName)
 	case p.Function == nil:
 		return p, fmt.Errorf("Function is required")
+	}
+	if p.UserPoolIssuer == "" {
+		p.UserPoolIssuer = cognitoissuer.Original
+	}
+	if !p.UserPoolIssuer.Valid() {
+		return p, fmt.Errorf("UserPoolIssuer must be %q or %q, not %q", cognitoissuer.Original, cognitoissuer.Updated, p.UserPoolIssuer)
 	}
 	p.Scopes = withOpenID(p.Scopes)
 	if len(p.IdentityProviders) == 0 {
@@ -416,8 +465,12 @@ func unauthenticatedAction(s string) elb.UnauthenticatedAction {
 // and returns it with its JSON for the function.
 func routeTable(p Props) (routes.Table, []byte, error) {
 	table := routes.Derive(p.Routes, p.Scopes, p.SessionCookieName)
+	table.OnUnauthenticatedRequest = p.OnUnauthenticatedRequest
 	if err := table.Validate(); err != nil {
 		return table, nil, fmt.Errorf("Routes:\n%w", err)
+	}
+	if ps := table.SessionProblems(p.SessionCookieName); ps != nil {
+		return table, nil, fmt.Errorf("Routes:\n%w", ps)
 	}
 	data, err := table.JSON()
 	if err != nil {
@@ -445,7 +498,7 @@ func addRoute(l elb.ApplicationListener, r routes.Route, p Props, client awscogn
 	}
 	l.AddAction(jsii.String("Route-"+r.Name), &elb.AddApplicationActionProps{
 		Priority:   jsii.Number(float64(r.Priority)),
-		Conditions: &[]elb.ListenerCondition{elb.ListenerCondition_PathPatterns(jsii.Strings(r.Paths...))},
+		Conditions: Conditions(r),
 		Action: awselasticloadbalancingv2actions.NewAuthenticateCognitoAction(&awselasticloadbalancingv2actions.AuthenticateCognitoActionProps{
 			UserPool:                         p.UserPool,
 			UserPoolClient:                   client,
@@ -461,6 +514,16 @@ func addRoute(l elb.ApplicationListener, r routes.Route, p Props, client awscogn
 			Next:               elb.ListenerAction_Forward(&[]elb.IApplicationTargetGroup{tg}, nil),
 		}),
 	})
+}
+
+// Conditions are a route's listener rule conditions: its path patterns and,
+// when it names methods, an http-request-method condition.
+func Conditions(r routes.Route) *[]elb.ListenerCondition {
+	cs := []elb.ListenerCondition{elb.ListenerCondition_PathPatterns(jsii.Strings(r.Paths...))}
+	if len(r.Methods) > 0 {
+		cs = append(cs, elb.ListenerCondition_HttpRequestMethods(jsii.Strings(r.Methods...)))
+	}
+	return &cs
 }
 
 // newClient creates the user pool client the load balancer signs users in with:
@@ -519,11 +582,13 @@ func (t *lambdaTarget) AttachToApplicationTargetGroup(elb.IApplicationTargetGrou
 	}
 }
 
-// targetGroupName is a stable name unique to this construct in its stack. The
-// name lets the invoke permission name its caller without referring to the
-// target group, which depends on the permission.
-func targetGroupName(c constructs.Construct) *string {
-	return awscdk.Names_UniqueResourceName(c, &awscdk.UniqueResourceNameOptions{MaxLength: jsii.Number(32)})
+// targetGroupPrefix is a stable prefix unique to this construct in its
+// stack, for its target groups' names (routes.TargetGroupName). Names let
+// each invoke permission name its caller without referring to the target
+// group, which depends on the permission, and let the function tell the
+// target groups apart.
+func targetGroupPrefix(c constructs.Construct) string {
+	return *awscdk.Names_UniqueResourceName(c, &awscdk.UniqueResourceNameOptions{MaxLength: jsii.Number(routes.MaxTargetGroupPrefix)})
 }
 
 // allowInvoke grants elasticloadbalancing.amazonaws.com lambda:InvokeFunction
@@ -542,12 +607,6 @@ func allowInvoke(c constructs.Construct, fn awslambda.Function, tgID, tgName str
 		}),
 	})
 	return fn.Node().FindChild(jsii.String(id))
-}
-
-// issuer is the pool's token issuer, https://cognito-idp.<region>.<suffix>/<id>.
-func issuer(stack awscdk.Stack, pool awscognito.IUserPool) *string {
-	return awscdk.Fn_Join(jsii.String(""), jsii.Strings(
-		"https://cognito-idp.", *stack.Region(), ".", *stack.UrlSuffix(), "/", *pool.UserPoolId()))
 }
 
 // domainHost is the host name of the pool's domain: a custom domain as is, a

@@ -94,13 +94,14 @@ func TestRouteTableIsDerivedAndChecked(t *testing.T) {
 	ok := base
 	ok.Routes = []routes.Route{
 		{Name: "admin", Paths: []string{"/admin/*"}, Groups: []string{"admins"}},
+		{Name: "app", Paths: []string{"/app/*"}, Scopes: []string{"api/read"}},
 		{Name: "api", Paths: []string{"/api/*"}, Scopes: []string{"api/read"}, OnUnauthenticatedRequest: "deny"},
 	}
 	table, data, err := routeTable(ok)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if table.Routes[0].SessionCookieName != "S" || table.Routes[1].SessionCookieName == "S" || table.Routes[1].Priority != 200 {
+	if table.Routes[0].SessionCookieName != "S" || table.Routes[2].SessionCookieName == "S" || table.Routes[2].Priority != 300 {
 		t.Errorf("derived table %+v", table)
 	}
 	if _, err := routes.Parse(data); err != nil {
@@ -110,6 +111,11 @@ func TestRouteTableIsDerivedAndChecked(t *testing.T) {
 	bad.Routes = []routes.Route{{Name: "all", Paths: []string{"/*"}}, {Name: "admin", Paths: []string{"/admin/*"}}}
 	if _, _, err := routeTable(bad); err == nil || !strings.Contains(err.Error(), "shadowed") {
 		t.Errorf("shadowed route: err = %v", err)
+	}
+	lonely := base
+	lonely.Routes = []routes.Route{{Name: "api", Paths: []string{"/api/*"}, Scopes: []string{"api/read"}, OnUnauthenticatedRequest: "deny"}}
+	if _, _, err := routeTable(lonely); err == nil || !strings.Contains(err.Error(), "no sign-in creates this route's session") {
+		t.Errorf("deny route whose session no rule creates: err = %v", err)
 	}
 	big := base
 	for i := range 40 {

@@ -21,7 +21,6 @@ func Example() {
 
 	m := machineauth.New(stack, "Machine", &machineauth.Props{
 		Listener:             listener,
-		TargetGroup:          targets,
 		UserPool:             pool,
 		ResourceServerID:     "https://app.example.com",
 		CreateResourceServer: true,
@@ -29,6 +28,7 @@ func Example() {
 		Routes: []machineauth.Route{{
 			Name: "reports", Priority: 10, Paths: []string{"/api/reports/*"},
 			Scopes: []string{"https://app.example.com/reports.read"}, Clients: []string{"nightly-report"},
+			TargetGroup: targets,
 		}},
 	})
 	awscdk.NewCfnOutput(stack, jsii.String("NightlyReportClientId"), &awscdk.CfnOutputProps{

@@ -27,6 +27,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alb-cognito/alb-cognito-cdk/constructs/albauth"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	elb "github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
@@ -54,6 +57,12 @@ type Route struct {
 	Priority int
 	// Paths are the rule's path patterns (at most five).
 	Paths []string
+	// Methods, when set, limit the rule to these HTTP methods.
+	Methods []string
+	// TargetGroup receives the route's requests whose token is valid: the
+	// target group of the route's policy (albauth.Auth.PolicyTargetGroup).
+	// Required.
+	TargetGroup elb.IApplicationTargetGroup
 	// Scopes are the scopes a token must hold, all of them, each
 	// "<resource server id>/<name>". At least one.
 	Scopes []string
@@ -65,10 +74,15 @@ type Route struct {
 type Props struct {
 	// Listener is the HTTPS listener the rules are added to. Required.
 	Listener elb.IApplicationListener
-	// TargetGroup receives the requests whose token is valid. Required.
-	TargetGroup elb.IApplicationTargetGroup
 	// UserPool is the existing pool that issues the tokens. Required.
 	UserPool awscognito.IUserPool
+	// UserPoolIssuer is the form of the pool's token issuer, its
+	// IssuerConfiguration: cognitoissuer.Original (default) or
+	// cognitoissuer.Updated. The rules' issuer and key set are
+	// cognitoissuer.URL and cognitoissuer.JWKSURL of it, the same as
+	// albauth's Auth.Issuer and Auth.JWKSURL for the same form: give both
+	// constructs the same one.
+	UserPoolIssuer cognitoissuer.Form
 	// ResourceServerID is the identifier of the resource server whose scopes
 	// the routes require. Required.
 	ResourceServerID string
@@ -123,9 +137,8 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	stack := awscdk.Stack_Of(c)
 	m := &machine{Construct: c, clients: map[string]awscognito.UserPoolClient{}}
-	m.issuer = awscdk.Fn_Join(jsii.String(""), jsii.Strings(
-		"https://cognito-idp.", *stack.Region(), ".", *stack.UrlSuffix(), "/", *p.UserPool.UserPoolId()))
-	m.jwks = awscdk.Fn_Join(jsii.String(""), jsii.Strings(*m.issuer, "/.well-known/jwks.json"))
+	iss := cognitoissuer.URL(p.UserPoolIssuer, *stack.Region(), *stack.UrlSuffix(), *p.UserPool.UserPoolId())
+	m.issuer, m.jwks = jsii.String(iss), jsii.String(cognitoissuer.JWKSURL(iss))
 
 	// Each scope once, in the order the routes first require it.
 	var scopes []string
@@ -148,7 +161,10 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 		m.server = awscognito.NewUserPoolResourceServer(c, jsii.String("ResourceServer"), &awscognito.UserPoolResourceServerProps{
 			UserPool:   p.UserPool,
 			Identifier: jsii.String(p.ResourceServerID),
-			Scopes:     &list,
+			// The CDK's default name is the identifier, which Cognito
+			// refuses when it has ':' or '/' (https://app.example.com).
+			UserPoolResourceServerName: jsii.String(ResourceServerName(p.ResourceServerID)),
+			Scopes:                     &list,
 		})
 	}
 
@@ -186,9 +202,11 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 			EnableTokenRevocation:      jsii.Bool(true),
 			AccessTokenValidity:        validity,
 			// Client credentials issue no ID or refresh token; these are
-			// Cognito's minimums, set so nothing longer-lived exists.
+			// Cognito's minimums, set so nothing longer-lived exists,
+			// except that the CDK refuses an access token that outlives
+			// the refresh token: see refreshValidity.
 			IdTokenValidity:      awscdk.Duration_Minutes(jsii.Number(5)),
-			RefreshTokenValidity: awscdk.Duration_Hours(jsii.Number(1)),
+			RefreshTokenValidity: awscdk.Duration_Minutes(jsii.Number(refreshValidity(p.TokenValidity).Minutes())),
 		})
 		if m.server != nil {
 			// The scopes must exist before a client is granted them.
@@ -201,11 +219,11 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 		rule := elb.NewApplicationListenerRule(c, jsii.String("Rule-"+r.Name), &elb.ApplicationListenerRuleProps{
 			Listener:   p.Listener,
 			Priority:   jsii.Number(float64(r.Priority)),
-			Conditions: &[]elb.ListenerCondition{elb.ListenerCondition_PathPatterns(jsii.Strings(r.Paths...))},
+			Conditions: albauth.Conditions(routes.Route{Paths: r.Paths, Methods: r.Methods}),
 			Action: elb.ListenerAction_AuthenticateJwt(&elb.AuthenticateJwtOptions{
 				Issuer:       m.issuer,
 				JwksEndpoint: m.jwks,
-				Next:         elb.ListenerAction_Forward(&[]elb.IApplicationTargetGroup{p.TargetGroup}, nil),
+				Next:         elb.ListenerAction_Forward(&[]elb.IApplicationTargetGroup{r.TargetGroup}, nil),
 			}),
 		})
 		ids := make([]*string, len(r.Clients))
@@ -219,6 +237,57 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 		m.rules = append(m.rules, rule)
 	}
 	return m
+}
+
+// MaxResourceServerNameLength is the longest resource server name Cognito
+// accepts (CreateResourceServer, Name: 1 to 256 characters).
+const MaxResourceServerNameLength = 256
+
+// ResourceServerName is the friendly name the construct gives the resource
+// server it creates, derived from its identifier. CreateResourceServer's
+// Name must match [\w\s+=,.@-]+ and be 1 to 256 characters long, while an
+// identifier may hold any printable ASCII but '"' and '\' (a URL such as
+// https://app.example.com). So the scheme is dropped, every run of other
+// characters becomes one '-', leading and trailing '-' go, and the result is
+// cut to 256 characters: https://app.example.com/api becomes
+// app.example.com-api. An identifier with nothing left is named
+// "resource-server".
+func ResourceServerName(identifier string) string {
+	if i := strings.Index(identifier, "://"); i > 0 {
+		identifier = identifier[i+3:]
+	}
+	var b strings.Builder
+	dash := false
+	for _, r := range identifier {
+		if r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_+=,.@-", r)) {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	name := strings.Trim(b.String(), "-")
+	if len(name) > MaxResourceServerNameLength {
+		name = strings.TrimRight(name[:MaxResourceServerNameLength], "-")
+	}
+	if name == "" {
+		return "resource-server"
+	}
+	return name
+}
+
+// MinRefreshTokenValidity is the shortest refresh token Cognito allows (60
+// minutes, TokenValidityUnitsType).
+const MinRefreshTokenValidity = time.Hour
+
+// refreshValidity is the machine clients' refresh token lifetime: Cognito's
+// minimum, or the access token's when that is longer. A client-credentials
+// grant issues no refresh token, so the value only has to be valid: the
+// CDK's UserPoolClient refuses an access token validity longer than the
+// refresh token's, which made every machineTokenValidity above 60m panic.
+func refreshValidity(access time.Duration) time.Duration {
+	return max(MinRefreshTokenValidity, access)
 }
 
 // AdditionalClaims are the claims a machine route's jwt-validation action
@@ -263,12 +332,16 @@ func (props *Props) withDefaults() (Props, error) {
 	switch {
 	case p.Listener == nil:
 		return p, fmt.Errorf("Listener is required")
-	case p.TargetGroup == nil:
-		return p, fmt.Errorf("TargetGroup is required")
 	case p.UserPool == nil:
 		return p, fmt.Errorf("UserPool is required")
 	case p.ResourceServerID == "":
 		return p, fmt.Errorf("ResourceServerID is required")
+	}
+	if p.UserPoolIssuer == "" {
+		p.UserPoolIssuer = cognitoissuer.Original
+	}
+	if !p.UserPoolIssuer.Valid() {
+		return p, fmt.Errorf("UserPoolIssuer must be %q or %q, not %q", cognitoissuer.Original, cognitoissuer.Updated, p.UserPoolIssuer)
 	}
 	if p.TokenValidity == 0 {
 		p.TokenValidity = DefaultTokenValidity
@@ -281,8 +354,11 @@ func (props *Props) withDefaults() (Props, error) {
 		switch {
 		case r.Name == "" || r.Priority < 1 || r.Priority > 50000:
 			return p, fmt.Errorf("route %q: a name and a priority from 1 to 50000 are required", r.Name)
-		case len(r.Paths) == 0 || len(r.Paths) > 5:
-			return p, fmt.Errorf("route %s: 1 to 5 path patterns, not %d", r.Name, len(r.Paths))
+		case len(r.Paths) == 0 || len(r.Paths)+len(r.Methods) > routes.MaxConditionValues:
+			return p, fmt.Errorf("route %s: 1 path pattern or more, and at most %d patterns and methods together, not %d and %d",
+				r.Name, routes.MaxConditionValues, len(r.Paths), len(r.Methods))
+		case r.TargetGroup == nil:
+			return p, fmt.Errorf("route %s: TargetGroup is required", r.Name)
 		case len(r.Scopes) == 0 || len(r.Scopes) > MaxClaimValues:
 			return p, fmt.Errorf("route %s: 1 to %d scopes, not %d", r.Name, MaxClaimValues, len(r.Scopes))
 		case len(r.Clients) == 0 || len(r.Clients) > MaxClaimValues:

@@ -3,9 +3,11 @@ package machineauth_test
 import (
 	"encoding/json"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
@@ -15,6 +17,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/alb-cognito/alb-cognito-cdk/constructs/machineauth"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 )
 
 func TestMain(m *testing.M) {
@@ -31,6 +34,11 @@ const (
 // synthesize builds a stack with an HTTPS listener and the construct, and
 // returns its template in both forms.
 func synthesize(create bool) (assertions.Template, map[string]any, error) {
+	return synthesizeWith(func(p *machineauth.Props) { p.CreateResourceServer = create })
+}
+
+// synthesizeWith is synthesize with the props changed by mod.
+func synthesizeWith(mod func(*machineauth.Props)) (assertions.Template, map[string]any, error) {
 	var err error
 	var tmpl assertions.Template
 	func() {
@@ -57,18 +65,18 @@ func synthesize(create bool) (assertions.Template, map[string]any, error) {
 				jsii.String("arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"))},
 			DefaultAction: elb.ListenerAction_FixedResponse(jsii.Number(404), nil),
 		})
-		machineauth.New(stack, "Machine", &machineauth.Props{
-			Listener:             listener,
-			TargetGroup:          tg,
-			UserPool:             awscognito.UserPool_FromUserPoolArn(stack, jsii.String("Pool"), jsii.String(poolArn)),
-			ResourceServerID:     server,
-			CreateResourceServer: create,
-			Clients:              []string{"nightly-report", "billing-sync"},
+		props := &machineauth.Props{
+			Listener:         listener,
+			UserPool:         awscognito.UserPool_FromUserPoolArn(stack, jsii.String("Pool"), jsii.String(poolArn)),
+			ResourceServerID: server,
+			Clients:          []string{"nightly-report", "billing-sync"},
 			Routes: []machineauth.Route{
-				{Name: "reports", Priority: 10, Paths: []string{"/api/reports/*"}, Scopes: []string{server + "/reports.read"}, Clients: []string{"nightly-report", "billing-sync"}},
-				{Name: "billing", Priority: 20, Paths: []string{"/api/billing", "/api/billing/*"}, Scopes: []string{server + "/billing.write", server + "/reports.read"}, Clients: []string{"billing-sync"}},
+				{Name: "reports", Priority: 10, Paths: []string{"/api/reports/*"}, Scopes: []string{server + "/reports.read"}, Clients: []string{"nightly-report", "billing-sync"}, TargetGroup: tg},
+				{Name: "billing", Priority: 20, Paths: []string{"/api/billing", "/api/billing/*"}, Scopes: []string{server + "/billing.write", server + "/reports.read"}, Clients: []string{"billing-sync"}, TargetGroup: tg},
 			},
-		})
+		}
+		mod(props)
+		machineauth.New(stack, "Machine", props)
 		tmpl = assertions.Template_FromStack(stack, nil)
 	}()
 	if err != nil {
@@ -265,6 +273,107 @@ func TestExistingResourceServer(t *testing.T) {
 	for _, p := range resources(doc, "AWS::Cognito::UserPoolClient") {
 		if p["ClientName"] == "nightly-report" && js(p["AllowedOAuthScopes"]) != js([]any{server + "/reports.read"}) {
 			t.Errorf("nightly-report scopes %s", js(p["AllowedOAuthScopes"]))
+		}
+	}
+}
+
+// With an UPDATED pool the rules' issuer and key set are the
+// issuer-cognito-idp host's; by default, and with Original, cognito-idp's.
+func TestRuleIssuerFollowsTheIssuerForm(t *testing.T) {
+	for _, tc := range []struct {
+		form cognitoissuer.Form
+		host string
+	}{
+		{"", "https://cognito-idp.eu-west-1."},
+		{cognitoissuer.Original, "https://cognito-idp.eu-west-1."},
+		{cognitoissuer.Updated, "https://issuer-cognito-idp.eu-west-1."},
+	} {
+		_, doc, err := synthesizeWith(func(p *machineauth.Props) { p.UserPoolIssuer = tc.form })
+		if err != nil {
+			t.Fatalf("%q: %v", tc.form, err)
+		}
+		issuer := js(map[string]any{"Fn::Join": []any{"", []any{tc.host, map[string]any{"Ref": "AWS::URLSuffix"}, "/eu-west-1_Example1"}}})
+		jwks := js(map[string]any{"Fn::Join": []any{"", []any{tc.host, map[string]any{"Ref": "AWS::URLSuffix"}, "/eu-west-1_Example1/.well-known/jwks.json"}}})
+		for id, p := range resources(doc, "AWS::ElasticLoadBalancingV2::ListenerRule") {
+			cfg := p["Actions"].([]any)[0].(map[string]any)["JwtValidationConfig"].(map[string]any)
+			if got := js(cfg["Issuer"]); got != issuer {
+				t.Errorf("%q: %s: Issuer %s, want %s", tc.form, id, got, issuer)
+			}
+			if got := js(cfg["JwksEndpoint"]); got != jwks {
+				t.Errorf("%q: %s: JwksEndpoint %s, want %s", tc.form, id, got, jwks)
+			}
+		}
+	}
+	if _, _, err := synthesizeWith(func(p *machineauth.Props) { p.UserPoolIssuer = "UPDATED" }); err == nil || !strings.Contains(err.Error(), "UserPoolIssuer") {
+		t.Errorf("an invalid form: err = %v", err)
+	}
+}
+
+// Every access-token lifetime Cognito allows synthesizes, the ends and
+// either side of the 60-minute refresh token minimum included: the CDK
+// refuses an access token that outlives the refresh token, so the machine
+// clients' refresh token (which client credentials never issue) grows with
+// it.
+func TestEveryTokenValiditySynthesizes(t *testing.T) {
+	for _, d := range []time.Duration{5 * time.Minute, 60 * time.Minute, 61 * time.Minute, 24 * time.Hour} {
+		_, doc, err := synthesizeWith(func(p *machineauth.Props) { p.TokenValidity = d })
+		if err != nil {
+			t.Errorf("TokenValidity %s: %v", d, err)
+			continue
+		}
+		for id, p := range resources(doc, "AWS::Cognito::UserPoolClient") {
+			access, refresh := p["AccessTokenValidity"].(float64), p["RefreshTokenValidity"].(float64)
+			units := js(p["TokenValidityUnits"])
+			if access != d.Minutes() || refresh != max(60, d.Minutes()) || units != `{"AccessToken":"minutes","IdToken":"minutes","RefreshToken":"minutes"}` {
+				t.Errorf("TokenValidity %s: client %s: access %v, refresh %v, units %s", d, id, access, refresh, units)
+			}
+		}
+	}
+}
+
+// resourceServerNameRe is CreateResourceServer's pattern for Name (Amazon
+// Cognito API reference), anchored; \w and \s as in Java's regexes.
+var resourceServerNameRe = regexp.MustCompile(`^[\w\s+=,.@-]+$`)
+
+// The created resource server's name fits CreateResourceServer's Name
+// (pattern and 1 to 256 characters) whatever the identifier; the CDK's
+// default, the identifier itself, does not for a URL.
+func TestResourceServerNameIsValid(t *testing.T) {
+	for _, tc := range []struct{ id, want string }{
+		{"https://app.example.com", "app.example.com"},
+		{"https://api.example.com/v1/", "api.example.com-v1"},
+		{"solar-system-data", "solar-system-data"},
+		{"urn:example:api", "urn-example-api"},
+		{"https://user@host:8443/a?b=c&d#e", "user@host-8443-a-b=c-d-e"},
+		{"://", "resource-server"},
+		{"/", "resource-server"},
+		{"https://" + strings.Repeat("a", 248), strings.Repeat("a", 248)},
+		{strings.Repeat("a/", 128), strings.Repeat("a-", 127) + "a"},
+		{strings.Repeat("x", 256), strings.Repeat("x", 256)},
+	} {
+		got := machineauth.ResourceServerName(tc.id)
+		if got != tc.want {
+			t.Errorf("ResourceServerName(%q) = %q, want %q", tc.id, got, tc.want)
+		}
+		if !resourceServerNameRe.MatchString(got) || len(got) > machineauth.MaxResourceServerNameLength {
+			t.Errorf("ResourceServerName(%q) = %q does not fit CreateResourceServer's Name", tc.id, got)
+		}
+	}
+	// Every printable ASCII identifier Cognito accepts ([\x21\x23-\x5B\x5D-\x7E]{1,256}).
+	var all strings.Builder
+	for c := byte(0x21); c <= 0x7e; c++ {
+		if c != '"' && c != '\\' {
+			all.WriteByte(c)
+		}
+	}
+	if got := machineauth.ResourceServerName(all.String()); !resourceServerNameRe.MatchString(got) {
+		t.Errorf("every allowed character: %q", got)
+	}
+	// And in the template.
+	s := get(t)
+	for id, p := range resources(s.doc, "AWS::Cognito::UserPoolResourceServer") {
+		if name, _ := p["Name"].(string); name != "app.example.com" || !resourceServerNameRe.MatchString(name) {
+			t.Errorf("%s: Name %q, want app.example.com", id, name)
 		}
 	}
 }

@@ -26,11 +26,19 @@ const MaxBody = 1 << 20
 // balancer answers such requests 413 without invoking the target.
 var ErrBodyTooLarge = errors.New("albsim: request body exceeds 1 MB")
 
+// ErrNoPath is returned by FromHTTP for a request target without a path
+// (OPTIONS *, CONNECT host:port), which a load balancer does not forward to
+// a target.
+var ErrNoPath = errors.New("albsim: the request target has no path")
+
 // FromHTTP returns the event the load balancer sends its Lambda target for
 // r, with multi-value headers enabled (as the stack configures the target
 // group):
 //
-//   - HTTPMethod and Path (as sent, still percent-encoded);
+//   - HTTPMethod and Path: the path of the request target exactly as the
+//     client sent it, still percent-encoded, from r.RequestURI (see
+//     requestPath), not r.URL.EscapedPath(), which re-escapes a path holding
+//     bytes such as '|' or '{' and so turns "%2F" into "/";
 //   - MultiValueQueryStringParameters as sent: keys and values are not
 //     percent-decoded, a key without "=" gets "", repeated keys keep order;
 //   - MultiValueHeaders with lower-case names and every value kept apart,
@@ -43,11 +51,15 @@ var ErrBodyTooLarge = errors.New("albsim: request body exceeds 1 MB")
 // headers the client sent, so these are dropped; a non-empty token is sent
 // as x-amzn-oidc-data with AccessToken as x-amzn-oidc-accesstoken, and a
 // non-empty identity (the sub) as x-amzn-oidc-identity. A body over MaxBody
-// returns ErrBodyTooLarge.
+// returns ErrBodyTooLarge, a target without a path (OPTIONS *) ErrNoPath.
 func FromHTTP(r *http.Request, token, identity string) (events.ALBTargetGroupRequest, error) {
+	path, err := requestPath(r)
+	if err != nil {
+		return events.ALBTargetGroupRequest{}, err
+	}
 	req := events.ALBTargetGroupRequest{
 		HTTPMethod:                      r.Method,
-		Path:                            r.URL.EscapedPath(),
+		Path:                            path,
 		MultiValueQueryStringParameters: rawQuery(r.URL.RawQuery),
 		RequestContext: events.ALBTargetGroupRequestContext{
 			ELB: events.ELBContext{TargetGroupArn: TargetGroupARN},
@@ -110,6 +122,31 @@ func FromHTTP(r *http.Request, token, identity string) (events.ALBTargetGroupReq
 		}
 	}
 	return req, nil
+}
+
+// requestPath returns the path of r's request target as the client sent it.
+// A server request's RequestURI is the target unchanged: origin form
+// ("/p?q"), or absolute form ("http://host/p?q", sent to proxies and made by
+// httptest.NewRequest from a full URL), whose path starts after the
+// authority and is "/" when empty. A request built for a client has no
+// RequestURI; its URL's escaped path is the best there is.
+func requestPath(r *http.Request) (string, error) {
+	target := r.RequestURI
+	if target == "" {
+		return r.URL.EscapedPath(), nil
+	}
+	target, _, _ = strings.Cut(target, "?")
+	if strings.HasPrefix(target, "/") {
+		return target, nil
+	}
+	_, rest, ok := strings.Cut(target, "://")
+	if !ok {
+		return "", ErrNoPath // asterisk or authority form
+	}
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		return rest[i:], nil
+	}
+	return "/", nil
 }
 
 // rawQuery splits a query string the way the load balancer does, without

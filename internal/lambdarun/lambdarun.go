@@ -58,6 +58,7 @@ type Function struct {
 	dir     string
 	cmd     *exec.Cmd
 	srv     *http.Server
+	host    string // the Runtime API's address, the only Host it answers
 
 	invocations chan *invocation
 	ready       chan struct{}
@@ -130,6 +131,7 @@ func Start(ctx context.Context, opts Options) (*Function, error) {
 		return nil, err
 	}
 	f := &Function{
+		host:        ln.Addr().String(),
 		timeout:     opts.Timeout,
 		dir:         dir,
 		invocations: make(chan *invocation),
@@ -247,8 +249,17 @@ func (f *Function) Close() error {
 	return err
 }
 
-// api serves the Runtime API's function-facing endpoints.
+// api serves the Runtime API's function-facing endpoints. It answers only
+// requests to its own address, which is what the function's runtime client
+// puts in Host (AWS_LAMBDA_RUNTIME_API): a web page that points a DNS name of
+// its own at 127.0.0.1 (DNS rebinding) could otherwise take the next event,
+// tokens and all, or answer it with a page of its own; its requests carry
+// its name in Host and get 421.
 func (f *Function) api(w http.ResponseWriter, r *http.Request) {
+	if r.Host != f.host {
+		http.Error(w, "421 Misdirected Request", http.StatusMisdirectedRequest)
+		return
+	}
 	path, ok := strings.CutPrefix(r.URL.Path, apiPrefix)
 	if !ok {
 		http.NotFound(w, r)

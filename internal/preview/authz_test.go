@@ -30,7 +30,12 @@ func client(t *testing.T) *http.Client {
 
 func fetch(t *testing.T, c *http.Client, url string, header ...string) (*http.Response, string) {
 	t.Helper()
-	req, err := http.NewRequest("GET", url, nil)
+	return send(t, c, "GET", url, header...)
+}
+
+func send(t *testing.T, c *http.Client, method, url string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,39 +57,46 @@ func exampleRoutes(t *testing.T) Options {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(table.Routes) != 3 || table.Routes[0].Name != "admin" {
+	if len(table.Routes) != 4 || table.Routes[0].Name != "admin" || table.Routes[2].Name != "api-write" {
 		t.Fatalf("example routes %+v", table.Routes)
 	}
 	return Options{Routes: table}
 }
 
-// TestAuthorization: the example routes behind the preview, for a user in
-// group admins without the API's scope.
+// TestAuthorization: the example routes (the README's recipes) behind the
+// preview: an admin area, an API any signed-in user may read and only
+// editors may change, for a user in admins and editors and one in none.
 func TestAuthorization(t *testing.T) {
 	t.Parallel()
 	o := exampleRoutes(t)
-	o.Groups = []string{"admins"}
+	o.Groups = []string{"admins", "editors"}
 	admin := start(t, o)
 	o.Groups = nil
 	plain := start(t, o)
 	for _, tc := range []struct {
 		name   string
 		srv    *Server
+		method string
 		path   string
 		accept string
 		status int
 		want   string
 	}{
-		{"admin may enter", admin, "admin/users", "text/html", 200, `<span class="ok">may enter</span>`},
-		{"others get 403 naming the group", plain, "admin", "text/html", 403, "<code>admins</code>"},
-		{"API without the scope, JSON", admin, "api/items", "application/json", 403, `"missing_scopes":["https://api.example.com/read"]`},
-		{"identity page lists the routes", plain, "", "text/html", 200, `(not in admins)`},
+		{"admin may enter", admin, "GET", "admin/users", "text/html", 200, `<span class="ok">may enter</span>`},
+		{"others get 403 naming the group", plain, "GET", "admin", "text/html", 403, "<code>admins</code>"},
+		{"any user reads the API", plain, "GET", "api/items", "application/json", 200, `"route":"api-read"`},
+		{"HEAD reads too", plain, "HEAD", "api/items", "application/json", 200, ""},
+		{"only editors change it", plain, "POST", "api/items", "application/json", 403, `"route":"api-write","required_any_group":["editors"]`},
+		{"DELETE as well", plain, "DELETE", "api", "application/json", 403, `"required_any_group":["editors"]`},
+		{"an unusual method falls to the writers' route", plain, "PROPFIND", "api/items", "application/json", 403, `"required_any_group":["editors"]`},
+		{"an editor changes it", admin, "POST", "api/items", "application/json", 200, `"route":"api-write"`},
+		{"identity page lists the routes", plain, "GET", "", "text/html", 200, `(not in admins)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c := client(t)
-			fetch(t, c, tc.srv.URL) // sign in: the deny route needs a session
-			resp, body := fetch(t, c, tc.srv.URL+tc.path, "Accept", tc.accept)
+			fetch(t, c, tc.srv.URL) // sign in: the deny routes need a session
+			resp, body := send(t, c, tc.method, tc.srv.URL+tc.path, "Accept", tc.accept)
 			if resp.StatusCode != tc.status || !strings.Contains(body, tc.want) {
 				t.Errorf("status %d, want %d; body lacks %q:\n%s", resp.StatusCode, tc.status, tc.want, body)
 			}

@@ -10,7 +10,9 @@ import (
 // (localhost, 127.0.0.1 or [::1]) with the preview's own port. A web page
 // elsewhere can point its own DNS name at 127.0.0.1 (DNS rebinding) and then
 // read the preview, which signs in whoever reaches it, as same-origin; its
-// requests carry its own name in Host, so they get 421 instead.
+// requests carry its own name in Host, so they get 421 instead. Every
+// listener the preview opens (the app, the key and token endpoint) is
+// wrapped in it.
 func loopbackOnly(next http.Handler, port string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		host, p, err := net.SplitHostPort(r.Host)

@@ -10,8 +10,10 @@
 // would go.
 //
 // Like the load balancer it keeps a session per browser, in a session
-// cookie: a request without one is "signed in" at once (a new session), and
-// a response that expires the session cookie ends the session. With
+// cookie: a request without one is "signed in" at once (a new session), a
+// response that expires the session cookie ends the session, and a session
+// expires 8 hours after sign-in (the stack's default sessionTimeout). At
+// most 1000 sessions are held; past that the oldest is dropped. With
 // AccessTokenExpired, every request of a session after its first carries an
 // access token that has expired, as when Cognito's access token runs out
 // mid-session; the function then starts a fresh sign-in, which the preview
@@ -41,6 +43,7 @@ import (
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
 	"github.com/alb-cognito/alb-cognito-cdk/internal/lambdarun"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albhttp"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/webapp"
@@ -76,6 +79,11 @@ type Options struct {
 	// RoutesFromCDKJSON). The zero value means no routes: every path is
 	// open to any signed-in user.
 	Routes routes.Table
+	// Issuer is the form of the simulated user pool's issuer (config key
+	// userPoolIssuer): both the load balancer's user claims and the access
+	// tokens carry it in iss, and the function is given it as TOKEN_ISSUER.
+	// Empty means cognitoissuer.Original (albsim.DefaultIssuer).
+	Issuer cognitoissuer.Form
 	// SignedOut forwards every request without a token, to show the
 	// handler's 401 page. (The load balancer itself never does this: it
 	// sends signed-out users to Cognito's sign-in page.)
@@ -106,6 +114,9 @@ type Server struct {
 	// JWKSURL is the simulated user pool's JWKS, on the same server, given
 	// to the handler as ACCESS_TOKEN_JWKS_URL.
 	JWKSURL string
+	// Issuer is the simulated user pool's issuer, in every token's iss and
+	// the handler's TOKEN_ISSUER.
+	Issuer string
 	// TokenEndpoint is the simulated user pool's token endpoint, on the same
 	// server, where MachineClients get client-credentials tokens; empty
 	// when the route table has no machine route.
@@ -147,7 +158,11 @@ func Start(addr string, opts Options) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	lb, err := albsim.New(albsim.Config{})
+	issuer, err := issuerOf(opts.Issuer)
+	if err != nil {
+		return nil, err
+	}
+	lb, err := albsim.New(albsim.Config{Issuer: issuer})
 	if err != nil {
 		return nil, err
 	}
@@ -163,12 +178,16 @@ func Start(addr string, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("key endpoint: %w", err)
 	}
+	// The key listener checks Host as the app's does: it serves the token
+	// endpoint, and a rebinding page must not reach that either.
+	_, keysPort, _ := net.SplitHostPort(keysLn.Addr().String())
 	s := &Server{
 		KeyEndpoint: "http://" + keysLn.Addr().String(),
-		keys:        &http.Server{Handler: keyMux, ReadHeaderTimeout: 10 * time.Second},
+		keys:        &http.Server{Handler: loopbackOnly(keyMux, keysPort), ReadHeaderTimeout: 10 * time.Second},
 		errc:        make(chan error, 2),
 	}
 	s.JWKSURL = s.KeyEndpoint + "/.well-known/jwks.json"
+	s.Issuer = lb.Issuer
 	machine, err := newMachineSim(opts.Routes, pool, s.JWKSURL)
 	if err != nil {
 		keysLn.Close()
@@ -180,7 +199,7 @@ func Start(addr string, opts Options) (*Server, error) {
 	}
 	p := &proxy{machine: machine, lb: lb, pool: pool, signedOut: opts.SignedOut, log: logger, target: opts.target,
 		groups: opts.Groups, scopes: opts.Scopes, expire: opts.AccessTokenExpired, routes: opts.Routes,
-		sessions: map[string]int{}}
+		sessions: map[string]session{}, now: time.Now}
 	if opts.Claims != nil {
 		p.claims = maps.Clone(opts.Claims)
 	} else {
@@ -196,15 +215,16 @@ func Start(addr string, opts Options) (*Server, error) {
 			return nil, fmt.Errorf("route table: %w", err)
 		}
 		env := map[string]string{
-			identity.EnvALBARN:         lb.ARN,
-			identity.EnvClientID:       lb.ClientID,
-			identity.EnvIssuer:         lb.Issuer,
-			identity.EnvKeyEndpoint:    s.KeyEndpoint,
-			identity.EnvJWKSURL:        s.JWKSURL,
-			identity.EnvUserPoolDomain: UserPoolDomain,
-			identity.EnvAppURL:         AppURL,
-			identity.EnvRouteTable:     string(table),
-			identity.EnvMachineClients: machine.ids(),
+			identity.EnvALBARN:            lb.ARN,
+			identity.EnvClientID:          lb.ClientID,
+			identity.EnvIssuer:            lb.Issuer,
+			identity.EnvKeyEndpoint:       s.KeyEndpoint,
+			identity.EnvJWKSURL:           s.JWKSURL,
+			identity.EnvUserPoolDomain:    UserPoolDomain,
+			identity.EnvAppURL:            AppURL,
+			identity.EnvRouteTable:        string(table),
+			identity.EnvMachineClients:    machine.ids(),
+			identity.EnvTargetGroupPrefix: albsim.TargetGroupPrefix,
 		}
 		if opts.Function != "" && opts.Function != "lambda/whoami" {
 			go s.serve(s.keys, keysLn) // the function fetches keys while it starts
@@ -239,6 +259,19 @@ func Start(addr string, opts Options) (*Server, error) {
 	}
 	go s.serve(s.app, appLn)
 	return s, nil
+}
+
+// issuerOf is the simulated pool's issuer (albsim.DefaultIssuer's pool) in
+// form f.
+func issuerOf(f cognitoissuer.Form) (string, error) {
+	if f == "" {
+		f = cognitoissuer.Original
+	}
+	p, ok := cognitoissuer.Parse(albsim.DefaultIssuer)
+	if !f.Valid() || !ok {
+		return "", fmt.Errorf("issuer %q: want %s or %s", f, cognitoissuer.Original, cognitoissuer.Updated)
+	}
+	return p.In(f).String(), nil
 }
 
 // derived reports whether routes.Derive has filled in t's routes (each
@@ -294,10 +327,29 @@ type proxy struct {
 	signedOut bool
 	log       *slog.Logger
 	target    func(context.Context, events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error)
+	now       func() time.Time // the sessions' clock
 
 	mu sync.Mutex
-	// sessions maps a session cookie value to the requests it has made.
-	sessions map[string]int
+	// sessions maps a session cookie value to its session.
+	sessions map[string]session
+}
+
+// Sessions last sessionTimeout from sign-in, the default of config key
+// sessionTimeout, after which the browser's cookie starts a new session, as
+// the load balancer's expired session does. Every request without a known
+// session cookie starts one, so whatever reaches the preview could grow the
+// session map without end: expired sessions are dropped whenever a session
+// starts, and at most maxSessions are held, the oldest dropped first (its
+// browser is simply signed in again).
+const (
+	sessionTimeout = 8 * time.Hour
+	maxSessions    = 1000
+)
+
+// session is one browser's session with the simulated load balancer.
+type session struct {
+	requests int       // made so far
+	started  time.Time // at sign-in
 }
 
 // session returns the request's session and how many requests it made
@@ -307,16 +359,50 @@ func (p *proxy) session(w http.ResponseWriter, r *http.Request) (string, int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if c, err := r.Cookie(SessionCookie); err == nil {
-		if n, ok := p.sessions[c.Value]; ok {
-			p.sessions[c.Value] = n + 1
+		if s, ok := p.live(c.Value); ok {
+			n := s.requests
+			s.requests++
+			p.sessions[c.Value] = s
 			return c.Value, n
 		}
 	}
+	p.prune()
 	id, _ := albsim.NewUUID()
-	p.sessions[id] = 1
+	p.sessions[id] = session{requests: 1, started: p.now()}
 	// Not Secure: the preview speaks plain http on loopback.
 	w.Header().Add("Set-Cookie", SessionCookie+"="+id+"; Path=/; HttpOnly; SameSite=Lax")
 	return id, 0
+}
+
+// live returns the session sid, forgetting it if it has expired. p.mu must
+// be held.
+func (p *proxy) live(sid string) (session, bool) {
+	s, ok := p.sessions[sid]
+	if ok && !p.now().Before(s.started.Add(sessionTimeout)) {
+		delete(p.sessions, sid)
+		return session{}, false
+	}
+	return s, ok
+}
+
+// prune drops the expired sessions and, when maxSessions are still held,
+// the oldest, making room for one more. p.mu must be held. It reads every
+// session, which at maxSessions is cheap next to the request it serves.
+func (p *proxy) prune() {
+	now := p.now()
+	var oldest string
+	var oldestStart time.Time
+	for id, s := range p.sessions {
+		switch {
+		case !now.Before(s.started.Add(sessionTimeout)):
+			delete(p.sessions, id)
+		case oldest == "" || s.started.Before(oldestStart):
+			oldest, oldestStart = id, s.started
+		}
+	}
+	if len(p.sessions) >= maxSessions {
+		delete(p.sessions, oldest)
+	}
 }
 
 // endSession forgets sid when the target's response expires the session
@@ -337,7 +423,7 @@ func (p *proxy) endSession(sid string, resp events.ALBTargetGroupResponse) {
 // deny (the load balancer answers 401 itself; the preview forwards the
 // request without tokens and shows the function's own 401) or allow.
 func (p *proxy) anonymous(r *http.Request) bool {
-	rt, ok := p.routes.Match(r.URL.Path)
+	rt, ok := p.routes.Match(r.Method, sentPath(r))
 	if !ok || rt.Unauthenticated() == routes.Authenticate {
 		return false
 	}
@@ -347,14 +433,14 @@ func (p *proxy) anonymous(r *http.Request) bool {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	_, known := p.sessions[c.Value]
+	_, known := p.live(c.Value)
 	return !known
 }
 
 func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var token, access, sub, sid string
 	machine := false
-	if rt, ok := p.routes.Match(r.URL.Path); ok && rt.Machine() {
+	if rt, ok := p.routes.Match(r.Method, sentPath(r)); ok && rt.Machine() {
 		// A machine route's rule validates the bearer token and signs no
 		// one in: no session, no x-amzn-oidc-* headers.
 		if reason := p.machine.validate(r, rt); reason != "" {
@@ -390,8 +476,11 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	event, err := albsim.FromHTTP(r, token, sub)
-	if err == nil && access != "" {
-		event.MultiValueHeaders["x-amzn-oidc-accesstoken"] = []string{access}
+	if err == nil {
+		event = albsim.Forward(p.routes, event)
+		if access != "" {
+			event.MultiValueHeaders["x-amzn-oidc-accesstoken"] = []string{access}
+		}
 	}
 	switch {
 	case errors.Is(err, albsim.ErrBodyTooLarge):
@@ -418,6 +507,15 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := albsim.WriteResponse(w, resp); err != nil {
 		p.log.Error("preview: response", slog.String("error", err.Error()))
 	}
+}
+
+// sentPath is the request's path as the client sent it, still
+// percent-encoded: what the load balancer's rules match.
+func sentPath(r *http.Request) string {
+	if i := strings.IndexByte(r.RequestURI, '?'); i >= 0 {
+		return r.RequestURI[:i]
+	}
+	return r.RequestURI
 }
 
 // offBox returns the Location of a redirect that would take the browser

@@ -7,10 +7,12 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 )
 
 const (
@@ -35,17 +37,31 @@ const (
 
 // Config configures a Verifier. Issuer and ClientIDs are required.
 type Config struct {
-	// Issuer is the user pool's issuer, which the token's iss must equal
-	// exactly: https://cognito-idp.<region>.amazonaws.com/<user pool id>,
-	// or https://issuer-cognito-idp.<region>.amazonaws.com/<user pool id>
-	// for a pool whose IssuerConfiguration is UPDATED (amazonaws.com.cn in
-	// China). The pool ID's region must be the host's.
+	// Issuer is the user pool's issuer:
+	// https://cognito-idp.<region>.amazonaws.com/<user pool id>, or
+	// https://issuer-cognito-idp.<region>.amazonaws.com/<user pool id> for a
+	// pool whose IssuerConfiguration is UPDATED (amazonaws.com.cn in China).
+	// The pool ID's region must be the host's. The token's iss must be this
+	// pool's issuer in either form (cognitoissuer.Accepted): a pool's
+	// issuer configuration can change while tokens of the old form are
+	// still valid, and both forms name the same pool, whose keys come from
+	// the one JWKSURL either way.
 	Issuer string
 	// ClientIDs are the app client IDs whose tokens are accepted (the
 	// token's client_id must be one of them). At least one is required.
 	ClientIDs []string
+	// Audiences are the resource identifiers this verifier's API answers
+	// for: the site's resource server (config key resourceServerId). A
+	// token without aud, as Cognito issues unless the client asked for a
+	// resource (resource binding), is accepted on client_id alone. A token
+	// with aud was bound to the resources it names, so at least one must be
+	// among Audiences (RFC 8707 §2, RFC 9068 §4: a resource server refuses
+	// a token whose audience is not itself); with no Audiences every token
+	// with aud is refused. aud never grants anything: groups and scopes do.
+	Audiences []string
 	// JWKSURL is where the pool's public keys are fetched. Empty means
-	// Issuer + "/.well-known/jwks.json", where Cognito publishes them. It
+	// cognitoissuer.JWKSURL(Issuer), Issuer + "/.well-known/jwks.json",
+	// where Cognito publishes them. It
 	// must be https, except that http is allowed for loopback hosts (tests
 	// and the local preview).
 	JWKSURL string
@@ -61,7 +77,9 @@ type Config struct {
 	Leeway time.Duration
 
 	// KeyFetchBurst, KeyFetchInterval and KeyFetchPenalty bound the JWKS
-	// fetches made for kids that are not known, exactly as the fields of
+	// fetches made for kids that are not known, by this Verifier and,
+	// separately, by each derived from it with WithClients (each has its
+	// own bucket and penalty box with these settings), exactly as the fields of
 	// the same names bound albjwt's key fetches (same ranges, same
 	// defaults: albjwt.DefaultKeyFetchBurst, DefaultKeyFetchInterval,
 	// DefaultKeyFetchPenalty). The penalty applies to a kid whose fetch
@@ -94,6 +112,7 @@ const issuerShape = "https://cognito-idp.<region>.amazonaws.com/<region>_<pool i
 type resolved struct {
 	issuer        string
 	clientIDs     map[string]bool
+	audiences     []string
 	jwksURL       string
 	fetchBurst    int
 	fetchInterval time.Duration
@@ -116,6 +135,11 @@ func (c Config) resolve() (resolved, error) {
 		issuerOK = true
 	}
 	ids := clientSet(c.ClientIDs, bad)
+	for i, a := range c.Audiences {
+		if a == "" || len(a) > 256 || strings.ContainsAny(a, " \t\r\n") {
+			bad(fmt.Sprintf("Audiences[%d]", i), errors.New("must be a resource identifier of 1 to 256 characters without whitespace"))
+		}
+	}
 	jwksURL := c.JWKSURL
 	switch {
 	case jwksURL != "":
@@ -123,7 +147,7 @@ func (c Config) resolve() (resolved, error) {
 			bad("JWKSURL", err)
 		}
 	case issuerOK:
-		jwksURL = c.Issuer + "/.well-known/jwks.json"
+		jwksURL = cognitoissuer.JWKSURL(c.Issuer)
 	}
 	if c.Leeway < 0 || c.Leeway > MaxLeeway {
 		bad("Leeway", fmt.Errorf("must be between 0 and %v, got %v", MaxLeeway, c.Leeway))
@@ -141,7 +165,7 @@ func (c Config) resolve() (resolved, error) {
 		return resolved{}, errors.Join(errs...)
 	}
 	return resolved{
-		issuer: c.Issuer, clientIDs: ids, jwksURL: jwksURL,
+		issuer: c.Issuer, clientIDs: ids, audiences: slices.Clone(c.Audiences), jwksURL: jwksURL,
 		fetchBurst: burst, fetchInterval: interval, fetchPenalty: penalty,
 	}, nil
 }

@@ -18,15 +18,25 @@
 //     configuration does);
 //   - the header kid is a non-empty string of at most 128 printable ASCII
 //     characters;
-//   - the payload iss is exactly [Config.Issuer] (checked before any key is
-//     looked up, as aws-jwt-verify does, since the issuer decides whose
-//     keys apply);
+//   - the payload iss is [Config.Issuer] or the same pool's issuer in its
+//     other form (ORIGINAL cognito-idp, UPDATED issuer-cognito-idp; see
+//     package cognitoissuer), checked before any key is looked up, as
+//     aws-jwt-verify does, since the issuer decides whose keys apply. A
+//     mismatch's error names the expected issuers and their forms, never
+//     the token's iss;
 //   - the signature verifies with the RSA key that the pool's JWKS publishes
 //     for that kid: kty RSA, at least 2048 bits, use "sig" and alg "RS256"
 //     when those are given;
 //   - token_use is "access" (an ID token of the same pool is refused);
 //   - client_id is one of [Config.ClientIDs] (another app client's token is
-//     refused). Access tokens carry no aud, so none is required;
+//     refused);
+//   - aud, when present, names one of [Config.Audiences]. Cognito adds aud to
+//     an access token only when the client asked for a resource (resource
+//     binding, RFC 8707); such a token is meant for that resource alone, so
+//     a token bound to another API is refused ([ReasonAudienceMismatch]),
+//     and with no Audiences every token with aud is. A token without aud is
+//     accepted on client_id, as before resource binding; aud never grants
+//     anything (groups and scopes do);
 //   - exp is in the future, allowing at most [Config.Leeway] of clock skew
 //     (exp equal to now is expired); nbf, when present, is not in the
 //     future by any fraction of a second beyond the leeway; iat is present
@@ -48,8 +58,13 @@
 // regains one token every [Config.KeyFetchInterval], and a penalty of
 // [Config.KeyFetchPenalty] for a kid whose fetch failed, that the fetched
 // set does not contain, or whose published key is unusable (such a kid is
-// fetched again after its penalty, in case the JWKS was fixed). A refused fetch makes no request and fails with
-// [albjwt.ReasonKeyThrottled]. Known kids never touch the limiter.
+// fetched again after its penalty, in case the JWKS was fixed). A refused
+// fetch makes no request and fails with [albjwt.ReasonKeyThrottled]. Known
+// kids never touch the limiter. A verifier derived with
+// [Verifier.WithClients] shares the key set (a key fetched by either serves
+// both, and concurrent misses for one kid through both make one request)
+// but has a limiter of its own, so made-up kids sent to one verifier cannot
+// use up the other's fetches.
 //
 // Errors are [*albjwt.Error] values wrapping [albjwt.ErrInvalidToken]
 // (answer 401) or [albjwt.ErrKeyUnavailable] (answer 503), with a reason

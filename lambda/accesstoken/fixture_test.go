@@ -24,10 +24,15 @@ import (
 
 const (
 	testIssuer = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123"
-	testClient = "3n4b5urk1ft4fl3mg5e62d9ado"
-	testSub    = "8a4b7f2e-1c3d-4e5f-9a0b-1c2d3e4f5a6b"
-	kidA       = "1dvd8nIkyQ0Lc0WBLIRNcyOm+YStO+p1l8kGRR0HgBY="
-	kidB       = "Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg="
+	// testIssuerUpdated is the same pool's issuer when its
+	// IssuerConfiguration is UPDATED.
+	testIssuerUpdated = "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123"
+	testClient        = "3n4b5urk1ft4fl3mg5e62d9ado"
+	// testResource is the site's resource server (resourceServerId).
+	testResource = "https://app.example.com"
+	testSub      = "8a4b7f2e-1c3d-4e5f-9a0b-1c2d3e4f5a6b"
+	kidA         = "1dvd8nIkyQ0Lc0WBLIRNcyOm+YStO+p1l8kGRR0HgBY="
+	kidB         = "Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg="
 )
 
 // testNow is the fixed start of every fixture's clock; it has a fraction

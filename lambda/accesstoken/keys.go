@@ -27,55 +27,76 @@ type keyEntry struct {
 }
 
 // jwks is a user pool's key set as this process knows it: fetched lazily
-// from url, kept whole (each fetch replaces it), with concurrent misses
-// sharing one fetch and misses bounded by limit. Verifiers of one pool share
-// it (Verifier.WithClients).
+// from url, kept whole (each fetch replaces it). The verifiers of one pool
+// share one jwks (New makes it, Verifier.WithClients passes it on), so they
+// share:
+//   - the keys: a key fetched for any of them serves all of them;
+//   - the fetches: concurrent misses for one kid, through any of them, make
+//     one request (fetches is keyed by kid; misses for different kids fetch
+//     separately, as within one verifier).
+//
+// They do not share the bound on fetches: each Verifier has its own
+// budget, so tokens with made-up kids sent to one verifier (say, bearer
+// tokens on machine paths) cannot use up the fetches another (the site's
+// sign-ins) needs for a newly published key.
 type jwks struct {
 	url          string
 	client       *http.Client
 	fetchTimeout time.Duration
 
-	keys   atomic.Pointer[keySet] // the last JWKS fetched; nil before the first
-	flight singleflight.Group
+	// The settings of each verifier's budget (Config.KeyFetchBurst,
+	// KeyFetchInterval, KeyFetchPenalty) and its clock.
+	fetchBurst    int
+	fetchInterval time.Duration
+	fetchPenalty  time.Duration
+	now           func() time.Time
+
+	keys    atomic.Pointer[keySet] // the last JWKS fetched; nil before the first
+	fetches singleflight.Group     // kid -> the fetch under way for it
+}
+
+// budget is one Verifier's bound on JWKS fetches: its own limiter, and its
+// own single flight per kid so that concurrent misses for one kid through
+// this verifier take one permission between them. It is never shared
+// between verifiers.
+type budget struct {
 	limit  *albjwt.FetchLimiter
+	flight singleflight.Group
+}
+
+func (v *jwks) newBudget() *budget {
+	return &budget{limit: albjwt.NewFetchLimiter(v.fetchBurst, v.fetchInterval, v.fetchPenalty, v.now)}
 }
 
 // key returns the RSA key for kid: from the last fetched JWKS if it lists
 // a usable key for kid, else from a new fetch (so a kid whose key was
 // unusable is fetched again once its penalty is over, in case the JWKS was
-// fixed). Concurrent misses for one kid share one fetch
-// and one permission from the limiter; a known kid never consults the
-// limiter. The fetch is detached from ctx's cancellation (one impatient
-// caller cannot fail the others) but bounded by the fetch timeout; each
-// caller stops waiting when its own ctx is done.
-func (v *jwks) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
+// fixed). A known kid never consults b. On a miss, b decides alone whether
+// this verifier may fetch: concurrent misses for one kid through this
+// verifier share one permission from b.limit, and a kid that failed is
+// penalized in b.limit only. A permitted miss then joins the pool-wide fetch
+// for kid if another verifier's is under way, so each verifier pays for its
+// own misses while the request is made once; a refused miss makes no
+// request and never fails another verifier's. The fetch is detached from
+// ctx's cancellation (one impatient caller cannot fail the others) but
+// bounded by the fetch timeout; each caller stops waiting when its own ctx
+// is done.
+func (v *jwks) key(ctx context.Context, b *budget, kid string) (*rsa.PublicKey, error) {
 	if e, ok := v.lookup(kid); ok && e.err == nil {
 		return e.key, nil
 	}
-	ch := v.flight.DoChan(kid, func() (any, error) {
+	ch := b.flight.DoChan(kid, func() (any, error) {
 		if e, ok := v.lookup(kid); ok && e.err == nil { // another flight fetched it
 			return e, nil
 		}
-		if err := v.limit.Allow(kid); err != nil {
+		if err := b.limit.Allow(kid); err != nil {
 			return nil, err
 		}
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), v.fetchTimeout)
-		defer cancel()
-		set, err := v.fetch(fctx)
-		if err != nil {
-			v.limit.Fail(kid)
-			return nil, err
+		e, err := v.fetchKID(ctx, kid)
+		if err != nil || e.err != nil {
+			b.limit.Fail(kid)
 		}
-		v.keys.Store(&set)
-		e, ok := set[kid]
-		if !ok {
-			v.limit.Fail(kid)
-			return nil, invalid(ReasonUnknownKID, nil)
-		}
-		if e.err != nil {
-			v.limit.Fail(kid)
-		}
-		return e, nil
+		return e, err
 	})
 	select {
 	case r := <-ch:
@@ -86,6 +107,36 @@ func (v *jwks) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
 	case <-ctx.Done():
 		return nil, unavailable(albjwt.ReasonKeyCanceled, ctx.Err())
 	}
+}
+
+// fetchKID fetches the JWKS, stores it and returns its entry for kid,
+// sharing the request with every verifier of the pool that misses kid at
+// the same time. Its callers have each been allowed by their own budget. It
+// blocks for at most the fetch timeout.
+func (v *jwks) fetchKID(ctx context.Context, kid string) (keyEntry, error) {
+	r, err, _ := v.fetches.Do(kid, func() (any, error) {
+		// A fetch for kid that just finished (the caller's lookup came
+		// before it stored its set) is not repeated.
+		if e, ok := v.lookup(kid); ok && e.err == nil {
+			return e, nil
+		}
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), v.fetchTimeout)
+		defer cancel()
+		set, err := v.fetch(fctx)
+		if err != nil {
+			return nil, err
+		}
+		v.keys.Store(&set)
+		e, ok := set[kid]
+		if !ok {
+			return nil, invalid(ReasonUnknownKID, nil)
+		}
+		return e, nil
+	})
+	if err != nil {
+		return keyEntry{}, err
+	}
+	return r.(keyEntry), nil
 }
 
 func (v *jwks) lookup(kid string) (keyEntry, bool) {

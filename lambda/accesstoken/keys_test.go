@@ -2,6 +2,7 @@ package accesstoken_test
 
 import (
 	"context"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"net/http"
@@ -250,5 +251,173 @@ func TestWithClientsSharesKeys(t *testing.T) {
 		if _, err := f.v.WithClients(ids...); err == nil {
 			t.Errorf("WithClients(%q) accepted", ids)
 		}
+	}
+}
+
+// sprayKIDs sends n tokens with made-up kids to v and checks that exactly
+// burst of them were fetched (kid_unknown) and the rest refused without a
+// request (key_fetch_throttled).
+func sprayKIDs(t *testing.T, v *accesstoken.Verifier, payload map[string]any, n, burst int, prefix string) {
+	t.Helper()
+	unknown, throttled := 0, 0
+	for i := range n {
+		_, err := v.Verify(context.Background(), mint(keyB, header(fmt.Sprintf("%s-%d", prefix, i)), payload))
+		switch albjwt.Reason(err) {
+		case accesstoken.ReasonUnknownKID:
+			unknown++
+		case albjwt.ReasonKeyThrottled:
+			throttled++
+		default:
+			t.Fatalf("made-up kid %d: %v", i, err)
+		}
+	}
+	if unknown != burst || throttled != n-burst {
+		t.Fatalf("%d made-up kids: %d fetched, %d throttled; want %d and %d", n, unknown, throttled, burst, n-burst)
+	}
+}
+
+// TestWithClientsSeparateBudgets: the site verifier and the machine
+// verifier WithClients derives from it share keys but not the fetch budget.
+// An attacker who drains one verifier's budget with made-up kids (anyone can
+// send bearer tokens to machine paths) cannot keep the other from fetching
+// a real, newly published key; a key either fetches serves both.
+func TestWithClientsSeparateBudgets(t *testing.T) {
+	t.Parallel()
+	const burst = 3
+	limits := func(c *accesstoken.Config) {
+		c.KeyFetchBurst = burst
+		c.KeyFetchInterval = 10 * time.Second
+		c.KeyFetchPenalty = 30 * time.Second
+	}
+	user := func(key *rsa.PrivateKey, kid string) string { return mint(key, header(kid), claims()) }
+	botClaims := with(func(c map[string]any) { c["client_id"] = "machineclient1"; delete(c, "username") })
+	bot := func(key *rsa.PrivateKey, kid string) string { return mint(key, header(kid), botClaims) }
+	rotated := jwksJSON(rsaJWK(kidA, &keyA.PublicKey), rsaJWK(kidB, &keyB.PublicKey))
+	ctx := context.Background()
+
+	t.Run("machine drained, site fetches a rotated key", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, limits)
+		machine, err := f.v.WithClients("machineclient1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sprayKIDs(t, machine, botClaims, 20, burst, "machine-spray")
+		if n := f.jwks.hits.Load(); n != burst {
+			t.Fatalf("%d JWKS requests after the spray, want %d", n, burst)
+		}
+		// The pool rotates: a sign-in gets a token signed with the new key.
+		f.jwks.set(http.StatusOK, rotated, 0)
+		if _, err := f.v.Verify(ctx, user(keyB, kidB)); err != nil {
+			t.Fatalf("site token with a rotated key while the machine budget is drained: %v", err)
+		}
+		if n := f.jwks.hits.Load(); n != burst+1 {
+			t.Fatalf("%d JWKS requests, want %d", n, burst+1)
+		}
+		// The key the site fetched serves the machine verifier from the
+		// shared set, without a fetch, although its budget is still empty.
+		if _, err := machine.Verify(ctx, bot(keyB, kidB)); err != nil {
+			t.Fatalf("machine token with the key the site fetched: %v", err)
+		}
+		if _, err := machine.Verify(ctx, bot(keyB, "machine-spray-more")); albjwt.Reason(err) != albjwt.ReasonKeyThrottled {
+			t.Fatalf("machine budget after the site's fetch: %v, want %s", err, albjwt.ReasonKeyThrottled)
+		}
+		if n := f.jwks.hits.Load(); n != burst+1 {
+			t.Fatalf("%d JWKS requests, want %d", n, burst+1)
+		}
+	})
+
+	t.Run("site drained, machine fetches a rotated key", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, limits)
+		machine, err := f.v.WithClients("machineclient1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sprayKIDs(t, f.v, claims(), 20, burst, "site-spray")
+		if n := f.jwks.hits.Load(); n != burst {
+			t.Fatalf("%d JWKS requests after the spray, want %d", n, burst)
+		}
+		f.jwks.set(http.StatusOK, rotated, 0)
+		if _, err := machine.Verify(ctx, bot(keyB, kidB)); err != nil {
+			t.Fatalf("machine token with a rotated key while the site budget is drained: %v", err)
+		}
+		if n := f.jwks.hits.Load(); n != burst+1 {
+			t.Fatalf("%d JWKS requests, want %d", n, burst+1)
+		}
+		// kidA and kidB are both in the set the machine verifier fetched.
+		for _, tok := range []string{user(keyA, kidA), user(keyB, kidB)} {
+			if _, err := f.v.Verify(ctx, tok); err != nil {
+				t.Fatalf("site token with a key in the shared set: %v", err)
+			}
+		}
+		if _, err := f.v.Verify(ctx, user(keyB, "site-spray-more")); albjwt.Reason(err) != albjwt.ReasonKeyThrottled {
+			t.Fatalf("site budget after the machine's fetch: %v, want %s", err, albjwt.ReasonKeyThrottled)
+		}
+		if n := f.jwks.hits.Load(); n != burst+1 {
+			t.Fatalf("%d JWKS requests, want %d", n, burst+1)
+		}
+	})
+
+	t.Run("penalties are per verifier", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, limits)
+		machine, err := f.v.WithClients("machineclient1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// An attacker names kidB, not yet published, through the machine
+		// verifier: the machine verifier penalizes it, the site does not.
+		if _, err := machine.Verify(ctx, bot(keyB, kidB)); albjwt.Reason(err) != accesstoken.ReasonUnknownKID {
+			t.Fatalf("unpublished kid: %v", err)
+		}
+		f.jwks.set(http.StatusOK, rotated, 0)
+		if _, err := f.v.Verify(ctx, user(keyB, kidB)); err != nil {
+			t.Fatalf("site token with a kid the machine verifier penalized: %v", err)
+		}
+		if _, err := machine.Verify(ctx, bot(keyB, kidB)); err != nil {
+			t.Fatalf("machine token once the kid is in the shared set: %v", err)
+		}
+		if n := f.jwks.hits.Load(); n != 2 {
+			t.Fatalf("%d JWKS requests, want 2", n)
+		}
+	})
+}
+
+// TestWithClientsConcurrentMissShared: concurrent misses for one kid
+// through the site verifier and a derived machine verifier share one fetch.
+func TestWithClientsConcurrentMissShared(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	f.jwks.set(http.StatusOK, jwksJSON(rsaJWK(kidA, &keyA.PublicKey)), 300*time.Millisecond)
+	machine, err := f.v.WithClients("machineclient1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := mint(keyA, header(kidA), claims())
+	bot := mint(keyA, header(kidA), with(func(c map[string]any) { c["client_id"] = "machineclient1"; delete(c, "username") }))
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := range 40 {
+		v, tok := f.v, user
+		if i%2 == 1 {
+			v, tok = machine, bot
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := v.Verify(context.Background(), tok)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := f.jwks.hits.Load(); n != 1 {
+		t.Fatalf("%d JWKS requests, want 1 shared by both verifiers", n)
 	}
 }

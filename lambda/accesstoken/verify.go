@@ -3,12 +3,15 @@ package accesstoken
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/jwtstrict"
 )
 
@@ -26,18 +29,27 @@ const (
 	// ReasonUnknownKID: the JWKS, fetched successfully, has no key with the
 	// token's kid. The token was not signed by the pool.
 	ReasonUnknownKID = "kid_unknown"
+	// ReasonAudienceMismatch: the token has aud (it was bound to resources
+	// with Cognito's resource binding) and none of them is one of
+	// Config.Audiences: it was issued for another API.
+	ReasonAudienceMismatch = "aud_mismatch"
 )
 
 // Verifier checks Cognito access tokens. It is safe for concurrent use;
 // create one per process and reuse it so its keys stay cached.
 type Verifier struct {
-	issuer    string
+	// issuers are the accepted iss values: Config.Issuer and the same
+	// pool's issuer in its other form (cognitoissuer.Accepted).
+	issuers   []string
 	clientIDs map[string]bool
+	audiences []string
 	clock     func() time.Time
 	leeway    time.Duration
 	// keys is the pool's key set, shared with the verifiers WithClients
-	// derives from this one.
+	// derives from this one and with the one this was derived from.
 	keys *jwks
+	// budget bounds this verifier's JWKS fetches; it is its own.
+	budget *budget
 }
 
 // New validates cfg (see Config.Validate, which reports every problem at
@@ -49,8 +61,9 @@ func New(cfg Config) (*Verifier, error) {
 		return nil, err
 	}
 	v := &Verifier{
-		issuer:    r.issuer,
+		issuers:   cognitoissuer.Accepted(r.issuer),
 		clientIDs: r.clientIDs,
+		audiences: r.audiences,
 		clock:     cfg.Clock,
 		leeway:    cfg.Leeway,
 	}
@@ -58,17 +71,31 @@ func New(cfg Config) (*Verifier, error) {
 		v.clock = time.Now
 	}
 	v.keys = &jwks{
-		url:   r.jwksURL,
-		limit: albjwt.NewFetchLimiter(r.fetchBurst, r.fetchInterval, r.fetchPenalty, v.clock),
+		url:           r.jwksURL,
+		fetchBurst:    r.fetchBurst,
+		fetchInterval: r.fetchInterval,
+		fetchPenalty:  r.fetchPenalty,
+		now:           v.clock,
 	}
 	v.keys.client, v.keys.fetchTimeout = albjwt.KeyClient(cfg.HTTPClient)
+	v.budget = v.keys.newBudget()
 	return v, nil
 }
 
 // WithClients returns a Verifier that accepts tokens of the same pool issued
-// to clientIDs instead of v's clients, and shares v's key set: its JWKS
-// fetches, cached keys and fetch limit. A process that verifies the site
-// client's tokens and machine clients' tokens fetches the pool's JWKS once.
+// to clientIDs instead of v's clients.
+//
+// It shares v's key set: a key fetched for either serves both, and
+// concurrent misses for one kid through both make one JWKS request, so a
+// process that verifies the site client's tokens and machine clients'
+// tokens fetches the pool's JWKS once. It has its own fetch budget, with
+// v's KeyFetchBurst, KeyFetchInterval and KeyFetchPenalty: its own token
+// bucket, starting full, and its own penalty box. Each verifier's misses
+// draw only on its own budget (when both miss one kid at once, each takes
+// one token and the request is shared), so tokens with made-up kids sent to
+// one verifier cannot keep the other from fetching a newly published key,
+// and a kid penalized by one is not penalized by the other. The JWKS
+// endpoint can therefore see up to the sum of the budgets.
 func (v *Verifier) WithClients(clientIDs ...string) (*Verifier, error) {
 	var errs []error
 	ids := clientSet(clientIDs, func(field string, err error) { errs = append(errs, &FieldError{Field: field, Err: err}) })
@@ -77,6 +104,7 @@ func (v *Verifier) WithClients(clientIDs ...string) (*Verifier, error) {
 	}
 	w := *v
 	w.clientIDs = ids
+	w.budget = v.keys.newBudget()
 	return &w, nil
 }
 
@@ -107,10 +135,10 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	}
 	// Unverified, but it decides whose keys apply: a token from another
 	// pool causes no fetch.
-	if iss, _ := tok.Payload["iss"].(string); iss != v.issuer {
-		return nil, invalid(albjwt.ReasonIssuerMismatch, nil)
+	if iss, _ := tok.Payload["iss"].(string); !slices.Contains(v.issuers, iss) {
+		return nil, invalid(albjwt.ReasonIssuerMismatch, cognitoissuer.Mismatch(iss, v.issuers))
 	}
-	key, err := v.keys.key(ctx, kid)
+	key, err := v.keys.key(ctx, v.budget, kid)
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +156,9 @@ func (v *Verifier) claims(p map[string]any) (*Claims, error) {
 	clientID, _ := p["client_id"].(string)
 	if !v.clientIDs[clientID] {
 		return nil, invalid(albjwt.ReasonClientMismatch, nil)
+	}
+	if err := v.checkAudience(p["aud"]); err != nil {
+		return nil, err
 	}
 	now := v.clock()
 	exp, err := jwtstrict.CheckExpiry(p, now, v.leeway, true)
@@ -160,6 +191,33 @@ func (v *Verifier) claims(p map[string]any) (*Claims, error) {
 		return nil, invalid(albjwt.ReasonBadClaims, err)
 	}
 	return c, nil
+}
+
+// checkAudience accepts a token without aud, and one whose aud (a string or
+// an array of strings, as jwtstrict checked) names one of v's audiences. The
+// error says what was expected, never the token's aud.
+func (v *Verifier) checkAudience(aud any) error {
+	var got []string
+	switch a := aud.(type) {
+	case nil:
+		return nil
+	case string:
+		got = []string{a}
+	case []any:
+		for _, e := range a {
+			s, _ := e.(string)
+			got = append(got, s)
+		}
+	}
+	for _, g := range got {
+		if slices.Contains(v.audiences, g) {
+			return nil
+		}
+	}
+	if len(v.audiences) == 0 {
+		return invalid(ReasonAudienceMismatch, errors.New("the token is bound to a resource (aud), but this site names none (set resourceServerId)"))
+	}
+	return invalid(ReasonAudienceMismatch, fmt.Errorf("the token is bound to another resource (aud); want %s", strings.Join(v.audiences, " or ")))
 }
 
 // cognitoClaims checks the types of Cognito's own claims and fills in

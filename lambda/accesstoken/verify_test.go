@@ -116,12 +116,48 @@ func TestVerifyValid(t *testing.T) {
 			},
 		},
 		{
-			name: "typ header and an aud are tolerated",
+			// IssuerConfiguration UPDATED: the same pool, on issuer-cognito-idp.
+			name: "iss in the UPDATED form of the configured ORIGINAL pool",
+			token: func() string {
+				return mint(keyA, header(kidA), with(func(c map[string]any) { c["iss"] = testIssuerUpdated }))
+			},
+		},
+		{
+			name: "iss in the ORIGINAL form of the configured UPDATED pool",
+			token: func() string {
+				return mint(keyA, header(kidA), with(func(c map[string]any) { c["iss"] = testIssuer }))
+			},
+			mod: func(c *accesstoken.Config) { c.Issuer = testIssuerUpdated },
+		},
+		{
+			name: "iss in the UPDATED form, configured UPDATED",
+			token: func() string {
+				return mint(keyA, header(kidA), with(func(c map[string]any) { c["iss"] = testIssuerUpdated }))
+			},
+			mod: func(c *accesstoken.Config) { c.Issuer = testIssuerUpdated },
+		},
+		{
+			name: "typ header is tolerated",
 			token: func() string {
 				h := header(kidA)
 				h["typ"] = "JWT"
-				return mint(keyA, h, with(func(c map[string]any) { c["aud"] = "x" }))
+				return mint(keyA, h, claims())
 			},
+		},
+		{
+			// Resource binding: the client asked for this site's resource.
+			name: "aud this site's resource server",
+			token: func() string {
+				return mint(keyA, header(kidA), with(func(c map[string]any) { c["aud"] = testResource }))
+			},
+			mod: func(c *accesstoken.Config) { c.Audiences = []string{testResource} },
+		},
+		{
+			name: "aud an array naming this site's resource server among others",
+			token: func() string {
+				return mint(keyA, header(kidA), with(func(c map[string]any) { c["aud"] = []any{"https://other.example.com", testResource} }))
+			},
+			mod: func(c *accesstoken.Config) { c.Audiences = []string{testResource} },
 		},
 	}
 	for _, tc := range cases {
@@ -181,6 +217,15 @@ func TestVerifyHostile(t *testing.T) {
 		{name: "client_id only in aud", token: claimsWith(func(c map[string]any) { delete(c, "client_id"); c["aud"] = testClient }), kind: inv, reason: albjwt.ReasonClientMismatch, maxHits: 1},
 		{name: "another pool's token (iss)", token: claimsWith(func(c map[string]any) { c["iss"] = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other1" }), kind: inv, reason: albjwt.ReasonIssuerMismatch, maxHits: 0},
 		{name: "another region's pool", token: claimsWith(func(c map[string]any) { c["iss"] = "https://cognito-idp.us-east-1.amazonaws.com/eu-west-1_AbC123" }), kind: inv, reason: albjwt.ReasonIssuerMismatch, maxHits: 0},
+		{name: "another pool's token in the UPDATED form", token: claimsWith(func(c map[string]any) {
+			c["iss"] = "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other1"
+		}), kind: inv, reason: albjwt.ReasonIssuerMismatch, maxHits: 0},
+		{name: "iss on a look-alike host", token: claimsWith(func(c map[string]any) {
+			c["iss"] = "https://issuer-cognito-idp.eu-west-1.amazonaws.com.evil.example/eu-west-1_AbC123"
+		}), kind: inv, reason: albjwt.ReasonIssuerMismatch, maxHits: 0},
+		{name: "aud another resource", token: claimsWith(func(c map[string]any) { c["aud"] = "https://other.example.com" }), kind: inv, reason: accesstoken.ReasonAudienceMismatch, maxHits: 1},
+		{name: "aud an empty array", token: claimsWith(func(c map[string]any) { c["aud"] = []any{} }), kind: inv, reason: accesstoken.ReasonAudienceMismatch, maxHits: 1},
+		{name: "aud the client id", token: claimsWith(func(c map[string]any) { c["aud"] = testClient }), kind: inv, reason: accesstoken.ReasonAudienceMismatch, maxHits: 1},
 		{name: "iss with a trailing slash", token: claimsWith(func(c map[string]any) { c["iss"] = testIssuer + "/" }), kind: inv, reason: albjwt.ReasonIssuerMismatch, maxHits: 0},
 		{name: "iss missing", token: claimsWith(func(c map[string]any) { delete(c, "iss") }), kind: inv, reason: albjwt.ReasonIssuerMismatch, maxHits: 0},
 		{name: "iss a number", token: claimsWith(func(c map[string]any) { c["iss"] = 1 }), kind: inv, reason: albjwt.ReasonBadClaims, maxHits: 0},
@@ -384,5 +429,67 @@ func TestVerifyHostile(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An issuer mismatch's error, which the function logs as the detail, names
+// the accepted issuers with their forms, so a wrong userPoolIssuer or a
+// token of another pool is obvious from the log; it never holds the token's
+// iss.
+func TestIssuerMismatchNamesTheExpectedForms(t *testing.T) {
+	f := newFixture(t, nil)
+	other := "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other1"
+	keys(t)
+	_, err := f.v.Verify(context.Background(), mint(keyA, header(kidA), with(func(c map[string]any) { c["iss"] = other })))
+	if albjwt.Reason(err) != albjwt.ReasonIssuerMismatch {
+		t.Fatalf("err = %v", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"updated-form issuer of another user pool", testIssuer + " (ORIGINAL) or " + testIssuerUpdated + " (UPDATED)"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q lacks %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "Other1") {
+		t.Errorf("error echoes the token's iss: %q", msg)
+	}
+}
+
+// A token bound to a resource (aud, from Cognito's resource binding) is
+// accepted only where that resource is this site's; the error says what was
+// expected, never the token's aud; and aud grants nothing by itself.
+func TestAudience(t *testing.T) {
+	keys(t)
+	bound := mint(keyA, header(kidA), with(func(c map[string]any) { c["aud"] = "https://other.example.com/api" }))
+	for _, tc := range []struct {
+		name      string
+		audiences []string
+		want      string
+	}{
+		{"no resource configured", nil, "this site names none (set resourceServerId)"},
+		{"another resource configured", []string{testResource}, "want " + testResource},
+	} {
+		f := newFixture(t, func(c *accesstoken.Config) { c.Audiences = tc.audiences })
+		_, err := f.v.Verify(context.Background(), bound)
+		if albjwt.Reason(err) != accesstoken.ReasonAudienceMismatch || !errors.Is(err, albjwt.ErrInvalidToken) {
+			t.Fatalf("%s: err = %v, want %s", tc.name, err, accesstoken.ReasonAudienceMismatch)
+		}
+		if msg := err.Error(); !strings.Contains(msg, tc.want) || strings.Contains(msg, "other.example.com") {
+			t.Errorf("%s: error %q: want it to say %q and not echo the token's aud", tc.name, msg, tc.want)
+		}
+	}
+	f := newFixture(t, func(c *accesstoken.Config) { c.Audiences = []string{testResource} })
+	c, err := f.v.Verify(context.Background(), mint(keyA, header(kidA), with(func(c map[string]any) {
+		c["aud"] = testResource
+		delete(c, "scope")
+	})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Scopes) != 0 || c.HasScopes(testResource+"/reports.read") == nil {
+		t.Errorf("a bound token without scope has scopes %v", c.Scopes)
+	}
+	if _, err := accesstoken.New(accesstoken.Config{Issuer: testIssuer, ClientIDs: []string{testClient}, Audiences: []string{"has space"}}); err == nil || !strings.Contains(err.Error(), "Audiences[0]") {
+		t.Errorf("an audience with a space: err = %v", err)
 	}
 }

@@ -20,6 +20,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/albctx"
 )
 
 // MaxResponseBytes is the load balancer's limit on the response JSON a Lambda
@@ -29,6 +31,15 @@ import (
 // balancer might refuse (with a bare 502) gets through.
 const MaxResponseBytes = 1_000_000
 
+// Errors of NewRequest, for an event no client request could produce. None
+// echoes the event.
+var (
+	ErrInvalidMethod = errors.New("albhttp: the method is not an HTTP token")
+	ErrInvalidPath   = errors.New("albhttp: the path is not a request target's path")
+	ErrInvalidEscape = errors.New("albhttp: the path holds an invalid percent-escape")
+	ErrInvalidBody   = errors.New("albhttp: the body is not valid base64")
+)
+
 // ErrResponseTooLarge is what the ResponseWriter's Write returns once the body
 // exceeds what the load balancer accepts; the client then gets a 500 that
 // says so.
@@ -37,8 +48,8 @@ var ErrResponseTooLarge = errors.New("albhttp: response exceeds the load balance
 // Options configures an Adapter. The zero value is usable.
 type Options struct {
 	// Logger receives one line per request that failed in the adapter (a
-	// panic, a response too large, an event that is not a valid request, a
-	// dropped cookie). Default: JSON on stderr, which Lambda sends to the
+	// panic, a response too large, an invalid response header, an event
+	// that is not a valid request, a dropped cookie). Default: JSON on stderr, which Lambda sends to the
 	// function's log group.
 	Logger *slog.Logger
 	// MaxResponseBytes caps the response JSON. Default and maximum:
@@ -116,10 +127,16 @@ func (a *Adapter) serve(ctx context.Context, ev *events.ALBTargetGroupRequest) (
 	if a.run(w, r) {
 		return a.encode(multi, plain(http.StatusInternalServerError, "Internal Server Error"))
 	}
+	resp := w.response()
+	if name, problem := invalidHeader(resp.header); problem != "" {
+		a.log.LogAttrs(ctx, slog.LevelError, "invalid response header",
+			slog.String("method", r.Method), slog.String("path", logPath(r.URL.Path)),
+			slog.String("header", logHeaderName(name)), slog.String("problem", problem))
+		return a.encode(multi, plain(http.StatusInternalServerError, "Internal Server Error"))
+	}
 	if w.tooLarge {
 		return a.tooLarge(ctx, multi, r, w.body.Len())
 	}
-	resp := w.response()
 	if !multi {
 		a.dropCookies(ctx, r, resp.header)
 	}
@@ -188,19 +205,39 @@ func logPath(p string) string {
 
 // NewRequest returns the *http.Request for a load balancer event, as
 // net/http's server would build it from the same request line, headers and
-// body. It fails for an event no client request could produce: a method that
-// is not an HTTP token, a path not starting with "/", a body that is not
-// valid base64. In multi-value mode r.Header shares the event's value
-// slices (the adapter's events are its own, decoded per invocation).
+// body, with the event's target group and header mode in its context
+// (albctx.FromContext).
+//
+// r.RequestURI is the request target as the load balancer passed it: the
+// event's path byte for byte, then "?" and the query when there is one (the
+// query rebuilt from the event's still-encoded parameters, see the package
+// comment). Its path part, up to the first "?", is the authoritative raw
+// path: r.URL.Path is that path decoded once, and r.URL.RawPath and
+// r.URL.EscapedPath follow net/url's rules, which re-escape a path holding
+// bytes such as '|' or '{', and so may differ from what the client sent
+// ("%2F" becomes "/").
+//
+// It fails for an event no client request could produce, with one of the
+// errors above: a method that is not an HTTP token (ErrInvalidMethod), a
+// path not starting with "/" or holding '?', a space or a control character
+// (ErrInvalidPath), a malformed percent-escape such as "%zz", "%4" or a
+// trailing "%" (ErrInvalidEscape: net/http's server answers such a request
+// 400), a body that is not valid base64 (ErrInvalidBody). In multi-value
+// mode r.Header shares the event's value slices (the adapter's events are
+// its own, decoded per invocation).
 func NewRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*http.Request, error) {
 	if !isToken(ev.HTTPMethod) {
-		return nil, fmt.Errorf("invalid method %q", ev.HTTPMethod)
+		return nil, ErrInvalidMethod
 	}
-	if !strings.HasPrefix(ev.Path, "/") {
-		return nil, fmt.Errorf("path %q does not start with /", ev.Path)
+	if !validPath(ev.Path) {
+		return nil, ErrInvalidPath
 	}
 	u := &url.URL{Path: ev.Path}
-	if p, err := url.PathUnescape(ev.Path); err == nil && p != ev.Path {
+	p, err := url.PathUnescape(ev.Path)
+	if err != nil {
+		return nil, ErrInvalidEscape
+	}
+	if p != ev.Path {
 		u.Path, u.RawPath = p, ev.Path
 	}
 	if ev.MultiValueQueryStringParameters != nil {
@@ -232,10 +269,14 @@ func NewRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*http.Re
 	if ev.IsBase64Encoded {
 		var err error
 		if body, err = base64.StdEncoding.DecodeString(ev.Body); err != nil {
-			return nil, errors.New("body is not valid base64")
+			return nil, ErrInvalidBody
 		}
 	}
 
+	requestURI := ev.Path
+	if u.RawQuery != "" {
+		requestURI += "?" + u.RawQuery
+	}
 	r := &http.Request{
 		Method:     ev.HTTPMethod,
 		URL:        u,
@@ -244,7 +285,7 @@ func NewRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*http.Re
 		ProtoMinor: 1,
 		Header:     h,
 		Host:       h.Get("Host"),
-		RequestURI: u.RequestURI(),
+		RequestURI: requestURI,
 		Body:       http.NoBody,
 	}
 	// net/http's server moves Host out of the header map and sets
@@ -258,7 +299,27 @@ func NewRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*http.Re
 	if ip := clientIP(h); ip != "" {
 		r.RemoteAddr = net.JoinHostPort(ip, "0")
 	}
-	return r.WithContext(ctx), nil
+	return r.WithContext(albctx.NewContext(ctx, albctx.Event{
+		TargetGroupARN:    ev.RequestContext.ELB.TargetGroupArn,
+		MultiValueHeaders: ev.MultiValueHeaders != nil,
+	})), nil
+}
+
+// validPath reports whether p can be the path of an origin-form request
+// target: it starts with "/" and holds no '?' (which would begin the query,
+// so r.RequestURI's path part would not be p), no space and no control
+// character, which a request line cannot carry and net/http's server
+// refuses.
+func validPath(p string) bool {
+	if !strings.HasPrefix(p, "/") {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c <= ' ' || c == 0x7f || c == '?' {
+			return false
+		}
+	}
+	return true
 }
 
 // albHeaders are the canonical forms of header names the load balancer adds
@@ -349,6 +410,8 @@ func writeRaw(b *strings.Builder, s string) {
 	}
 }
 
+// isToken reports whether s is an RFC 9110 token: one or more tchar, which
+// is any visible ASCII character but the delimiters "(),/:;<=>?@[\]{}.
 func isToken(s string) bool {
 	if s == "" {
 		return false
@@ -360,6 +423,67 @@ func isToken(s string) bool {
 		}
 	}
 	return true
+}
+
+// invalidHeader returns the header, the first in sorted order when there
+// are several (so the log names the same one every time), that must not
+// reach the load balancer, and what is wrong with it: a name that is not an
+// RFC 9110 token (an empty one, one with a space, a colon, a control or a
+// non-ASCII byte), or a value holding a control character other than
+// horizontal tab (RFC 9110 §5.5: CR, LF and NUL are "invalid and
+// dangerous"; the other controls are outside field-value too). obs-text,
+// bytes 0x80 to 0xff, is allowed, as the grammar allows it; the response
+// JSON carries it as UTF-8, so invalid UTF-8 arrives as U+FFFD. It does not
+// allocate: it runs on every response.
+func invalidHeader(h http.Header) (name, problem string) {
+	for k, vs := range h {
+		if problem != "" && k >= name {
+			continue
+		}
+		if !isToken(k) {
+			name, problem = k, "the name is not an HTTP token"
+			continue
+		}
+		for _, v := range vs {
+			if !validValue(v) {
+				name, problem = k, "a value holds a control character (CR, LF, NUL, ...)"
+				break
+			}
+		}
+	}
+	return name, problem
+}
+
+func validValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; (c < ' ' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// maxLoggedHeader bounds the part of a header name that is logged.
+const maxLoggedHeader = 64
+
+// logHeaderName returns at most maxLoggedHeader bytes of name, every byte
+// that is not visible ASCII (and every backslash and quote) written as
+// \xNN, so a name made to forge log lines or hide in one is logged as
+// inert text.
+func logHeaderName(name string) string {
+	if len(name) > maxLoggedHeader {
+		name = name[:maxLoggedHeader]
+	}
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c <= ' ' || c >= 0x7f || c == '\\' || c == '"' {
+			fmt.Fprintf(&b, `\x%02x`, c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // response is what the handler produced, before encoding.

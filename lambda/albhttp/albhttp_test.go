@@ -254,7 +254,7 @@ func TestPath(t *testing.T) {
 		{"/a/b", "/a/b", ""},
 		{"/files/a%20b.txt", "/files/a b.txt", "/files/a%20b.txt"},
 		{"/docs/a%2Fb", "/docs/a/b", "/docs/a%2Fb"},
-		{"/100%", "/100%", ""}, // not a valid escape: kept as sent
+		// "/100%" is a 400: TestInvalidEscapeIsBadRequest.
 	} {
 		ev := event(t, "multi.json")
 		ev.Path = tc.path

@@ -19,6 +19,16 @@
 //     values is joined with ", ", except Set-Cookie, which cannot be joined:
 //     only the first cookie is sent and the others are logged as dropped.
 //     Enable multi-value headers to set several cookies (the stack does).
+//   - Paths. r.RequestURI is the request target as the client sent it: the
+//     event's path byte for byte, then "?" and the query when there is one.
+//     Its path part (up to the first "?") is the authoritative raw path;
+//     read the raw path there, not from r.URL.RawPath or
+//     r.URL.EscapedPath(), which re-escape a path holding bytes such as '|',
+//     '"', '{', '}' or '^' and then show "%2F" as "/". r.URL.Path is the
+//     path decoded once. A path with a malformed percent-escape ("%zz",
+//     "%4", a trailing "%") is answered 400 Bad Request without calling the
+//     handler, as net/http's server answers it, so no reader decodes such a
+//     path one way and another reader another.
 //   - Query strings. The load balancer does not URL-decode query parameters
 //     ("If the query parameters are URL-encoded, the load balancer does not
 //     decode them"). The raw keys and values are joined back into
@@ -45,13 +55,24 @@
 //     exceeds the limit, and a response whose JSON exceeds it is replaced by
 //     a 500 whose body says the response was too large, with a log line
 //     naming the path and the size.
+//   - Response headers. A header name that is not an HTTP token (empty,
+//     or holding a space, a colon, a control or non-ASCII byte) or a value
+//     holding a control character other than tab (CR, LF, NUL, ...) is
+//     never passed on, since it could split the response or add headers of
+//     the writer's choosing: the whole response is replaced by a 500, with a
+//     log line naming the header (its name bounded and escaped; the value is
+//     never logged). Values may hold non-ASCII text (RFC 9110's obs-text).
 //   - Failures. A panicking handler answers 500 (the panic and its stack are
 //     logged, never sent); an event that cannot become a request (an invalid
-//     method or base64 body) answers 400. The Lambda invocation itself fails
-//     only for a payload that is not an ALB event at all.
+//     method, path or escape, a body that is not base64) answers 400, with
+//     one log line naming the path (its first 256 bytes) and the error, one
+//     of NewRequest's named errors, which never echo the event. The Lambda
+//     invocation itself fails only for a payload that is not an ALB event at
+//     all.
 //
 // The request's context is the invocation's context (lambdacontext.FromContext
-// works), r.Host is the host header, r.RemoteAddr is the client address the
+// works) carrying the event's target group ARN and header mode
+// (albctx.FromContext, which the identity middleware reads), r.Host is the host header, r.RemoteAddr is the client address the
 // load balancer appended to X-Forwarded-For (with port 0), and
 // X-Forwarded-Proto and X-Forwarded-Port stay in the headers.
 //

@@ -46,7 +46,11 @@ type Config struct {
 	// ClientID is the Cognito app client ID; the header's client must equal it.
 	ClientID string
 	// Issuer is the expected iss, e.g.
-	// https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123.
+	// https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123. For a
+	// Cognito user pool's issuer, the pool's other form is accepted too
+	// (ORIGINAL cognito-idp or UPDATED issuer-cognito-idp, see
+	// cognitoissuer.Accepted); the header's and the payload's iss must then
+	// be the same one. Any other issuer must match exactly.
 	Issuer string
 	// KeyEndpoint is the base URL of the public key endpoint; the key for kid
 	// K is fetched from KeyEndpoint + "/" + K. Empty means the endpoint AWS

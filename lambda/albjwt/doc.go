@@ -19,8 +19,14 @@
 //   - the header signer is exactly the configured load balancer ARN. Any load
 //     balancer in any account can mint validly signed tokens, so a valid
 //     signature alone proves nothing;
-//   - the header client and iss equal the configured app client ID and issuer,
-//     and so does the payload iss, which the load balancer always sends;
+//   - the header client equals the configured app client ID, and the header
+//     iss the configured issuer or, for a Cognito user pool, the same pool's
+//     issuer in its other form (cognito-idp or issuer-cognito-idp: AWS does
+//     not document which one the load balancer writes for a pool whose
+//     IssuerConfiguration is UPDATED; see package cognitoissuer); the
+//     payload iss, which the load balancer always sends, equals the
+//     header's. A mismatch's error says which issuers, in which form, were
+//     expected and what kind of iss came, never the token's value;
 //   - the header exp, and the payload exp when present, are numbers in the
 //     future, and the payload nbf, when present, is not in the future by
 //     any fraction of a second, allowing at most [Config.Leeway] of clock

@@ -5,7 +5,10 @@ import "time"
 // FetchLimiter is the bound on key fetches described in the package
 // documentation (a token bucket plus a per-kid penalty box), exported so
 // that lambda/accesstoken bounds its JWKS fetches the same way. It is safe
-// for concurrent use. Callers consult it only on a cache miss.
+// for concurrent use. Callers consult it only on a cache miss. Give each
+// verifier its own, even verifiers that share a key cache: a limiter shared
+// by verifiers that different callers reach lets the callers of one use up
+// the fetches, and penalize the kids, of the other.
 type FetchLimiter struct{ l *fetchLimiter }
 
 // NewFetchLimiter returns a limiter whose bucket starts full with burst

@@ -6,11 +6,13 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/jwtstrict"
 )
 
@@ -21,9 +23,11 @@ const maxExp = 253402300799
 // concurrent use; create one per process and reuse it so its key cache
 // stays warm.
 type Verifier struct {
-	arn          string
-	clientID     string
-	issuer       string
+	arn      string
+	clientID string
+	// issuers are the accepted iss values: Config.Issuer and, for a
+	// Cognito issuer, the other form of the same pool (cognitoissuer.Accepted).
+	issuers      []string
 	endpoint     string
 	client       *http.Client
 	fetchTimeout time.Duration
@@ -70,7 +74,7 @@ func New(cfg Config) (*Verifier, error) {
 	v := &Verifier{
 		arn:      r.arn,
 		clientID: r.clientID,
-		issuer:   r.issuer,
+		issuers:  cognitoissuer.Accepted(r.issuer),
 		endpoint: r.endpoint,
 		clock:    cfg.Clock,
 		leeway:   cfg.Leeway,
@@ -161,6 +165,7 @@ func strictError(err error) error {
 type header struct {
 	kid    string
 	signer string
+	iss    string
 	exp    time.Time
 }
 
@@ -179,14 +184,15 @@ func (v *Verifier) checkHeader(h map[string]any) (header, error) {
 	if client, _ := h["client"].(string); client != v.clientID {
 		return header{}, invalid(ReasonClientMismatch, nil)
 	}
-	if iss, _ := h["iss"].(string); iss != v.issuer {
-		return header{}, invalid(ReasonIssuerMismatch, nil)
+	iss, _ := h["iss"].(string)
+	if !slices.Contains(v.issuers, iss) {
+		return header{}, invalid(ReasonIssuerMismatch, cognitoissuer.Mismatch(iss, v.issuers))
 	}
 	exp, err := v.checkExp(h["exp"])
 	if err != nil {
 		return header{}, err
 	}
-	return header{kid: kid, signer: signer, exp: exp}, nil
+	return header{kid: kid, signer: signer, iss: iss, exp: exp}, nil
 }
 
 // checkExp requires val to be a positive JSON number of seconds since the
@@ -221,9 +227,14 @@ func (v *Verifier) checkExp(val any) (time.Time, error) {
 // claims checks the signed payload and extracts the well-known claims. Its
 // claims' types were checked by jwtstrict.Parse.
 func (v *Verifier) claims(h header, payload map[string]any) (*Claims, error) {
-	// The load balancer always sends iss; it must be this pool.
-	if iss, _ := payload["iss"].(string); iss != v.issuer {
-		return nil, invalid(ReasonIssuerMismatch, nil)
+	// The load balancer always sends iss; it must be this pool, in the
+	// form the header names.
+	if iss, _ := payload["iss"].(string); iss != h.iss {
+		err := cognitoissuer.Mismatch(iss, v.issuers)
+		if slices.Contains(v.issuers, iss) {
+			err = errors.New("the payload's iss is the other form of the header's")
+		}
+		return nil, invalid(ReasonIssuerMismatch, err)
 	}
 	now := v.clock()
 	if _, err := jwtstrict.CheckExpiry(payload, now, v.leeway, false); err != nil {

@@ -22,9 +22,11 @@ const (
 var b64token = regexp.MustCompile(`^[A-Za-z0-9._~+/-]+=*$`)
 
 // Token returns the token of the request's one Authorization header of
-// scheme Bearer (RFC 6750 §2.1: the scheme is case-insensitive, one space,
-// then the token), or a reason when there is none: no header, several, another
-// scheme (Basic, ...), or a value that is not one b64token.
+// scheme Bearer, or a reason when there is none: no header, several, another
+// scheme (Basic, ...), or a value that is not the scheme, one or more spaces
+// and one b64token. That is RFC 6750 §2.1's credentials = "Bearer" 1*SP
+// b64token, the scheme case-insensitive; a tab is not SP, so a tab after the
+// scheme, like anything after the token, makes the value malformed.
 func Token(h http.Header) (token, reason string) {
 	values := h.Values("Authorization")
 	switch {
@@ -33,17 +35,23 @@ func Token(h http.Header) (token, reason string) {
 	case len(values) > 1:
 		return "", ReasonDuplicate
 	}
-	scheme, rest, found := strings.Cut(values[0], " ")
+	// The scheme ends at the first space or tab, so "Bearer\t..." is a
+	// Bearer value with a bad separator, not another scheme.
+	scheme, rest := values[0], ""
+	if i := strings.IndexAny(scheme, " \t"); i >= 0 {
+		scheme, rest = scheme[:i], scheme[i:]
+	}
+	token = strings.TrimLeft(rest, " ")
 	switch {
 	case !strings.EqualFold(scheme, "Bearer"):
 		if scheme == "" {
 			return "", ReasonMalformed
 		}
 		return "", ReasonWrongScheme
-	case !found || !b64token.MatchString(rest):
+	case len(token) == len(rest) || !b64token.MatchString(token): // no SP, or not one b64token
 		return "", ReasonMalformed
 	}
-	return rest, ""
+	return token, ""
 }
 
 // Denial says why a verified machine token may not call a route. It names

@@ -3,6 +3,7 @@ package bearer
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
@@ -25,7 +26,14 @@ func TestToken(t *testing.T) {
 		{"basic", []string{"Basic dXNlcjpwYXNz"}, "", ReasonWrongScheme},
 		{"token without a scheme", []string{jwt}, "", ReasonWrongScheme},
 		{"scheme alone", []string{"Bearer"}, "", ReasonMalformed},
-		{"two spaces", []string{"Bearer  " + jwt}, "", ReasonMalformed},
+		{"two spaces", []string{"Bearer  " + jwt}, jwt, ""},
+		{"many spaces", []string{"Bearer" + strings.Repeat(" ", 9) + jwt}, jwt, ""},
+		{"tab", []string{"Bearer\t" + jwt}, "", ReasonMalformed},
+		{"space then tab", []string{"Bearer \t" + jwt}, "", ReasonMalformed},
+		{"tab then space", []string{"Bearer\t " + jwt}, "", ReasonMalformed},
+		{"spaces alone", []string{"Bearer   "}, "", ReasonMalformed},
+		{"trailing space", []string{"Bearer " + jwt + " "}, "", ReasonMalformed},
+		{"basic after a tab", []string{"Basic\tdXNlcjpwYXNz"}, "", ReasonWrongScheme},
 		{"trailing data", []string{"Bearer " + jwt + " x"}, "", ReasonMalformed},
 		{"quoted", []string{`Bearer "` + jwt + `"`}, "", ReasonMalformed},
 		{"leading space", []string{" Bearer " + jwt}, "", ReasonMalformed},

@@ -37,7 +37,7 @@ func BenchmarkAccessRoute(b *testing.B) {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	}))
-	r := httptest.NewRequest("GET", "/admin/users", nil)
+	r := albsim.ForwardHTTP(mw.Routes(), httptest.NewRequest("GET", "/admin/users", nil))
 	r.Header.Set(identity.HeaderUserClaims, f.userToken(b, albsim.User{}))
 	r.Header.Set(identity.HeaderAccessToken, f.accessToken(b, albsim.Access{Groups: []string{"admins"}}))
 	r.Header.Set("Accept", "text/html")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/bearer"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
@@ -20,8 +21,12 @@ const (
 	// EnvClientID (required) is the Cognito app client ID expected as the
 	// token's client.
 	EnvClientID = "USER_POOL_CLIENT_ID"
-	// EnvIssuer (required) is the expected iss, e.g.
-	// https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123.
+	// EnvIssuer (required) is the user pool's issuer in the form of its
+	// IssuerConfiguration, e.g.
+	// https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123 (ORIGINAL)
+	// or https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123
+	// (UPDATED). Both verifiers accept the pool's other form too (package
+	// cognitoissuer); the access tokens' key set is fetched under this one.
 	EnvIssuer = "TOKEN_ISSUER"
 	// EnvKeyEndpoint (optional) overrides the public key endpoint derived
 	// from the ALB ARN; http is allowed only for loopback hosts.
@@ -46,6 +51,17 @@ const (
 	// "/.well-known/jwks.json". http is allowed only for loopback hosts
 	// (the local preview).
 	EnvJWKSURL = "ACCESS_TOKEN_JWKS_URL"
+	// EnvTargetGroupPrefix (required) is the prefix of the names of the
+	// target groups the listener rules forward to, one per authorization
+	// policy (routes.TargetGroupName). The policy of the target group a
+	// request arrives through is the one the function applies.
+	EnvTargetGroupPrefix = "TARGET_GROUP_PREFIX"
+	// EnvResourceServerID (optional) is the identifier of the site's
+	// resource server (config key resourceServerId). An access token that
+	// Cognito bound to a resource (it has aud) is accepted only when aud
+	// names it; without it every token with aud is refused. Tokens without
+	// aud are unaffected.
+	EnvResourceServerID = "RESOURCE_SERVER_ID"
 	// EnvMachineClients (required when the route table has machine routes)
 	// holds the machine clients' app client ids by name, as a JSON object;
 	// see bearer.ClientsEnvVar.
@@ -79,18 +95,29 @@ type Config struct {
 	// MachineClients are the machine clients' app client ids by name: every
 	// client a machine route of Routes lists must have one.
 	MachineClients map[string]string
+	// TargetGroupPrefix names the load balancer's target groups for Routes'
+	// policies (routes.TargetGroupName). When set, every request must arrive
+	// through the Lambda adapter (lambda/albhttp) from one of them, in this
+	// account and region (those of Token.ALBARN), and the target group's
+	// policy is the one enforced. Empty (a target that cannot tell which
+	// rule forwarded a request) takes the policy of the route the path as
+	// sent matches.
+	TargetGroupPrefix string
+	// ResourceServerID is the site's resource server, the one audience an
+	// access token with aud may name (accesstoken.Config.Audiences); empty
+	// means none.
+	ResourceServerID string
 }
 
 // JWKSURLOrDefault returns the user pool's JWKS URL: c.JWKSURL if set, otherwise the
-// one Cognito publishes under the issuer,
-// https://cognito-idp.<region>.amazonaws.com/<poolId>/.well-known/jwks.json
-// ("Verifying a JSON Web Token", Amazon Cognito Developer Guide:
+// one Cognito publishes under the issuer, <issuer>/.well-known/jwks.json
+// (cognitoissuer.JWKSURL; "Verifying a JSON Web Token", Amazon Cognito Developer Guide:
 // https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html).
 func (c Config) JWKSURLOrDefault() string {
 	if c.JWKSURL != "" {
 		return c.JWKSURL
 	}
-	return strings.TrimSuffix(c.Token.Issuer, "/") + "/.well-known/jwks.json"
+	return cognitoissuer.JWKSURL(c.Token.Issuer)
 }
 
 // ConfigError lists every configuration problem found.
@@ -120,11 +147,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		UserPoolDomain:    get(EnvUserPoolDomain),
 		AppURL:            get(EnvAppURL),
 		SessionCookieName: get(EnvSessionCookieName),
+		TargetGroupPrefix: get(EnvTargetGroupPrefix),
 	}
 	if cfg.SessionCookieName == "" {
 		cfg.SessionCookieName = DefaultSessionCookieName
 	}
 	cfg.JWKSURL = get(EnvJWKSURL)
+	cfg.ResourceServerID = get(EnvResourceServerID)
 	var tableErr error
 	if raw := get(EnvRouteTable); raw == "" {
 		tableErr = errors.New(`required (the route table as JSON, written by the stack; {"routes":[]} for none)`)
@@ -180,6 +209,8 @@ var envNames = map[string]string{
 	"JWKSURL":           EnvJWKSURL,
 	"Routes":            EnvRouteTable,
 	"MachineClients":    EnvMachineClients,
+	"TargetGroupPrefix": EnvTargetGroupPrefix,
+	"ResourceServerID":  EnvResourceServerID,
 }
 
 func envName(field string) string {
@@ -191,7 +222,7 @@ func envName(field string) string {
 
 func fieldName(field string) string {
 	switch field {
-	case "UserPoolDomain", "AppURL", "SessionCookieName", "JWKSURL", "Routes", "MachineClients":
+	case "UserPoolDomain", "AppURL", "SessionCookieName", "JWKSURL", "Routes", "MachineClients", "TargetGroupPrefix", "ResourceServerID":
 		return field
 	}
 	return "Token." + field
@@ -220,10 +251,16 @@ func (c Config) validate(name func(field string) string) error {
 	if err := checkCookieName(c.SessionCookieName); err != nil {
 		add("SessionCookieName", err)
 	}
+	if err := checkTargetGroupPrefix(c.TargetGroupPrefix, name("TargetGroupPrefix") == EnvTargetGroupPrefix); err != nil {
+		add("TargetGroupPrefix", err)
+	}
 	if c.JWKSURL != "" {
 		if err := checkJWKSURL(c.JWKSURL); err != nil {
 			add("JWKSURL", err)
 		}
+	}
+	if c.ResourceServerID != "" && (len(c.ResourceServerID) > 256 || strings.ContainsAny(c.ResourceServerID, " \t\r\n\"\\")) {
+		add("ResourceServerID", errors.New("must be a resource server identifier: 1 to 256 printable characters without spaces, '\"' or '\\'"))
 	}
 	if err := c.Routes.Validate(); err != nil {
 		add("Routes", err)
@@ -293,6 +330,29 @@ func checkCookieName(s string) error {
 		ch := s[i]
 		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_' || ch == '.') {
 			return errors.New("may contain only letters, digits, '-', '_' and '.'")
+		}
+	}
+	return nil
+}
+
+// checkTargetGroupPrefix checks a target group name prefix; required is
+// true when reading the function's environment, which the stack always
+// gives one.
+func checkTargetGroupPrefix(s string, required bool) error {
+	const want = "letters, digits and inner hyphens, at most 23 characters (the stack sets it)"
+	if s == "" {
+		if required {
+			return errors.New("required (" + want + "): without it the function cannot tell which listener rule forwarded a request")
+		}
+		return nil
+	}
+	if len(s) > routes.MaxTargetGroupPrefix || s[0] == '-' || s[len(s)-1] == '-' {
+		return errors.New("must be " + want)
+	}
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-') {
+			return errors.New("must be " + want)
 		}
 	}
 	return nil

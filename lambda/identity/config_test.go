@@ -10,12 +10,13 @@ import (
 
 func validEnv() map[string]string {
 	return map[string]string{
-		identity.EnvALBARN:         "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188",
-		identity.EnvClientID:       "4lbc0gn1t0cl13nt1d",
-		identity.EnvIssuer:         "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123",
-		identity.EnvUserPoolDomain: "myprefix.auth.eu-west-1.amazoncognito.com",
-		identity.EnvAppURL:         "https://app.example.com",
-		identity.EnvRouteTable:     `{"routes":[]}`,
+		identity.EnvALBARN:            "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188",
+		identity.EnvClientID:          "4lbc0gn1t0cl13nt1d",
+		identity.EnvIssuer:            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123",
+		identity.EnvUserPoolDomain:    "myprefix.auth.eu-west-1.amazoncognito.com",
+		identity.EnvAppURL:            "https://app.example.com",
+		identity.EnvTargetGroupPrefix: "Site-AbC123",
+		identity.EnvRouteTable:        `{"routes":[]}`,
 	}
 }
 
@@ -142,7 +143,7 @@ func TestConfigFromEnvRouteTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	for path, want := range map[string]string{"/admin": "admin", "/admin/x/y": "admin", "/api/v1": "api", "/Admin": "", "/": ""} {
-		rt, ok := cfg.Routes.Match(path)
+		rt, ok := cfg.Routes.Match("GET", path)
 		if ok != (want != "") || rt.Name != want {
 			t.Errorf("Match(%q) = %q, %v; want %q", path, rt.Name, ok, want)
 		}

@@ -27,7 +27,8 @@ func FromEnv(getenv func(string) string, o Options) (*Middleware, error) {
 // FromConfig returns the middleware for cfg. Verifiers not given in o are
 // built from cfg: albjwt.New(cfg.Token) for the user claims, and
 // accesstoken.New for access tokens of the same pool (cfg.Token.Issuer,
-// its JWKS) and client (cfg.Token.ClientID), and, when there are machine
+// its JWKS) and client (cfg.Token.ClientID), bound to no resource or to
+// cfg.ResourceServerID, and, when there are machine
 // clients, one for their tokens derived from it with WithClients (same pool
 // and key set, their ids). A nil o.Logger means JSON on stderr. On success it logs one "initialised" line naming the load
 // balancer ARN, the key endpoints in use and the routes.
@@ -48,10 +49,15 @@ func FromConfig(cfg Config, o Options) (*Middleware, error) {
 	var pool *accesstoken.Verifier
 	if o.Access == nil || (o.Machine == nil && len(cfg.MachineClients) > 0) {
 		var err error
+		var audiences []string
+		if cfg.ResourceServerID != "" {
+			audiences = []string{cfg.ResourceServerID}
+		}
 		pool, err = accesstoken.New(accesstoken.Config{
 			Issuer:    cfg.Token.Issuer,
 			ClientIDs: []string{cfg.Token.ClientID},
 			JWKSURL:   cfg.JWKSURLOrDefault(),
+			Audiences: audiences,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("build access-token verifier: %w", err)

@@ -18,9 +18,8 @@ import (
 // does not set and is not documented to remove, and session cookies are
 // never read. In order:
 //
-//  1. Every route the path matched must be a machine route (a path whose
-//     decoded and sent forms match a machine and a sign-in route is
-//     refused: no request can satisfy both).
+//  1. (Handler has checked that the load balancer's rule and the path, as
+//     sent and decoded, agree on this machine policy.)
 //  2. Exactly one Authorization header, scheme Bearer (bearer.Token): 401.
 //  3. The token verifies as an access token of the pool issued to one of
 //     the machine clients (accesstoken): 401, or 503 when keys cannot be
@@ -33,14 +32,7 @@ import (
 //
 // Every refusal is JSON with a WWW-Authenticate: Bearer challenge (RFC
 // 6750 §3) and never echoes the token.
-func (m *Middleware) machineRequest(w http.ResponseWriter, r *http.Request, next http.Handler, enforce []routes.Route, route routes.Route, out outcome) outcome {
-	for _, rt := range enforce {
-		if !rt.Machine() {
-			out.status, out.reason, out.route = http.StatusUnauthorized, "machine_route_ambiguous", rt.Name
-			bearerProblem(w, out.status, "invalid_request", nil)
-			return out
-		}
-	}
+func (m *Middleware) machineRequest(w http.ResponseWriter, r *http.Request, next http.Handler, route routes.Route, out outcome) outcome {
 	token, reason := bearer.Token(r.Header)
 	if reason != "" {
 		out.status, out.reason = http.StatusUnauthorized, reason
@@ -58,21 +50,17 @@ func (m *Middleware) machineRequest(w http.ResponseWriter, r *http.Request, next
 		return out
 	}
 	out.sub = claims.Subject
-	var name string
-	for _, rt := range enforce {
-		n, ok, why := bearer.Authorize(rt, m.clients, claims.ClientID, claims.Scopes)
-		if !ok {
-			out.status, out.route = http.StatusForbidden, rt.Name
-			if why.Client {
-				out.reason = "client_not_allowed"
-				bearerProblem(w, out.status, "insufficient_scope", nil)
-			} else {
-				out.reason = "scope_missing"
-				bearerProblem(w, out.status, "insufficient_scope", why.Scopes)
-			}
-			return out
+	name, ok, why := bearer.Authorize(route, m.clients, claims.ClientID, claims.Scopes)
+	if !ok {
+		out.status = http.StatusForbidden
+		if why.Client {
+			out.reason = "client_not_allowed"
+			bearerProblem(w, out.status, "insufficient_scope", nil)
+		} else {
+			out.reason = "scope_missing"
+			bearerProblem(w, out.status, "insufficient_scope", why.Scopes)
 		}
-		name = n
+		return out
 	}
 	id := &Identity{
 		Subject:        claims.Subject,
@@ -86,13 +74,7 @@ func (m *Middleware) machineRequest(w http.ResponseWriter, r *http.Request, next
 		ExpiresAt:      claims.ExpiresAt,
 		AccessClaims:   claims.All,
 	}
-	r = r.Clone(r.Context())
-	for name := range r.Header {
-		if strings.HasPrefix(strings.ToLower(name), "x-amzn-oidc-") {
-			delete(r.Header, name)
-		}
-	}
-	out.status, out.reason = m.run(w, r, next, id)
+	out.status, out.reason = m.run(w, withoutOIDCHeaders(r, nil), next, id)
 	return out
 }
 

@@ -64,15 +64,16 @@ func newMachineFixture(t testing.TB) *machineFixture {
 	}
 	clients, _ := json.Marshal(map[string]string{"nightly-report": nightlyID, "billing-sync": billingID})
 	env := map[string]string{
-		identity.EnvALBARN:         lb.ARN,
-		identity.EnvClientID:       lb.ClientID,
-		identity.EnvIssuer:         lb.Issuer,
-		identity.EnvKeyEndpoint:    keys.URL,
-		identity.EnvJWKSURL:        jwks.URL + "/.well-known/jwks.json",
-		identity.EnvUserPoolDomain: testDomain,
-		identity.EnvAppURL:         testAppURL,
-		identity.EnvRouteTable:     string(table),
-		identity.EnvMachineClients: string(clients),
+		identity.EnvALBARN:            lb.ARN,
+		identity.EnvClientID:          lb.ClientID,
+		identity.EnvIssuer:            lb.Issuer,
+		identity.EnvKeyEndpoint:       keys.URL,
+		identity.EnvJWKSURL:           jwks.URL + "/.well-known/jwks.json",
+		identity.EnvUserPoolDomain:    testDomain,
+		identity.EnvAppURL:            testAppURL,
+		identity.EnvTargetGroupPrefix: albsim.TargetGroupPrefix,
+		identity.EnvRouteTable:        string(table),
+		identity.EnvMachineClients:    string(clients),
 	}
 	cfg, err := identity.ConfigFromEnv(func(k string) string { return env[k] })
 	if err != nil {
@@ -182,7 +183,7 @@ func TestMachineRouteRefusesHostileBearers(t *testing.T) {
 				}
 			}
 			rec := httptest.NewRecorder()
-			f.mw.Handler(mustNotRun(t)).ServeHTTP(rec, req)
+			f.mw.Handler(mustNotRun(t)).ServeHTTP(rec, albsim.ForwardHTTP(f.mw.Routes(), req))
 			res := rec.Result()
 			body, _ := io.ReadAll(res.Body)
 			if res.StatusCode != tc.status {
@@ -244,7 +245,7 @@ func TestMachineRouteAcceptsItsClientAndIgnoresUserHeaders(t *testing.T) {
 			}
 		}
 		rec := httptest.NewRecorder()
-		f.mw.Handler(app).ServeHTTP(rec, req)
+		f.mw.Handler(app).ServeHTTP(rec, albsim.ForwardHTTP(f.mw.Routes(), req))
 		if rec.Code != http.StatusOK || got == nil {
 			t.Fatalf("forged=%v: status %d, identity %v", withForged, rec.Code, got)
 		}
@@ -261,7 +262,7 @@ func TestMachineRouteAcceptsItsClientAndIgnoresUserHeaders(t *testing.T) {
 		req := httptest.NewRequest(http.MethodGet, "/api/reports", nil)
 		req.Header.Set("Authorization", "bearer "+machineToken(t, f.pool, id, []string{reportsRead}, time.Time{}))
 		rec := httptest.NewRecorder()
-		f.mw.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})).ServeHTTP(rec, req)
+		f.mw.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})).ServeHTTP(rec, albsim.ForwardHTTP(f.mw.Routes(), req))
 		if rec.Code != http.StatusOK {
 			t.Errorf("client %s on /api/reports: %d", id, rec.Code)
 		}
@@ -277,7 +278,7 @@ func TestMachineTokenOpensNoSignInRoute(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+machineToken(t, f.pool, billingID, []string{reportsRead, billingWrite}, time.Time{}))
 	req.Header.Set("Accept", "application/json")
 	rec := httptest.NewRecorder()
-	f.mw.Handler(mustNotRun(t)).ServeHTTP(rec, req)
+	f.mw.Handler(mustNotRun(t)).ServeHTTP(rec, albsim.ForwardHTTP(f.mw.Routes(), req))
 	if rec.Code != http.StatusUnauthorized {
 		t.Errorf("machine token on /admin: %d, want 401 (no user claims)", rec.Code)
 	}
@@ -290,7 +291,7 @@ func TestMachineClientsMustCoverTheTable(t *testing.T) {
 	table, _ := machineTable.JSON()
 	env := map[string]string{
 		identity.EnvALBARN: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/x/0123456789abcdef", identity.EnvClientID: "c",
-		identity.EnvIssuer: albsim.DefaultIssuer, identity.EnvUserPoolDomain: testDomain, identity.EnvAppURL: testAppURL,
+		identity.EnvIssuer: albsim.DefaultIssuer, identity.EnvUserPoolDomain: testDomain, identity.EnvAppURL: testAppURL, identity.EnvTargetGroupPrefix: albsim.TargetGroupPrefix,
 		identity.EnvRouteTable: string(table), identity.EnvMachineClients: `{"nightly-report":"` + nightlyID + `"}`,
 	}
 	_, err := identity.ConfigFromEnv(func(k string) string { return env[k] })

@@ -7,12 +7,14 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/accesstoken"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/albctx"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/canonpath"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/page"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
@@ -53,17 +55,20 @@ type Options struct {
 const (
 	HeaderUserClaims  = "X-Amzn-Oidc-Data"
 	HeaderAccessToken = "X-Amzn-Oidc-Accesstoken"
+	HeaderIdentity    = "X-Amzn-Oidc-Identity"
 )
 
 // LogoutPath is the path the middleware answers itself by signing out.
 const LogoutPath = "/logout"
 
 // ReauthCookie marks a browser the middleware has just sent to sign in
-// again because its access token had expired (see Middleware.Handler). It
-// lives 2 minutes; while it is present an expired access token gets the 401
+// again because its access token had expired (see Middleware.Handler). Its
+// __Host- prefix makes browsers accept it only from this host, over HTTPS,
+// for Path=/, so a sibling subdomain cannot set or shadow it. It lives 2
+// minutes; while it is present an expired access token gets the 401
 // page instead of another redirect, so a clock out of step can never cause
 // a redirect loop.
-const ReauthCookie = "alb-cognito-reauth"
+const ReauthCookie = "__Host-alb-cognito-reauth"
 
 // maxLoggedPath and maxLoggedMethod bound what a request can write to logs.
 const (
@@ -85,6 +90,15 @@ type Middleware struct {
 	// expire holds one Set-Cookie value per session cookie shard.
 	expire []string
 	pages  problemPages
+	// tgPrefix and arnScope identify this site's target groups
+	// (Config.TargetGroupPrefix; the arn:...:<region>:<account> of the
+	// load balancer's ARN).
+	tgPrefix, arnScope string
+	// policies holds the table's policies by ID, routePolicy the ID of
+	// each route's, defaultPolicy the default action's.
+	policies      map[string]routes.Policy
+	routePolicy   []string
+	defaultPolicy string
 }
 
 // New validates cfg and returns the middleware. It fails if cfg is invalid
@@ -122,6 +136,18 @@ func New(cfg Config, o Options) (*Middleware, error) {
 				"=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Secure; HttpOnly")
 		}
 	}
+	m.tgPrefix = cfg.TargetGroupPrefix
+	if i := strings.Index(cfg.Token.ALBARN, ":loadbalancer/"); i >= 0 {
+		m.arnScope = cfg.Token.ALBARN[:i]
+	}
+	m.policies = map[string]routes.Policy{}
+	for _, p := range cfg.Routes.Policies() {
+		m.policies[p.ID()] = p
+	}
+	m.defaultPolicy = cfg.Routes.DefaultPolicy().ID()
+	for _, r := range cfg.Routes.Routes {
+		m.routePolicy = append(m.routePolicy, r.Policy().ID())
+	}
 	var err error
 	if m.pages, err = renderProblemPages(); err != nil {
 		return nil, err
@@ -137,33 +163,47 @@ func (m *Middleware) Routes() routes.Table { return m.table }
 //
 // For each request, in this order:
 //
-//  1. /logout is answered here (see logout): session cookies expired, a
-//     redirect to Cognito's logout endpoint.
-//  2. The route is found with the load balancer's path-pattern semantics
-//     (routes.Table.Match), for the decoded path handlers route on and, if
-//     different, the path as sent; every route matched is enforced. No
-//     route: any signed-in user, as the default action.
-//     A machine route (or a path whose matches include one) is answered by
-//     machineRequest instead of steps 3 to 5: only Authorization: Bearer
-//     counts there, and refusals are JSON.
-//  3. x-amzn-oidc-data must be present exactly once and verify (albjwt):
-//     401 if not, 503 if its key cannot be fetched. A route with
-//     onUnauthenticatedRequest "allow" and no groups or scopes lets a
-//     request without it through, with no identity in the context.
-//  4. x-amzn-oidc-accesstoken is verified whenever it is present and
-//     required on routes with groups or scopes: exactly once, a Cognito
+//  1. The policy the load balancer applied: the listener rules forward each
+//     route's requests to the target group of its policy
+//     (routes.TargetGroupName), so the target group the Lambda event names
+//     (albctx) is the load balancer's decision. A request from a target
+//     group of another account, region or prefix, or of no policy of the
+//     table, or (with a TargetGroupPrefix) with no event at all, is refused
+//  403. Without a TargetGroupPrefix the policy is that of the route the
+//     path as sent matches.
+//  2. The path as sent must be canonical (lambda/canonpath): no dot
+//     segments, empty segments, backslashes, encoded slashes (unless the
+//     policy allows them), controls or bad escapes, literal or encoded;
+//     else 400.
+//  3. /logout is answered here (see logout).
+//  4. The function's own route lookup (routes.Table.Match, the load
+//     balancer's path-pattern semantics plus the route's methods), for the
+//     path as sent and for the decoded path handlers route on: both must
+//     have the policy of step 1, else 400 (and an error log line naming the
+//     routes). So the application never runs with fewer checks than either
+//     the load balancer's rule or the route of the page it serves demands.
+//     A machine policy is answered by machineRequest instead of steps 5 to
+//     7: only Authorization: Bearer counts there, and refusals are JSON.
+//  5. x-amzn-oidc-data must be present exactly once and verify (albjwt):
+//     401 if not, 503 if its key cannot be fetched. A policy with
+//     onUnauthenticatedRequest "allow" lets a request without it through,
+//     with no identity in the context.
+//  6. x-amzn-oidc-accesstoken is verified whenever it is present and
+//     required when the route has groups or scopes: exactly once, a Cognito
 //     access token of this pool and client (accesstoken), whose sub equals
 //     the user claims' sub. 401 if not, 503 if keys are unavailable. An
 //     access token that has merely expired while the session is valid
 //     starts a fresh sign-in in a browser (see reauthenticate); an API
 //     request gets 401 JSON.
-//  5. Authorization: one of the route's groups, all of its scopes; 403
+//  7. Authorization: one of the route's groups, all of its scopes; 403
 //     naming what is missing.
-//  6. next runs with the Identity in the context (FromContext).
+//  8. next runs with the Identity in the context (FromContext), and
+//     without any x-amzn-oidc-* header the middleware did not verify.
 //
 // Nothing in next runs for a request refused at any step. Refusals are
 // HTML, or JSON when the request's Accept asks for JSON and not HTML, and
-// never contain a token or an internal error. One log line per request.
+// never contain a token, the path or an internal error. One log line per
+// request.
 func (m *Middleware) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m.serve(w, r, next)
@@ -184,40 +224,108 @@ func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Han
 	m.logLine(r, out)
 }
 
+// rawPath is the request's path exactly as the client sent it: the path of
+// the request target (RequestURI), which net/http's server and the Lambda
+// adapter both keep as received. Requests built without one (tests) fall
+// back to the URL's escaped path.
+func rawPath(r *http.Request) string {
+	if u := r.RequestURI; u != "" && u[0] == '/' {
+		if i := strings.IndexByte(u, '?'); i >= 0 {
+			return u[:i]
+		}
+		return u
+	}
+	return r.URL.EscapedPath()
+}
+
+// lbPolicy returns the ID of the policy the load balancer applied to r
+// (step 1), or a refusal reason.
+func (m *Middleware) lbPolicy(r *http.Request, raw string) (id, reason string) {
+	if m.tgPrefix == "" {
+		return m.policyAt(m.table.Index(r.Method, raw)), ""
+	}
+	ev, ok := albctx.FromContext(r.Context())
+	if !ok || ev.TargetGroupARN == "" {
+		return "", "target_group_missing"
+	}
+	id, scope, ok := routes.TargetGroupPolicyID(ev.TargetGroupARN, m.tgPrefix)
+	if ok && scope != m.arnScope {
+		return "", "target_group_foreign"
+	}
+	if _, known := m.policies[id]; !ok || !known {
+		return "", "target_group_unknown"
+	}
+	return id, ""
+}
+
+// policyAt is the policy ID of route i of the table, or the default
+// policy's for -1.
+func (m *Middleware) policyAt(i int) string {
+	if i < 0 {
+		return m.defaultPolicy
+	}
+	return m.routePolicy[i]
+}
+
 func (m *Middleware) decide(w http.ResponseWriter, r *http.Request, next http.Handler) outcome {
+	asJSON := page.WantsJSON(r.Header.Values("Accept"))
+	raw := rawPath(r)
+	var out outcome
+
+	// 1. The load balancer's decision.
+	lb, reason := m.lbPolicy(r, raw)
+	if reason != "" {
+		out.status, out.reason = http.StatusForbidden, reason
+		m.problem(w, out.status, asJSON)
+		return out
+	}
+	// 2. A canonical path.
+	if err := canonpath.Check(raw, m.policies[lb].AllowEncodedSlashes); err != nil {
+		out.status, out.reason = http.StatusBadRequest, "path_not_canonical"
+		var ce *canonpath.Error
+		if errors.As(err, &ce) {
+			out.reason = ce.Reason
+		}
+		m.problem(w, out.status, asJSON)
+		return out
+	}
+	// 3. Sign-out.
 	if r.URL.Path == LogoutPath {
 		m.logout(w)
-		return outcome{status: http.StatusFound, reason: "logout"}
+		out.status, out.reason = http.StatusFound, "logout"
+		return out
 	}
-	asJSON := page.WantsJSON(r.Header.Values("Accept"))
-
-	route, routed := m.table.Match(r.URL.Path)
-	var buf [2]routes.Route
-	enforce := buf[:0]
+	// 4. The route, as sent and as decoded, under the same policy.
+	i := m.table.Index(r.Method, r.URL.Path)
+	j := i
+	if raw != r.URL.Path {
+		j = m.table.Index(r.Method, raw)
+	}
+	routed := i >= 0
+	var route routes.Route
 	if routed {
-		enforce = append(enforce, route)
+		route = m.table.Routes[i]
+		out.route = route.Name
 	}
-	if raw := r.URL.EscapedPath(); raw != r.URL.Path {
-		if rr, ok := m.table.Match(raw); ok && (!routed || rr.Name != route.Name) {
-			enforce = append(enforce, rr)
-		}
+	if m.policyAt(i) != lb || m.policyAt(j) != lb {
+		out.status, out.reason = http.StatusBadRequest, "route_mismatch"
+		out.detail = "the load balancer applied policy " + lb + "; the decoded path's route " + m.routeName(i) + " has policy " + m.policyAt(i) +
+			", the path as sent's route " + m.routeName(j) + " has policy " + m.policyAt(j)
+		m.problem(w, out.status, asJSON)
+		return out
 	}
-	out := outcome{route: route.Name}
-	if slices.ContainsFunc(enforce, routes.Route.Machine) {
-		return m.machineRequest(w, r, next, enforce, route, out)
+	policy := m.policies[lb]
+	if policy.Machine {
+		return m.machineRequest(w, r, next, route, out)
 	}
-	needAccess, allowAnon, deny := false, len(enforce) > 0, false
-	for _, rt := range enforce {
-		needAccess = needAccess || rt.NeedsAccessToken()
-		allowAnon = allowAnon && rt.Unauthenticated() == routes.Allow && !rt.NeedsAccessToken()
-		deny = deny || rt.Unauthenticated() == routes.Deny
-	}
+	allowAnon := policy.Unauthenticated == routes.Allow
+	deny := policy.Unauthenticated == routes.Deny
 
-	// 3. The user claims.
+	// 5. The user claims.
 	tokens := r.Header.Values(HeaderUserClaims)
 	if len(tokens) != 1 {
 		if len(tokens) == 0 && allowAnon {
-			out.status, out.reason = m.run(w, r, next, nil)
+			out.status, _ = m.run(w, withoutOIDCHeaders(r, nil), next, nil)
 			out.reason = "anonymous"
 			return out
 		}
@@ -246,10 +354,10 @@ func (m *Middleware) decide(w http.ResponseWriter, r *http.Request, next http.Ha
 		Claims:        user.All,
 	}
 
-	// 4. The access token.
+	// 6. The access token.
 	access := r.Header.Values(HeaderAccessToken)
 	switch {
-	case len(access) == 0 && needAccess:
+	case len(access) == 0 && route.NeedsAccessToken():
 		out.status, out.reason = http.StatusUnauthorized, "access_token_missing"
 		m.problem(w, out.status, asJSON)
 		return out
@@ -281,10 +389,10 @@ func (m *Middleware) decide(w http.ResponseWriter, r *http.Request, next http.Ha
 		id.Groups, id.Scopes, id.AccessClaims = ac.Groups, ac.Scopes, ac.All
 	}
 
-	// 5. Authorization.
-	for _, rt := range enforce {
-		if ok, why := id.MayEnter(rt); !ok {
-			out.status, out.route = http.StatusForbidden, rt.Name
+	// 7. Authorization.
+	if routed {
+		if ok, why := id.MayEnter(route); !ok {
+			out.status = http.StatusForbidden
 			switch {
 			case why.NoAccessToken:
 				out.reason = "access_token_missing"
@@ -293,15 +401,74 @@ func (m *Middleware) decide(w http.ResponseWriter, r *http.Request, next http.Ha
 			default:
 				out.reason = "scope_missing"
 			}
-			m.forbidden(w, rt, why, asJSON)
+			m.forbidden(w, route, why, asJSON)
 			return out
 		}
 	}
 
-	// 6. The application.
-	out.status, out.reason = m.run(w, r, next, id)
+	// 8. The application.
+	out.status, out.reason = m.run(w, withoutOIDCHeaders(r, id), next, id)
 	return out
 }
+
+// multiValue reports whether the response can carry several Set-Cookie
+// headers: always, except behind a target group without multi-value
+// headers, which keeps one value per header name.
+func multiValue(r *http.Request) bool {
+	ev, ok := albctx.FromContext(r.Context())
+	return !ok || ev.MultiValueHeaders
+}
+
+// routeName names route i of the table in a log line.
+func (m *Middleware) routeName(i int) string {
+	if i < 0 {
+		return "(none)"
+	}
+	return m.table.Routes[i].Name
+}
+
+// withoutOIDCHeaders returns r without the x-amzn-oidc-* headers the
+// middleware has not verified for id: all of them for a request without
+// an identity; for a user, all but x-amzn-oidc-data, x-amzn-oidc-accesstoken
+// when its token was verified, and x-amzn-oidc-identity when it names the
+// verified subject. The load balancer's authenticate action replaces such
+// headers, but a rule that lets a request through without a session
+// ("allow") passes the client's own. The request is copied only when there
+// is something to remove.
+func withoutOIDCHeaders(r *http.Request, id *Identity) *http.Request {
+	keep := func(name string, vs []string) bool {
+		if id == nil {
+			return false
+		}
+		switch name {
+		case HeaderUserClaims:
+			return true
+		case HeaderAccessToken:
+			return id.AccessVerified
+		case HeaderIdentity:
+			return len(vs) == 1 && vs[0] == id.Subject
+		}
+		return false
+	}
+	var drop []string
+	for name, vs := range r.Header {
+		if len(name) >= len(oidcPrefix) && strings.EqualFold(name[:len(oidcPrefix)], oidcPrefix) &&
+			!keep(name, vs) {
+			drop = append(drop, name)
+		}
+	}
+	if drop == nil {
+		return r
+	}
+	r2 := *r
+	r2.Header = r.Header.Clone()
+	for _, name := range drop {
+		delete(r2.Header, name)
+	}
+	return &r2
+}
+
+const oidcPrefix = "X-Amzn-Oidc-"
 
 // run calls next, with id in the context when it is not nil, and returns
 // the status it wrote.
@@ -356,12 +523,13 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (m *Middleware) logLine(r *http.Request, out outcome) {
 	level := slog.LevelInfo
 	switch {
-	case out.status == http.StatusServiceUnavailable && out.reason != "ok":
+	case out.reason == "ok":
+	case out.status == http.StatusServiceUnavailable, out.reason == "route_mismatch", strings.HasPrefix(out.reason, "target_group_"):
+		// The function cannot reach its keys, or disagrees with the load
+		// balancer about a request: worth an operator's look.
 		level = slog.LevelError
-	case out.status == http.StatusUnauthorized || out.status == http.StatusForbidden:
-		if out.reason != "ok" {
-			level = slog.LevelWarn
-		}
+	case out.status == http.StatusBadRequest || out.status == http.StatusUnauthorized || out.status == http.StatusForbidden:
+		level = slog.LevelWarn
 	}
 	ctx := r.Context()
 	if !m.log.Enabled(ctx, level) {

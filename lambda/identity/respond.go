@@ -28,12 +28,24 @@ type problemPage struct {
 
 // problemPages are the fixed refusals, rendered once.
 type problemPages struct {
-	html401, html503 string
+	html400, html401, html403, html503 string
 }
 
 func renderProblemPages() (problemPages, error) {
 	var p problemPages
 	var err error
+	if p.html400, err = renderProblem(problemPage{
+		Title: "Bad request",
+		Lines: []string{"The address of this request is not in its plain form (for example, it has empty or dot segments, or encoded slashes). Follow a link on the site instead."},
+	}); err != nil {
+		return p, err
+	}
+	if p.html403, err = renderProblem(problemPage{
+		Title: "Access denied",
+		Lines: []string{"This request cannot be served."},
+	}); err != nil {
+		return p, err
+	}
 	if p.html401, err = renderProblem(problemPage{
 		Title: "Not signed in",
 		Lines: []string{"Your sign-in could not be verified. Reload the page to sign in again."},
@@ -55,18 +67,23 @@ func renderProblem(p problemPage) (string, error) {
 	return b.String(), nil
 }
 
-// problem answers 401 or 503.
+// problem answers 400, 401, 403 or 503 with a fixed body that names
+// nothing of the request.
 func (m *Middleware) problem(w http.ResponseWriter, status int, asJSON bool) {
-	switch {
-	case asJSON && status == http.StatusServiceUnavailable:
-		page.Write(w, status, page.TypeJSON, `{"error":"unavailable"}`)
-	case asJSON:
-		page.Write(w, status, page.TypeJSON, `{"error":"unauthorized"}`)
-	case status == http.StatusServiceUnavailable:
-		page.Write(w, status, page.TypeHTML, m.pages.html503)
-	default:
-		page.Write(w, status, page.TypeHTML, m.pages.html401)
+	body, html := `{"error":"unauthorized"}`, m.pages.html401
+	switch status {
+	case http.StatusBadRequest:
+		body, html = `{"error":"bad_request"}`, m.pages.html400
+	case http.StatusForbidden:
+		body, html = `{"error":"forbidden"}`, m.pages.html403
+	case http.StatusServiceUnavailable:
+		body, html = `{"error":"unavailable"}`, m.pages.html503
 	}
+	if asJSON {
+		page.Write(w, status, page.TypeJSON, body)
+		return
+	}
+	page.Write(w, status, page.TypeHTML, html)
 }
 
 // forbiddenJSON is the 403 body for API clients. Every value comes from the
@@ -143,8 +160,10 @@ func (m *Middleware) logout(w http.ResponseWriter) {
 // caller, for JSON requests (a fetch() cannot follow a sign-in redirect),
 // for methods other than GET and HEAD (a redirect would drop the body), on
 // routes whose unauthenticated action is deny (the load balancer would
-// answer the redirected request 401), and when ReauthCookie shows this
-// browser was sent round less than 2 minutes ago.
+// answer the redirected request 401), behind a target group without
+// multi-value headers (the response could carry only one of the Set-Cookie
+// headers, so the session would survive and the redirect loop), and when
+// ReauthCookie shows this browser was sent round less than 2 minutes ago.
 //
 // The load balancer normally prevents this: "If the IdP provides a valid
 // refresh token in the ID token, the load balancer saves the refresh token
@@ -157,7 +176,7 @@ func (m *Middleware) logout(w http.ResponseWriter) {
 // the load balancer's check and ours, or when the refresh token has run out
 // before the session (see the README's "Sessions and tokens").
 func (m *Middleware) reauthenticate(w http.ResponseWriter, r *http.Request, asJSON, deny bool) bool {
-	if asJSON || deny || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+	if asJSON || deny || (r.Method != http.MethodGet && r.Method != http.MethodHead) || !multiValue(r) {
 		return false
 	}
 	if c, err := r.Cookie(ReauthCookie); err == nil && c.Value != "" {
@@ -177,7 +196,7 @@ func (m *Middleware) reauthenticate(w http.ResponseWriter, r *http.Request, asJS
 // host, and with every byte a Location header may not carry
 // percent-encoded.
 func sameURL(r *http.Request) string {
-	p := "/" + strings.TrimLeft(r.URL.EscapedPath(), "/\\")
+	p := "/" + strings.TrimLeft(rawPath(r), "/\\")
 	if r.URL.RawQuery != "" {
 		p += "?" + r.URL.RawQuery
 	}

@@ -40,14 +40,15 @@ func TestBehindTheLoadBalancer(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := map[string]string{
-		identity.EnvALBARN:         lb.ARN,
-		identity.EnvClientID:       lb.ClientID,
-		identity.EnvIssuer:         lb.Issuer,
-		identity.EnvKeyEndpoint:    keys.URL,
-		identity.EnvJWKSURL:        jwks.URL + "/.well-known/jwks.json",
-		identity.EnvUserPoolDomain: "example.auth.eu-west-1.amazoncognito.com",
-		identity.EnvAppURL:         "https://app.example.com",
-		identity.EnvRouteTable:     string(table),
+		identity.EnvALBARN:            lb.ARN,
+		identity.EnvClientID:          lb.ClientID,
+		identity.EnvIssuer:            lb.Issuer,
+		identity.EnvKeyEndpoint:       keys.URL,
+		identity.EnvJWKSURL:           jwks.URL + "/.well-known/jwks.json",
+		identity.EnvUserPoolDomain:    "example.auth.eu-west-1.amazoncognito.com",
+		identity.EnvAppURL:            "https://app.example.com",
+		identity.EnvTargetGroupPrefix: albsim.TargetGroupPrefix,
+		identity.EnvRouteTable:        string(table),
 	}
 	logger := slog.New(slog.DiscardHandler)
 	mw, err := identity.FromEnv(func(k string) string { return env[k] }, identity.Options{Logger: logger})
@@ -84,7 +85,7 @@ func TestBehindTheLoadBalancer(t *testing.T) {
 			ev.MultiValueHeaders["content-type"] = []string{ctype}
 			ev.Body = body
 		}
-		resp, err := fn.Serve(context.Background(), ev)
+		resp, err := fn.Serve(context.Background(), albsim.Forward(mw.Routes(), ev))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -52,7 +52,11 @@ type addError string
 
 func (e addError) Error() string { return string(e) }
 
-// add stores a note for the user and returns it.
+// add stores a note for the user and returns it. The store keeps copies of
+// text, sub and username: each may be a slice of a larger string (the
+// trimmed note of a padded value, a form value cut from the whole request
+// body), which keeping it would keep alive, so the memory bound above would
+// count only a fraction of what the store holds.
 func (s *store) add(sub, username, text string) (note, error) {
 	text = strings.TrimSpace(text)
 	switch {
@@ -70,10 +74,15 @@ func (s *store) add(sub, username, text string) (note, error) {
 	case len(ns) >= maxNotes:
 		return note{}, addError("you have 100 notes already; this demo keeps no more")
 	}
+	if !known {
+		sub = strings.Clone(sub)
+	}
 	s.nextID++
-	n := note{ID: s.nextID, Text: text, Created: s.now().UTC().Truncate(time.Second)}
+	n := note{ID: s.nextID, Text: strings.Clone(text), Created: s.now().UTC().Truncate(time.Second)}
 	s.byUser[sub] = append(ns, n)
-	s.names[sub] = username
+	if s.names[sub] != username {
+		s.names[sub] = strings.Clone(username)
+	}
 	return n, nil
 }
 

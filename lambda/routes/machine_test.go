@@ -27,7 +27,7 @@ func TestDeriveLeavesMachineRoutesWithoutASession(t *testing.T) {
 	if ms := tbl.Machine(); len(ms) != 1 || ms[0].Name != "reports" {
 		t.Errorf("Machine() = %+v", ms)
 	}
-	if r, ok := tbl.Match("/api/reports/daily"); !ok || !r.Machine() {
+	if r, ok := tbl.Match("GET", "/api/reports/daily"); !ok || !r.Machine() {
 		t.Errorf("Match(/api/reports/daily) = %+v, %v", r, ok)
 	}
 }

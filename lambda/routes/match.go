@@ -8,18 +8,21 @@ package routes
 //
 // The matcher is iterative and allocation-free: on a mismatch it returns to
 // the most recent "*" and lets it take one more byte, so it runs in
-// O(len(pattern) × len(path)) time at worst, never exponentially.
+// O(len(pattern) × len(path)) time at worst, never exponentially. A "*" of
+// the pattern is always a wildcard, even against a literal "*" in the path:
+// taking it as that literal would drop the backtracking point and refuse
+// paths such as "/admin/*x" that "/admin/*" matches.
 func MatchPattern(pattern, path string) bool {
 	p, s := 0, 0
 	star, mark := -1, 0 // last "*" in pattern, and where in path it resumes
 	for s < len(path) {
 		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == path[s]):
-			p++
-			s++
 		case p < len(pattern) && pattern[p] == '*':
 			star, mark = p, s
 			p++
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == path[s]):
+			p++
+			s++
 		case star >= 0:
 			mark++
 			p, s = star+1, mark

@@ -60,6 +60,25 @@ func TestMatchPattern(t *testing.T) {
 		{"/caf??", "/caf\xc3\xa9", true},
 		{"/a&b", "/a&b", true},
 		{"/x", "/x\x00", false},
+		// A literal "*" or "?" in the path is one more character: a pattern's
+		// "*" still matches it as a wildcard and may go on to take more.
+		{"/admin/*", "/admin/*x%41", true},
+		{"/admin/*", "/admin/*", true},
+		{"/admin/*", "/admin*", false},
+		{"/*", "/*a", true},
+		{"/*", "/**", true},
+		{"*", "*/", true},
+		{"*", "*?x", true},
+		{"/*a", "/*a", true},
+		{"/*a", "/*ab", false},
+		{"/*a", "/*ba", true},
+		{"/*/x", "/*/y/*/x", true},
+		{"/?", "/*", true},
+		{"/?", "/?", true},
+		{"/?x", "/*yx", false},
+		{"/a?*", "/a?*?", true},
+		{"/x*y", "/x*y*z", false},
+		{"/x*y", "/x*y*y", true},
 	}
 	for _, tt := range tests {
 		if got := MatchPattern(tt.pattern, tt.path); got != tt.want {
@@ -68,27 +87,58 @@ func TestMatchPattern(t *testing.T) {
 	}
 }
 
-// reference is the obvious, slow implementation: the pattern as an anchored
-// regular expression.
+// reference is MatchPattern written straight from the documented syntax, as
+// a table over bytes: m[i][j] reports whether pattern[:i] matches path[:j].
+// A "*" matches zero bytes (m[i-1][j]) or one more (m[i][j-1]), "?" any one
+// byte, any other byte only itself. It is quadratic in space and slow, and
+// has no backtracking to get wrong.
 func reference(pattern, path string) bool {
+	m := make([][]bool, len(pattern)+1)
+	for i := range m {
+		m[i] = make([]bool, len(path)+1)
+	}
+	m[0][0] = true
+	for i := 1; i <= len(pattern); i++ {
+		c := pattern[i-1]
+		for j := 0; j <= len(path); j++ {
+			switch {
+			case c == '*':
+				m[i][j] = m[i-1][j] || (j > 0 && m[i][j-1])
+			case j == 0:
+				m[i][j] = false
+			case c == '?':
+				m[i][j] = m[i-1][j-1]
+			default:
+				m[i][j] = m[i-1][j-1] && path[j-1] == c
+			}
+		}
+	}
+	return m[len(pattern)][len(path)]
+}
+
+// regexpReference is a second, differently built reading of the syntax: the
+// pattern as an anchored regular expression over bytes. Each byte of the
+// path and of the pattern becomes the rune of the same number (Latin-1), so
+// "." and "?" count bytes, as MatchPattern does.
+func regexpReference(pattern, path string) bool {
 	var b strings.Builder
-	b.WriteString(`(?s)\A`)
-	for _, c := range []byte(pattern) {
-		switch c {
+	b.WriteString(`\A`)
+	for _, r := range latin1(pattern) {
+		switch r {
 		case '*':
-			b.WriteString(`.*`)
+			b.WriteString(`(?s:.*)`)
 		case '?':
-			b.WriteString(`.`)
+			b.WriteString(`(?s:.)`)
 		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
+			b.WriteString(regexp.QuoteMeta(string(r)))
 		}
 	}
 	b.WriteString(`\z`)
-	// Match bytes, not runes, as MatchPattern does.
-	return regexp.MustCompile(b.String()).MatchReader(strings.NewReader(latin1(path)))
+	return regexp.MustCompile(b.String()).MatchString(latin1(path))
 }
 
-// latin1 maps each byte to one rune so the regexp counts bytes.
+// latin1 maps each byte to the rune of the same number, so that a regular
+// expression counts bytes.
 func latin1(s string) string {
 	r := make([]rune, len(s))
 	for i := 0; i < len(s); i++ {
@@ -97,14 +147,21 @@ func latin1(s string) string {
 	return string(r)
 }
 
+// The two references agree with each other, and MatchPattern with them, on
+// random patterns and paths drawn from the same alphabet: paths hold literal
+// "*" and "?" too, which the load balancer matches like any other character.
 func TestMatchPatternAgreesWithReference(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
-	const alphabet = "/ab*?"
+	const alphabet = "/ab*?%\xc3"
 	for range 20000 {
-		p := randString(rng, "/ab*?", 8)
-		s := randString(rng, alphabet[:3], 10)
-		if got, want := MatchPattern(p, s), reference(p, s); got != want {
+		p := randString(rng, alphabet, 8)
+		s := randString(rng, alphabet, 10)
+		want := reference(p, s)
+		if re := regexpReference(p, s); re != want {
+			t.Fatalf("references disagree on (%q, %q): table %t, regexp %t", p, s, want, re)
+		}
+		if got := MatchPattern(p, s); got != want {
 			t.Fatalf("MatchPattern(%q, %q) = %t, reference says %t", p, s, got, want)
 		}
 	}
@@ -129,14 +186,35 @@ func TestMatchPatternWorstCase(t *testing.T) {
 	}
 }
 
+// fuzzAlphabet is what FuzzMatchPattern maps the fuzzer's bytes onto: the
+// wildcards, path punctuation, letters in both cases, digits, and non-ASCII
+// bytes (the two bytes of "é" and two that are never UTF-8). A small
+// alphabet lets the fuzzer meet every pairing of them, a literal "*" in the
+// path under a "*" of the pattern among them, within seconds.
+const fuzzAlphabet = "*?%/.aAbx41\xc3\xa9\x80\xff"
+
+// onto maps each byte of s that alphabet lacks onto one it holds, so that
+// seeds written in the alphabet stay as they are.
+func onto(alphabet, s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if strings.IndexByte(alphabet, c) < 0 {
+			b[i] = alphabet[int(c)%len(alphabet)]
+		}
+	}
+	return string(b)
+}
+
 func FuzzMatchPattern(f *testing.F) {
-	f.Add("/api/*", "/api/v1")
-	f.Add("/a*b?c", "/aXXbYc")
+	// testdata/fuzz/FuzzMatchPattern holds the inputs that found bugs.
+	f.Add("/a*/*", "/a/bx41")
+	f.Add("/a*b?x", "/aAAb%x")
 	f.Add("*", "")
 	f.Fuzz(func(t *testing.T, pattern, path string) {
-		if len(pattern) > 64 || len(path) > 256 {
+		if len(pattern) > 32 || len(path) > 64 {
 			return
 		}
+		pattern, path = onto(fuzzAlphabet, pattern), onto(fuzzAlphabet, path)
 		if got, want := MatchPattern(pattern, path), reference(pattern, path); got != want {
 			t.Fatalf("MatchPattern(%q, %q) = %t, reference says %t", pattern, path, got, want)
 		}
@@ -174,36 +252,53 @@ func TestCovers(t *testing.T) {
 }
 
 // covers never raises a false alarm: whenever it says earlier covers later,
-// paths drawn from later all match earlier.
+// every path that later matches also matches earlier, both read by
+// reference, not by MatchPattern. Paths are drawn as instances of later
+// (its wildcards filled from an alphabet that holds literal "*" and "?"),
+// and at random, kept when later matches them.
 func TestCoversIsSound(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(3, 4))
+	const fill = "/ab*?%"
+	covered := 0
 	for range 5000 {
 		q, p := "/"+randString(rng, "ab*?", 5), "/"+randString(rng, "ab*?", 5)
-		if !covers(q, p) {
+		if q == p || !covers(q, p) {
 			continue
 		}
+		covered++
 		for range 50 {
-			s := instance(rng, p)
-			if !MatchPattern(p, s) {
+			s := instance(rng, p, fill)
+			if !reference(p, s) {
 				t.Fatalf("instance %q of %q does not match it", s, p)
 			}
-			if !MatchPattern(q, s) {
+			if !reference(q, s) {
+				t.Fatalf("covers(%q, %q) but %q matches only the second", q, p, s)
+			}
+		}
+		for range 200 {
+			if s := "/" + randString(rng, fill, 6); reference(p, s) && !reference(q, s) {
 				t.Fatalf("covers(%q, %q) but %q matches only the second", q, p, s)
 			}
 		}
 	}
+	// Distinct pairs that cover each other are rare among random ones; make
+	// sure enough were checked for the test to mean something.
+	if covered < 300 {
+		t.Fatalf("only %d distinct pairs where covers is true; draw more", covered)
+	}
 }
 
-// instance draws a path that pattern matches.
-func instance(rng *rand.Rand, pattern string) string {
+// instance draws a path that pattern matches, filling its wildcards with
+// bytes of alphabet.
+func instance(rng *rand.Rand, pattern, alphabet string) string {
 	var b strings.Builder
 	for _, c := range []byte(pattern) {
 		switch c {
 		case '*':
-			b.WriteString(randString(rng, "/ab", 3))
+			b.WriteString(randString(rng, alphabet, 3))
 		case '?':
-			b.WriteString(randString(rng, "/ab", 0) + string("/ab"[rng.IntN(3)]))
+			b.WriteByte(alphabet[rng.IntN(len(alphabet))])
 		default:
 			b.WriteByte(c)
 		}
@@ -223,7 +318,7 @@ func BenchmarkMatch(b *testing.B) {
 	b.Run("MatchPattern", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
-			tab.Match(paths[i%len(paths)])
+			tab.Match("GET", paths[i%len(paths)])
 		}
 	})
 	b.Run("regexp", func(b *testing.B) {

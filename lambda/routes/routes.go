@@ -29,6 +29,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -48,6 +49,17 @@ type Route struct {
 	// Paths are the load balancer path patterns the route covers, 1 to
 	// MaxPatternsPerRoute of them.
 	Paths []string `json:"paths"`
+	// Methods, when set, limit the route to these HTTP methods (an
+	// http-request-method condition beside the path condition): upper case,
+	// compared exactly, as the load balancer does, so GET does not cover
+	// HEAD. Empty means every method. Paths and Methods together take at
+	// most MaxConditionValues values.
+	Methods []string `json:"methods,omitempty"`
+	// AllowEncodedSlashes lets requests on this route carry %2F in their
+	// path, which the function otherwise refuses (see lambda/canonpath).
+	// Only for applications that need encoded slashes in a path segment and
+	// never decode them into path separators.
+	AllowEncodedSlashes bool `json:"allowEncodedSlashes,omitempty"`
 	// Groups: the user must be in at least one of them (the cognito:groups
 	// claim of the verified access token). Empty means no group is needed.
 	Groups []string `json:"groups,omitempty"`
@@ -88,6 +100,10 @@ type Route struct {
 // in use are derived from it (CookieNames), not carried beside it.
 type Table struct {
 	Routes []Route `json:"routes"`
+	// OnUnauthenticatedRequest is the listener's default action's setting,
+	// for paths no route matches: Authenticate (also when empty), Deny or
+	// Allow.
+	OnUnauthenticatedRequest string `json:"onUnauthenticatedRequest,omitempty"`
 }
 
 // NeedsAccessToken reports whether requests on the route need the verified
@@ -121,18 +137,39 @@ func (r Route) Unauthenticated() string {
 	return r.OnUnauthenticatedRequest
 }
 
-// Match returns the first route, in table order, with a pattern that matches
-// path, and whether there is one. path is a URL path without its query
-// string.
-func (t Table) Match(path string) (Route, bool) {
-	for _, r := range t.Routes {
-		for _, p := range r.Paths {
-			if MatchPattern(p, path) {
-				return r, true
-			}
-		}
+// Match returns the first route, in table order, that applies to a request
+// with this method and path, and whether there is one: a pattern of the
+// route matches path and the route has no Methods or lists method. path is
+// a URL path without its query string.
+func (t Table) Match(method, path string) (Route, bool) {
+	if i := t.Index(method, path); i >= 0 {
+		return t.Routes[i], true
 	}
 	return Route{}, false
+}
+
+// Index is Match's route as an index into t.Routes, or -1 for none.
+func (t Table) Index(method, path string) int {
+	for i, r := range t.Routes {
+		if r.Applies(method, path) {
+			return i
+		}
+	}
+	return -1
+}
+
+// Applies reports whether the route's listener rule matches a request with
+// this method and path.
+func (r Route) Applies(method, path string) bool {
+	if len(r.Methods) > 0 && !slices.Contains(r.Methods, method) {
+		return false
+	}
+	for _, p := range r.Paths {
+		if MatchPattern(p, path) {
+			return true
+		}
+	}
+	return false
 }
 
 // Parse decodes and validates a table: unknown fields, trailing data and any

@@ -28,14 +28,14 @@ func TestParse(t *testing.T) {
 		{"/admin", "admin"}, {"/admin/users", "admin"}, {"/api/v1", "api"}, {"/partners/x", "partners"},
 		{"/", ""}, {"/api", ""}, {"/Admin", ""}, {"/adminx", ""},
 	} {
-		r, ok := tab.Match(tt.path)
+		r, ok := tab.Match("GET", tt.path)
 		if ok != (tt.route != "") || r.Name != tt.route {
 			t.Errorf("Match(%q) = %q, %t; want %q", tt.path, r.Name, ok, tt.route)
 		}
 	}
-	admin, _ := tab.Match("/admin")
-	api, _ := tab.Match("/api/x")
-	partners, _ := tab.Match("/partners/")
+	admin, _ := tab.Match("GET", "/admin")
+	api, _ := tab.Match("GET", "/api/x")
+	partners, _ := tab.Match("GET", "/partners/")
 	if !admin.NeedsAccessToken() || !api.NeedsAccessToken() || partners.NeedsAccessToken() {
 		t.Error("NeedsAccessToken: want true for routes with groups or scopes only")
 	}

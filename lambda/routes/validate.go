@@ -23,6 +23,18 @@ const (
 	// MaxPatternsPerRoute is the load balancer's limit of match evaluations
 	// (values) per condition; a route's patterns form one path condition.
 	MaxPatternsPerRoute = 3
+	// MaxConditionValues is the load balancer's limit of condition values
+	// per rule: a route's paths and methods together.
+	MaxConditionValues = 5
+	// MaxMethodLength is the load balancer's limit on an HTTP method in an
+	// http-request-method condition.
+	MaxMethodLength = 40
+	// MaxPolicies bounds the table's distinct policies (Table.Policies), each
+	// a target group with its own invoke permission on the function: a
+	// function's resource-based policy holds at most 20 KB (Lambda quotas),
+	// about 40 such permissions, and a load balancer at most 100 target
+	// groups. Half the permissions leaves room for others.
+	MaxPolicies = 20
 	// MaxWildcardsPerRoute is the load balancer's limit of wildcards ("*" and
 	// "?") per rule.
 	MaxWildcardsPerRoute = 5
@@ -58,6 +70,9 @@ var ReservedParams = []string{
 
 var (
 	nameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,31}$`)
+	// methodRe is the load balancer's alphabet for methods in an
+	// http-request-method condition.
+	methodRe = regexp.MustCompile(`^[A-Z_-]+$`)
 	// ClientNameRe is a machine client's name: it names a Cognito app client,
 	// a construct and a stack output.
 	ClientNameRe = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?$`)
@@ -106,6 +121,11 @@ func (t Table) Validate() error {
 			names[r.Name] = i
 		}
 		v.paths(f, r.Paths)
+		v.methods(f, r.Methods)
+		if n := len(r.Paths) + len(r.Methods); len(r.Paths) <= MaxPatternsPerRoute && n > MaxConditionValues {
+			v.add(f+".methods", "with %d paths, at most %d methods fit: a load balancer rule takes %d condition values (paths and methods together); split the route",
+				len(r.Paths), MaxConditionValues-len(r.Paths), MaxConditionValues)
+		}
 		v.groups(f, r.Groups)
 		v.scopes(f, r.Scopes)
 		if r.Machine() {
@@ -157,6 +177,16 @@ func (t Table) Validate() error {
 		}
 	}
 	v.shadows(t.Routes)
+	switch t.OnUnauthenticatedRequest {
+	case "", Authenticate, Deny, Allow:
+	default:
+		v.add("onUnauthenticatedRequest", "%q is not allowed; use authenticate, deny or allow", t.OnUnauthenticatedRequest)
+	}
+	if n := len(t.Policies()); n > MaxPolicies {
+		v.add("routes", "the routes have %d distinct authorization policies (groups, scopes, clients, onUnauthenticatedRequest and allowEncodedSlashes together, "+
+			"with the default action's); each is a target group with an invoke permission on the function, and at most %d fit in the function's 20 KB resource policy: "+
+			"give routes the same settings where you can", n, MaxPolicies)
+	}
 	if len(v.ps) == 0 {
 		return nil
 	}
@@ -202,6 +232,22 @@ func (v *checker) paths(f string, paths []string) {
 	}
 }
 
+func (v *checker) methods(f string, methods []string) {
+	for j, m := range methods {
+		mf := fmt.Sprintf("%s.methods[%d]", f, j)
+		switch {
+		case m == "" || len(m) > MaxMethodLength:
+			v.add(mf, "%q is not a method; write 1 to %d characters, e.g. POST", m, MaxMethodLength)
+		case strings.ToUpper(m) != m && methodRe.MatchString(strings.ToUpper(m)):
+			v.add(mf, "%q must be upper case: the load balancer compares methods exactly, and clients send them in upper case; write %s", m, strings.ToUpper(m))
+		case !methodRe.MatchString(m):
+			v.add(mf, "%q is not a method the load balancer can match; use A-Z, hyphen and underscore, e.g. DELETE", m)
+		case slices.Contains(methods[:j], m):
+			v.add(mf, "lists %q twice; remove the duplicate", m)
+		}
+	}
+}
+
 // PatternProblem says what is wrong with a path pattern, or "" when nothing is.
 func PatternProblem(p string) string {
 	switch {
@@ -234,6 +280,9 @@ func (v *checker) shadows(routes []Route) {
 			}
 		earlier:
 			for k := range i {
+				if !methodsCover(routes[k].Methods, r.Methods) {
+					continue
+				}
 				for l, q := range routes[k].Paths {
 					if PatternProblem(q) == "" && covers(q, p) {
 						what := "is shadowed by"
@@ -248,6 +297,54 @@ func (v *checker) shadows(routes []Route) {
 			}
 		}
 	}
+}
+
+// methodsCover reports whether a rule limited to earlier methods (none:
+// every method) matches every method a rule limited to later matches.
+func methodsCover(earlier, later []string) bool {
+	if len(earlier) == 0 {
+		return true
+	}
+	if len(later) == 0 {
+		return false
+	}
+	for _, m := range later {
+		if !slices.Contains(earlier, m) {
+			return false
+		}
+	}
+	return true
+}
+
+// SessionProblems reports deny routes whose session no sign-in creates. A
+// rule with onUnauthenticatedRequest deny answers 401 to a request without
+// its session cookie; that cookie (the route's SessionCookieName) is only
+// ever set by an authenticate action with the same cookie: another route's
+// with the same scope set, or the default action's (defaultCookie) when
+// the table's OnUnauthenticatedRequest is authenticate. Without one, every
+// request on the route is refused. t must be derived (Derive).
+func (t Table) SessionProblems(defaultCookie string) Problems {
+	created := map[string]bool{}
+	if t.OnUnauthenticatedRequest == "" || t.OnUnauthenticatedRequest == Authenticate {
+		created[defaultCookie] = true
+	}
+	for _, r := range t.Routes {
+		if !r.Machine() && r.Unauthenticated() == Authenticate {
+			created[r.SessionCookieName] = true
+		}
+	}
+	var ps Problems
+	for i, r := range t.Routes {
+		if r.Machine() || r.Unauthenticated() != Deny || created[r.SessionCookieName] {
+			continue
+		}
+		ps = append(ps, Problem{fmt.Sprintf("routes[%d].onUnauthenticatedRequest", i), fmt.Sprintf(
+			"is deny, but no sign-in creates this route's session (cookie %s, for the scopes %s): the load balancer would answer 401 to every request. "+
+				"Add a route with the same scopes and onUnauthenticatedRequest authenticate (the page that calls this API, for example), "+
+				"or use authenticate here, or drop the route's scopes so that it shares the default action's session",
+			r.SessionCookieName, strings.Join(r.RequestScopes, " "))})
+	}
+	return ps
 }
 
 // machine checks what only a machine route needs: clients, custom scopes, and

@@ -40,14 +40,14 @@ func FuzzHandle(f *testing.F) {
 		if single {
 			req = albsim.SingleValue(req)
 		}
-		resp, err := fx.alb(context.Background(), req)
+		resp, err := fx.alb(context.Background(), albsim.Forward(testTable, req))
 		if err != nil {
 			t.Fatalf("handler error %v", err)
 		}
 		checkResponse(t, req, resp)
 		switch resp.StatusCode {
 		case 200:
-			if _, anon := (routes.Table{Routes: testTable.Routes[2:]}).Match(path); anon {
+			if _, anon := (routes.Table{Routes: testTable.Routes[2:]}).Match("GET", path); anon {
 				return
 			}
 			if !strings.EqualFold(name, "x-amzn-oidc-data") || value != tok {

@@ -86,14 +86,15 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	env := map[string]string{
-		identity.EnvALBARN:         lb.ARN,
-		identity.EnvClientID:       lb.ClientID,
-		identity.EnvIssuer:         lb.Issuer,
-		identity.EnvKeyEndpoint:    keys.URL,
-		identity.EnvJWKSURL:        jwks.URL,
-		identity.EnvUserPoolDomain: testDomain,
-		identity.EnvAppURL:         testAppURL,
-		identity.EnvRouteTable:     string(table),
+		identity.EnvALBARN:            lb.ARN,
+		identity.EnvClientID:          lb.ClientID,
+		identity.EnvIssuer:            lb.Issuer,
+		identity.EnvKeyEndpoint:       keys.URL,
+		identity.EnvJWKSURL:           jwks.URL,
+		identity.EnvUserPoolDomain:    testDomain,
+		identity.EnvAppURL:            testAppURL,
+		identity.EnvTargetGroupPrefix: albsim.TargetGroupPrefix,
+		identity.EnvRouteTable:        string(table),
 	}
 	getenv := func(k string) string { return env[k] }
 	logs := &lockedBuffer{}
@@ -121,7 +122,7 @@ func (f *fixture) event(t testing.TB, path string, claims map[string]any, access
 
 func (f *fixture) handle(t testing.TB, req events.ALBTargetGroupRequest) events.ALBTargetGroupResponse {
 	t.Helper()
-	resp, err := f.alb(context.Background(), req)
+	resp, err := f.alb(context.Background(), albsim.Forward(testTable, req))
 	if err != nil {
 		t.Fatalf("handler returned error %v", err)
 	}

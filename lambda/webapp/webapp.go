@@ -199,7 +199,11 @@ func (r *routeRow) render(why string) (template.HTML, error) {
 		return h.(template.HTML), nil
 	}
 	var b strings.Builder
-	ra := routeAccess{Name: r.route.Name, Paths: strings.Join(r.route.Paths, " "), Requires: r.requires, Allowed: why == allowedKey, Why: why}
+	paths := strings.Join(r.route.Paths, " ")
+	if len(r.route.Methods) > 0 {
+		paths = strings.Join(r.route.Methods, " ") + " " + paths
+	}
+	ra := routeAccess{Name: r.route.Name, Paths: paths, Requires: r.requires, Allowed: why == allowedKey, Why: why}
 	if err := identityTmpl.ExecuteTemplate(&b, "route", &ra); err != nil {
 		return "", fmt.Errorf("webapp: render route %q: %w", r.route.Name, err)
 	}
@@ -284,6 +288,7 @@ func (p *Page) renderHTML(buf *bytes.Buffer, id *identity.Identity) error {
 type routeJSON struct {
 	Name     string   `json:"name"`
 	Paths    []string `json:"paths"`
+	Methods  []string `json:"methods,omitempty"`
 	Groups   []string `json:"groups,omitempty"`
 	Scopes   []string `json:"scopes,omitempty"`
 	Allowed  bool     `json:"allowed"`
@@ -297,6 +302,7 @@ type whoami struct {
 	Sub            string         `json:"sub"`
 	ExpiresAt      string         `json:"expires_at"`
 	AccessVerified bool           `json:"access_token_verified"`
+	Route          string         `json:"route,omitempty"`
 	Groups         []string       `json:"groups"`
 	Scopes         []string       `json:"scopes"`
 	Routes         []routeJSON    `json:"routes"`
@@ -333,6 +339,7 @@ func (p *Page) renderJSON(id *identity.Identity) ([]byte, error) {
 		Sub:            id.Subject,
 		ExpiresAt:      id.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z"),
 		AccessVerified: id.AccessVerified,
+		Route:          id.Route.Name,
 		Groups:         nonNil(id.Groups),
 		Scopes:         nonNil(id.Scopes),
 		Routes:         []routeJSON{},
@@ -341,7 +348,7 @@ func (p *Page) renderJSON(id *identity.Identity) ([]byte, error) {
 	for i := range p.rows {
 		rt := p.rows[i].route
 		ok, _ := id.MayEnter(rt)
-		out.Routes = append(out.Routes, routeJSON{Name: rt.Name, Paths: rt.Paths, Groups: rt.Groups, Scopes: rt.Scopes, Allowed: ok, Required: p.rows[i].requires})
+		out.Routes = append(out.Routes, routeJSON{Name: rt.Name, Paths: rt.Paths, Methods: rt.Methods, Groups: rt.Groups, Scopes: rt.Scopes, Allowed: ok, Required: p.rows[i].requires})
 	}
 	b, err := json.Marshal(out)
 	if err != nil {

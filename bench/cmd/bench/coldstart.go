@@ -212,14 +212,15 @@ func benchColdStart(e *env) error {
 	// routes (the stack writes {"routes":[]} for none), so no machine
 	// clients are needed; GET / is on no route either way.
 	app := map[string]string{
-		identity.EnvALBARN:         lb.ARN,
-		identity.EnvClientID:       lb.ClientID,
-		identity.EnvIssuer:         lb.Issuer,
-		identity.EnvKeyEndpoint:    keys.URL,
-		identity.EnvJWKSURL:        jwks.URL,
-		identity.EnvUserPoolDomain: "example-app.auth.eu-west-1.amazoncognito.com",
-		identity.EnvAppURL:         "https://app.example.com",
-		identity.EnvRouteTable:     `{"routes":[]}`,
+		identity.EnvALBARN:            lb.ARN,
+		identity.EnvClientID:          lb.ClientID,
+		identity.EnvIssuer:            lb.Issuer,
+		identity.EnvKeyEndpoint:       keys.URL,
+		identity.EnvJWKSURL:           jwks.URL,
+		identity.EnvUserPoolDomain:    "example-app.auth.eu-west-1.amazoncognito.com",
+		identity.EnvAppURL:            "https://app.example.com",
+		identity.EnvTargetGroupPrefix: albsim.TargetGroupPrefix,
+		identity.EnvRouteTable:        `{"routes":[]}`,
 	}
 	for _, f := range []*coldFunc{project, floor} {
 		// Native GOOS/GOARCH, otherwise the flags the stack builds with.

@@ -138,7 +138,14 @@ func choose(dir, routesFlag, functionFlag, stage string) (choice, error) {
 		c.function = first.function
 		c.functionFrom = strings.Replace(where, shown, shown+" functionPackage", 1)
 		if !setsFunctionPackage(ctx, names) {
-			c.functionFrom = "the default; " + shown + " sets no functionPackage"
+			switch {
+			case len(stages) > 1:
+				c.functionFrom = "the default; " + shown + "'s stages " + strings.Join(names, ", ") + " set no functionPackage"
+			case names[0] != "":
+				c.functionFrom = "the default; " + shown + " (stage " + names[0] + ") sets no functionPackage"
+			default:
+				c.functionFrom = "the default; " + shown + " sets no functionPackage"
+			}
 		}
 	}
 	return c, nil

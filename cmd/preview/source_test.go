@@ -97,15 +97,15 @@ func TestChooseFollowsCDKJSON(t *testing.T) {
 			wantRoutes: exampleRoutes, wantRoutesAt: "cdk.json", wantFunc: "lambda/notes", wantFuncAt: "cdk.json functionPackage"},
 		{name: "the shipped stages, which agree", ctx: config.ExampleStages(),
 			wantRoutesAt: "cdk.json (stages dev, prod, the same in each)",
-			wantFunc:     "lambda/whoami", wantFuncAt: "the default; cdk.json sets no functionPackage"},
+			wantFunc:     "lambda/whoami", wantFuncAt: "the default; cdk.json's stages dev, prod set no functionPackage"},
 		{name: "one stage", ctx: with(config.Example(), config.StagesKey, map[string]any{"dev": map[string]any{"functionPackage": "lambda/notes"}}),
 			wantRoutesAt: "cdk.json (stage dev)", wantFunc: "lambda/notes", wantFuncAt: "cdk.json functionPackage (stage dev)"},
 		{name: "stages whose routes differ", ctx: withStageRoutes(config.ExampleStages(), "prod"),
 			wantErr: "cdk.json: stages dev, prod have different route tables; name one with -stage (dev or prod)"},
 		{name: "stages whose routes differ, one named", ctx: withStageRoutes(config.ExampleStages(), "prod"), stage: "prod",
-			wantRoutes: exampleRoutes, wantRoutesAt: "cdk.json (stage prod)", wantFunc: "lambda/whoami", wantFuncAt: "the default; cdk.json sets no functionPackage"},
+			wantRoutes: exampleRoutes, wantRoutesAt: "cdk.json (stage prod)", wantFunc: "lambda/whoami", wantFuncAt: "the default; cdk.json (stage prod) sets no functionPackage"},
 		{name: "stages whose routes differ, routes from a flag", ctx: withStageRoutes(config.ExampleStages(), "prod"), routes: "none",
-			wantRoutesAt: "none (-routes)", wantFunc: "lambda/whoami", wantFuncAt: "the default; cdk.json sets no functionPackage"},
+			wantRoutesAt: "none (-routes)", wantFunc: "lambda/whoami", wantFuncAt: "the default; cdk.json's stages dev, prod set no functionPackage"},
 		{name: "stages whose apps differ", ctx: with(config.ExampleStages(), "stages.prod.functionPackage", "lambda/notes"),
 			wantErr: "stages dev, prod have different functionPackage; name one with -stage (dev or prod)"},
 		{name: "stages whose apps differ, routes from a flag", ctx: with(config.ExampleStages(), "stages.prod.functionPackage", "lambda/notes"), routes: "example",
@@ -193,7 +193,7 @@ func TestRunSaysWhereItsSettingsCameFrom(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Preview of lambda/whoami (signed in as alice@example.com)",
-		"  function: lambda/whoami (the default; cdk.json sets no functionPackage)\n",
+		"  function: lambda/whoami (the default; cdk.json (stage dev) sets no functionPackage)\n",
 		"  routes: cdk.json (stage dev)\n",
 		"  route admin ",
 	} {

@@ -163,21 +163,40 @@ func decodeValue(s spec, v any) string {
 		expectation(s.kind()), describe(v), err, s.Name, s.Example, s.Name, s.cliExample())
 }
 
-// tokenMarker starts a CDK token, the CDK's encoding of a value that is only
-// known later ("${Token[...]}"). A configuration string holding one would reach
-// the template as something other than what was written, or make synth panic.
-const tokenMarker = "${"
+// The CDK reads three kinds of marker inside any string it writes to a template
+// as a token, its encoding of a value only known later (aws-cdk-lib,
+// core/lib/private/encoding.ts): "${Token[...]}" for a string, "#{Token[...]}"
+// for a list, and -1.<digits>e+289 for a number. A configuration string
+// holding one reaches the template as something other than what was written,
+// or stops synth with "Unrecognized token key" or "Found an encoded list token
+// string in a scalar string context". "${" is refused whole: nothing in a
+// setting needs it, and it starts every string token.
+var (
+	tokenMarkers  = []string{"${", "#{Token["}
+	numberTokenRe = regexp.MustCompile(`-1\.[0-9]{10,16}e\+289`)
+)
 
-// tokenProblem says why s cannot be used if it holds tokenMarker; "" otherwise.
+// tokenProblem says why s cannot be used if it holds a CDK token marker; ""
+// otherwise.
 func tokenProblem(s string) string {
-	if !strings.Contains(s, tokenMarker) {
+	marker := ""
+	for _, m := range tokenMarkers {
+		if strings.Contains(s, m) {
+			marker = m
+			break
+		}
+	}
+	if marker == "" {
+		marker = numberTokenRe.FindString(s)
+	}
+	if marker == "" {
 		return ""
 	}
 	if len(s) > 80 {
 		s = s[:77] + "..."
 	}
-	return fmt.Sprintf("%q contains %q, which the CDK reads as the start of a CDK token (a value resolved at deploy time), "+
-		"not as text; configuration values are literal: write the value itself, without ${", s, tokenMarker)
+	return fmt.Sprintf("%q contains %q, which the CDK reads as (the start of) a CDK token (a value resolved at deploy time), "+
+		"not as text; configuration values are literal: write the value itself, without %s", s, marker, marker)
 }
 
 // decodeInto stores v, which decodeValue accepted, in the field ptr points to.
@@ -487,6 +506,7 @@ func decodeRoutes(s spec, v any) ([]routes.Route, bool, Problems) {
 			usable = false
 			continue
 		}
+		ps = append(ps, explicitRouteProblems(field, e.(map[string]any))...)
 		data, err := json.Marshal(e)
 		if err != nil {
 			ps = append(ps, Problem{field, "cannot be encoded as JSON: " + err.Error()})
@@ -504,6 +524,36 @@ func decodeRoutes(s spec, v any) ([]routes.Route, bool, Problems) {
 		}
 	}
 	return out, usable, ps
+}
+
+// explicitRouteProblems finds what only the route's JSON shows: a field
+// written with a value that decodes to "not set". An empty groups, scopes,
+// clients or methods list and a priority of 0 would silently mean the same
+// as leaving the field out (no group, no scope, a sign-in route rather than
+// a machine route, every method, a derived priority), which is not what
+// writing them says.
+func explicitRouteProblems(field string, r map[string]any) Problems {
+	var ps Problems
+	empty := map[string]string{
+		"groups": "an empty list requires no group, as leaving groups out does, so every signed-in user would enter; " +
+			`list the Cognito groups whose members may enter, e.g. ["admins"], or remove groups`,
+		"scopes": "an empty list requires no scope, as leaving scopes out does; " +
+			`list the scopes the access token must carry, e.g. ["https://app.example.com/reports.read"], or remove scopes`,
+		"clients": "an empty list makes the route a sign-in route for users, as leaving clients out does, not a machine route; " +
+			`list the machine clients that may call it, e.g. ["nightly-report"], or remove clients`,
+		"methods": "an empty list limits the route to no method, and means every method, as leaving methods out does; " +
+			`list the methods the route covers, e.g. ["POST", "PUT", "DELETE"], or remove methods`,
+	}
+	for _, name := range []string{"groups", "scopes", "clients", "methods"} {
+		if list, ok := r[name].([]any); ok && len(list) == 0 {
+			ps = append(ps, Problem{field + "." + name, empty[name]})
+		}
+	}
+	if p := r["priority"]; isNumber(p) && fmt.Sprint(p) == "0" {
+		ps = append(ps, Problem{field + ".priority", fmt.Sprintf("0 is not a listener rule priority; give one from 1 to %d, "+
+			"or remove priority to have it derived (the next multiple of %d after the previous route's)", routes.MaxPriority, routes.PriorityStep)})
+	}
+	return ps
 }
 
 // routeFields are the fields a route may be given in configuration.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"go/build"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -29,16 +30,25 @@ func (v *validator) functionPackage(p string) {
 	const eg = "e.g. lambda/notes"
 	switch {
 	case strings.Contains(p, `\`):
-		v.add(key, "%q uses backslashes; write it with forward slashes, %s", p, strings.ReplaceAll(p, `\`, "/"))
+		if fixed := strings.ReplaceAll(p, `\`, "/"); validFunctionPackage(fixed) {
+			v.add(key, "%q uses backslashes; write it with forward slashes, %s", p, fixed)
+		} else {
+			v.add(key, "%q uses backslashes; write it with forward slashes, relative to the module root (the folder holding go.mod), e.g. %s",
+				p, functionPackageExample(fixed))
+		}
 		return
 	case path.IsAbs(p) || filepath.IsAbs(p):
-		v.add(key, "%q is an absolute path; give the folder relative to the module root (the folder holding go.mod), %s", p, eg)
+		v.add(key, "%q is an absolute path; give the folder relative to the module root (the folder holding go.mod), e.g. %s", p, functionPackageExample(p))
 		return
 	case slicesContains(strings.Split(p, "/"), ".."):
 		v.add(key, "%q contains \"..\"; name a folder under %s/ directly, %s", p, FunctionRoot, eg)
 		return
 	case path.Clean(p) != p:
-		v.add(key, "%q is not written plainly; write it as %s", p, path.Clean(p))
+		if fixed := path.Clean(p); validFunctionPackage(fixed) {
+			v.add(key, "%q is not written plainly; write it as %s", p, fixed)
+		} else {
+			v.add(key, "%q is not written plainly; write it as a folder under %s/, e.g. %s", p, FunctionRoot, functionPackageExample(fixed))
+		}
 		return
 	}
 	rest, ok := strings.CutPrefix(p, FunctionRoot+"/")
@@ -54,6 +64,24 @@ func (v *validator) functionPackage(p string) {
 			return
 		}
 	}
+}
+
+// validFunctionPackage reports whether p is a valid functionPackage value
+// (its form: CheckFunctionPackage checks the folder).
+func validFunctionPackage(p string) bool {
+	check := &validator{}
+	check.functionPackage(p)
+	return check.ps == nil
+}
+
+// functionPackageExample is the part of a slash-separated path from lambda/
+// on (C:/work/lambda/notes: lambda/notes) when that is a valid
+// functionPackage, else lambda/notes.
+func functionPackageExample(p string) string {
+	if i := strings.LastIndex("/"+p, "/"+FunctionRoot+"/"); i >= 0 && validFunctionPackage(p[i:]) {
+		return p[i:]
+	}
+	return FunctionRoot + "/notes"
 }
 
 func slicesContains(list []string, s string) bool {
@@ -100,6 +128,10 @@ func (c Config) CheckFunctionPackage(moduleDir string) error {
 		return fail("%s resolves to %s, outside %s/; put the app itself under %s/", p, real, FunctionRoot, FunctionRoot)
 	}
 
+	if err := checkLinks(moduleDir); err != nil {
+		return err
+	}
+
 	ctx := build.Default
 	ctx.GOOS, ctx.GOARCH, ctx.CgoEnabled = "linux", "arm64", false
 	pkg, err := ctx.ImportDir(dir, build.ImportComment)
@@ -127,6 +159,48 @@ func (c Config) CheckFunctionPackage(moduleDir string) error {
 			ps = append(ps, Problem{key, fmt.Sprintf("%s imports %s, outside %s/; the function may import only this module's packages under %s/ "+
 				"(the asset hash covers that folder alone): move the package under %s/", p, imp, FunctionRoot, FunctionRoot, FunctionRoot)})
 		}
+	}
+	return ps.asError()
+}
+
+// checkLinks refuses what the function's asset hash (stacks.sourceHash,
+// which reads every file under lambda/ that can reach the binary) cannot
+// read: a symbolic link to a folder, or to nothing. It skips what the hash
+// skips: testdata, names starting with a dot, and _test.go files. A link to a
+// file is read through, like the file.
+func checkLinks(moduleDir string) error {
+	const key = "functionPackage"
+	root := filepath.Join(moduleDir, FunctionRoot)
+	var ps Problems
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if path != root && (strings.HasPrefix(name, ".") || (d.IsDir() && name == "testdata")) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink == 0 || strings.HasSuffix(name, "_test.go") {
+			return nil
+		}
+		rel, _ := filepath.Rel(moduleDir, path)
+		rel = filepath.ToSlash(rel)
+		switch fi, err := os.Stat(path); {
+		case err != nil:
+			ps = append(ps, Problem{key, fmt.Sprintf("%s is a symbolic link that leads nowhere (%v); the function's build and asset hash "+
+				"cover every file under %s/: remove the link, or point it at a file", rel, err, FunctionRoot)})
+		case fi.IsDir():
+			ps = append(ps, Problem{key, fmt.Sprintf("%s is a symbolic link to a folder; the function's asset hash covers every file under %s/, "+
+				"and does not follow links to folders, so code behind one could change without the function being deployed again: "+
+				"replace the link with the folder itself, or remove it", rel, FunctionRoot)})
+		}
+		return nil
+	})
+	if err != nil {
+		return Problems{{key, fmt.Sprintf("%s/ cannot be read: %v", FunctionRoot, err)}}
 	}
 	return ps.asError()
 }

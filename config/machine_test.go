@@ -148,3 +148,24 @@ func TestMachineClientsFitTheEnvironment(t *testing.T) {
 		t.Errorf("FromContext: %v; want the environment budget problem", err)
 	}
 }
+
+// Two machine clients whose names differ only in case and hyphens would
+// have one output id (MachineClientIdNightlyReport), which stopped synth
+// with a stack trace: refused, naming both.
+func TestMachineClientOutputIDsCollide(t *testing.T) {
+	t.Parallel()
+	for _, pair := range [][2]string{{"nightly-report", "NightlyReport"}, {"nightly-report", "nightly--report"}, {"billing", "Billing"}} {
+		routes := []any{map[string]any{"name": "reports", "paths": []any{"/api/reports/*"},
+			"scopes": []any{"https://app.example.com/reports.read"}, "clients": []any{pair[0], pair[1]}}}
+		ctx := exampleWith(map[string]any{"machineClients": []any{pair[0], pair[1]}, "createResourceServer": true, "routes": routes})
+		_, err := FromContext(ctx)
+		var ps Problems
+		if !errors.As(err, &ps) || len(ps) != 1 || ps[0].Key != "machineClients" ||
+			!strings.Contains(ps[0].Message, fmt.Sprintf("%q and %q would both have the stack output %s", pair[0], pair[1], MachineClientOutputID(pair[0]))) {
+			t.Errorf("%v: got %v", pair, err)
+		}
+	}
+	if got := MachineClientOutputID("nightly-report"); got != "MachineClientIdNightlyReport" {
+		t.Errorf("MachineClientOutputID(nightly-report) = %s", got)
+	}
+}

@@ -74,8 +74,28 @@ func (v *validator) routes(c Config) {
 			cookieOK = false
 		}
 	}
+	// A priority the table derives (the next multiple of PriorityStep) can
+	// pass the highest one: say so, rather than call it out of range as if
+	// it were written.
+	derivedPriority := map[string]bool{}
+	prev, prevField := 0, ""
+	for i, r := range t.Routes {
+		f := fmt.Sprintf("%s[%d].priority", key, i)
+		if c.Routes[i].Priority == 0 && r.Priority > routes.MaxPriority {
+			derivedPriority[f] = true
+			v.add(f, "is not set, and the priority derived for it, %d (the next multiple of %d after %s's %d), is above %d, the highest "+
+				"listener rule priority; give the earlier routes lower priorities, so that this one's is at most %d", r.Priority, routes.PriorityStep,
+				prevField, prev, routes.MaxPriority, routes.MaxPriority)
+		}
+		if r.Priority > prev {
+			prev, prevField = r.Priority, fmt.Sprintf("%s[%d]", key, i)
+		}
+	}
 	if err := t.Validate(); err != nil {
 		for _, p := range err.(routes.Problems) {
+			if derivedPriority[p.Field] {
+				continue
+			}
 			derived := strings.HasSuffix(p.Field, ".sessionCookieName") || strings.HasSuffix(p.Field, ".requestScopes")
 			if derived && (!cookieOK || !slices.Contains(c.OAuthScopes, "openid")) {
 				continue // the base setting's own problem is reported

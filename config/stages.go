@@ -134,7 +134,8 @@ func StagesFromContext(ctx map[string]any) ([]Stage, error) {
 		c, err := FromContext(merged)
 		if err != nil {
 			for _, p := range err.(Problems) {
-				if _, set := own[p.Key]; set {
+				_, set := own[p.Key]
+				if _, setting := own[settingOf(p.Key)]; set || setting {
 					ps = append(ps, Problem{prefix + p.Key, p.Message})
 					continue
 				}
@@ -161,6 +162,7 @@ func StagesFromContext(ctx map[string]any) ([]Stage, error) {
 		ps = append(ps, p)
 	}
 	ps = append(ps, conflicts(stages, bodies, cli)...)
+	ps = append(ps, sharedAcrossRegions(stages, shared, bodies, cli)...)
 	ps = append(ps, resourceServerConflicts(stages, bodies, cli)...)
 	if selected != "" && bodies[selected] == nil {
 		ps = append(ps, Problem{StageKey, fmt.Sprintf("there is no stage %q; the stages are %s", selected, strings.Join(names, ", "))})
@@ -216,9 +218,21 @@ func stageBodies(raw any) (map[string]map[string]any, *Problem) {
 // own user pool client whose callback URL is https://<recordName>/oauth2/idpresponse,
 // and its own alias record for recordName: so two stages, whether on one user
 // pool or two, need different record names; nothing else of a client collides.
+//
+// Two stages in one account and region may not have one stack name either
+// (<stage>-<stackName>: stage a-b with stackName c, and stage a with
+// stackName b-c): both would deploy to one CloudFormation stack.
 func conflicts(stages []Stage, bodies map[string]map[string]any, cli map[string]map[string]any) Problems {
 	var ps Problems
+	owns := func(stage, key string) bool {
+		_, own := bodies[stage][key]
+		return own || cli[stage][key] != nil
+	}
 	first := map[string]string{}
+	records := map[string]bool{}
+	for _, s := range stages {
+		records[strings.ToLower(s.Config.RecordName)] = true
+	}
 	for _, s := range stages {
 		name := strings.ToLower(s.Config.RecordName)
 		other, taken := first[name]
@@ -227,13 +241,88 @@ func conflicts(stages []Stage, bodies map[string]map[string]any, cli map[string]
 			continue
 		}
 		msg := fmt.Sprintf("%s is also stage %s's recordName; each stage needs its own: the stages' alias records would be one record, "+
-			"and their user pool clients one callback URL (https://%s/oauth2/idpresponse); set a different recordName in stage %s, e.g. %s.%s",
-			s.Config.RecordName, other, s.Config.RecordName, s.Name, s.Name, s.Config.HostedZoneName)
-		if _, own := bodies[s.Name]["recordName"]; own || cli[s.Name]["recordName"] != nil {
+			"and their user pool clients one callback URL (https://%s/oauth2/idpresponse); set a different recordName in stage %s",
+			s.Config.RecordName, other, s.Config.RecordName, s.Name)
+		// The stage's name as a label of the zone, when that is a valid
+		// recordName no stage has.
+		if eg := strings.ToLower(s.Name) + "." + s.Config.HostedZoneName; domainProblem(eg, eg) == "" && !records[eg] {
+			msg += ", e.g. " + eg
+		}
+		if owns(s.Name, "recordName") {
 			ps = append(ps, Problem{StagesKey + "." + s.Name + ".recordName", msg})
 		} else {
 			ps = append(ps, Problem{"recordName", msg})
 		}
+	}
+	stacks := map[string]Stage{}
+	for _, s := range stages {
+		c := s.Config
+		id := c.Account() + "/" + c.Region() + "/" + s.Name + "-" + c.StackName
+		other, taken := stacks[id]
+		if !taken {
+			stacks[id] = s
+			continue
+		}
+		// At least one of the two sets stackName itself: with the shared
+		// one, different stage names give different stack names.
+		named := s.Name
+		if !owns(s.Name, "stackName") {
+			named = other.Name
+		}
+		ps = append(ps, Problem{StagesKey + "." + named + ".stackName", fmt.Sprintf("the stacks of stages %s and %s would both be named %s-%s "+
+			"(<stage>-<stackName>), in the same account %s and region %s: both stages would deploy to one CloudFormation stack; "+
+			"give stage %s another stackName", other.Name, s.Name, s.Name, c.StackName, c.Account(), c.Region(), named)})
+	}
+	return ps
+}
+
+// settingOf returns the context key a problem key concerns: routes for
+// routes[2].paths[0] or routes[1].authenticationRequestExtraParams.x.
+func settingOf(key string) string {
+	if i := strings.IndexAny(key, "[."); i > 0 {
+		return key[:i]
+	}
+	return key
+}
+
+// regionBound are the settings that name a resource of one region: a shared
+// value cannot serve stages in two regions.
+var regionBound = []struct{ key, what string }{
+	{"vpcId", "a VPC"},
+	{"publicSubnetIds", "a subnet"},
+	{"accessLogsBucket", "the access-log bucket (the load balancer writes only to a bucket in its own region)"},
+}
+
+// sharedAcrossRegions finds a shared vpcId, publicSubnetIds or
+// accessLogsBucket that reaches stages in different regions (the stages that
+// do not set the key themselves).
+func sharedAcrossRegions(stages []Stage, shared map[string]any, bodies map[string]map[string]any, cli map[string]map[string]any) Problems {
+	var ps Problems
+	for _, rb := range regionBound {
+		if v, ok := shared[rb.key]; !ok || v == nil || v == "" {
+			continue
+		}
+		byRegion := map[string][]string{}
+		var regions []string
+		for _, s := range stages {
+			if _, own := bodies[s.Name][rb.key]; own || cli[s.Name][rb.key] != nil {
+				continue
+			}
+			r := s.Config.Region()
+			if byRegion[r] == nil {
+				regions = append(regions, r)
+			}
+			byRegion[r] = append(byRegion[r], s.Name)
+		}
+		if len(regions) < 2 {
+			continue
+		}
+		where := make([]string, len(regions))
+		for i, r := range regions {
+			where[i] = fmt.Sprintf("stage%s %s in %s", plural(len(byRegion[r])), strings.Join(byRegion[r], ", "), r)
+		}
+		ps = append(ps, Problem{rb.key, fmt.Sprintf("the shared value reaches %s; %s is in one region, so one value cannot serve them all: "+
+			"set %s in each stage's own settings (stages.<name>.%s) instead of sharing it", strings.Join(where, " and "), rb.what, rb.key, rb.key)})
 	}
 	return ps
 }

@@ -408,3 +408,103 @@ func TestStagesSharingAResourceServer(t *testing.T) {
 		})
 	}
 }
+
+// TestStageConflictsAcrossStages: what two stages cannot share, found only by
+// looking at the stages together, each named where its value is written.
+func TestStageConflictsAcrossStages(t *testing.T) {
+	t.Parallel()
+	const vpc, subnets = "vpc-0123456789abcdef0", "subnet-0123456789abcdef0,subnet-0fedcba9876543210"
+	stage := func(record string, set ...any) map[string]any {
+		m := map[string]any{"recordName": record}
+		for i := 0; i < len(set); i += 2 {
+			m[set[i].(string)] = set[i+1]
+		}
+		return m
+	}
+	prod := ExampleStages()[StagesKey].(map[string]any)["prod"].(map[string]any) // eu-central-1
+	inProd := func(record string, set ...any) map[string]any {
+		m := stage(record, set...)
+		for _, k := range []string{"userPoolArn", "userPoolDomain", "certificateArn"} {
+			m[k] = prod[k]
+		}
+		return m
+	}
+	tests := []struct {
+		name string
+		ctx  map[string]any
+		want []string // "key: part of the message"; none: accepted
+	}{
+		{"two stages' stacks of one name, one stackName the stage's own",
+			stagedWith(map[string]any{"stackName": "Site"}, map[string]any{"a": stage("a.example.com", "stackName", "b-Site"), "a-b": stage("ab.example.com")}),
+			[]string{"stages.a.stackName: the stacks of stages a and a-b would both be named a-b-Site (<stage>-<stackName>), in the same account 123456789012 and region eu-west-1"}},
+		{"two stages' stacks of one name, both stackNames their own",
+			stagedWith(nil, map[string]any{"a": stage("a.example.com", "stackName", "b-Site"), "a-b": stage("ab.example.com", "stackName", "Site")}),
+			[]string{"stages.a-b.stackName: the stacks of stages a and a-b would both be named a-b-Site"}},
+		{"one stack name in two regions", stagedWith(nil, map[string]any{"a": stage("a.example.com", "stackName", "b-Site"), "a-b": inProd("ab.example.com", "stackName", "Site")}), nil},
+		{"a shared VPC reaching two regions",
+			stagedWith(map[string]any{"vpcId": vpc, "publicSubnetIds": subnets}, nil),
+			[]string{"vpcId: the shared value reaches stage dev in eu-west-1 and stage prod in eu-central-1; a VPC is in one region",
+				"publicSubnetIds: the shared value reaches stage dev in eu-west-1 and stage prod in eu-central-1"}},
+		{"a shared bucket reaching two regions",
+			stagedWith(map[string]any{"accessLogsBucket": "my-alb-access-logs"}, nil),
+			[]string{"accessLogsBucket: the shared value reaches stage dev in eu-west-1 and stage prod in eu-central-1"}},
+		{"a shared VPC the other region's stages override",
+			stagedWith(map[string]any{"vpcId": vpc, "publicSubnetIds": subnets},
+				map[string]any{"dev": stage("dev.example.com"), "qa": stage("qa.example.com"), "prod": inProd("app.example.com", "vpcId", "vpc-0fedcba9876543210", "publicSubnetIds", subnets)}),
+			nil},
+		{"a stage's own route table is named as the stage's",
+			stagedWith(nil, map[string]any{"dev": stage("dev.example.com", "routes", []any{map[string]any{"name": "admin", "paths": []any{"admin/*"}}}), "prod": inProd("app.example.com")}),
+			[]string{"stages.dev.routes[0].paths[0]: \"admin/*\" matches no request"}},
+		{"a stage's own route with an empty list",
+			stagedWith(nil, map[string]any{"dev": stage("dev.example.com", "routes", `[{"name":"admin","paths":["/admin/*"],"groups":[]}]`), "prod": inProd("app.example.com")}),
+			[]string{"stages.dev.routes[0].groups: an empty list"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := StagesFromContext(tc.ctx)
+			if len(tc.want) == 0 {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error does not contain %q:\n%v", w, err)
+				}
+			}
+			if strings.Contains(err.Error(), "(the shared value") {
+				t.Errorf("a stage's own value is called shared:\n%v", err)
+			}
+		})
+	}
+}
+
+// TestRecordNameHintIsAValidValue: the recordName a conflict suggests is one
+// the stage could take: lower case, and no other stage's.
+func TestRecordNameHintIsAValidValue(t *testing.T) {
+	t.Parallel()
+	for _, stages := range []map[string]any{
+		{"Blue": map[string]any{"recordName": "app.example.com"}, "Green": map[string]any{"recordName": "app.example.com"}},
+		{"a": map[string]any{"recordName": "b.example.com"}, "b": map[string]any{"recordName": "b.example.com"}},
+	} {
+		_, err := StagesFromContext(stagedWith(nil, stages))
+		var ps Problems
+		if !errors.As(err, &ps) || len(ps) != 1 {
+			t.Fatalf("%v: %v", stages, err)
+		}
+		hint, ok := strings.CutPrefix(ps[0].Message[strings.LastIndex(ps[0].Message, ", "):], ", e.g. ")
+		if !ok {
+			continue // no value suggested
+		}
+		name := strings.TrimPrefix(strings.TrimSuffix(ps[0].Key, ".recordName"), StagesKey+".")
+		stages[name].(map[string]any)["recordName"] = hint
+		if _, err := StagesFromContext(stagedWith(nil, stages)); err != nil {
+			t.Errorf("the suggested recordName %s is refused: %v", hint, err)
+		}
+	}
+}

@@ -6,14 +6,15 @@ import (
 	"testing"
 )
 
-// TestTokenMarkersAreRefused: "${" starts a CDK token (the CDK's encoding of a
-// value that is resolved later), so a config string holding one would reach
+// TestTokenMarkersAreRefused: "${" starts a CDK string token (the CDK's
+// encoding of a value that is resolved later), "#{Token[" a list token and
+// -1.<digits>e+289 a number token, so a config string holding one would reach
 // the template as something other than what was written, or make synth panic.
-// Every string and string-list key refuses it, whether the value comes from
+// Every string and string-list key refuses them, whether the value comes from
 // cdk.json or -c; new keys are covered as soon as they are in Keys.
 func TestTokenMarkersAreRefused(t *testing.T) {
 	t.Parallel()
-	tokens := []string{"${Token[TOKEN.123]}", "${Token[AWS.AccountId.6]}", "x${y"}
+	tokens := []string{"${Token[TOKEN.123]}", "${Token[AWS.AccountId.6]}", "x${y", "#{Token[TOKEN.7]}", "-1.8881545897087626e+289"}
 	n := 0
 	for _, k := range Keys() {
 		var values []any
@@ -47,7 +48,8 @@ func TestTokenMarkersAreRefused(t *testing.T) {
 			}
 			found := false
 			for _, p := range ps {
-				if p.Key == k.Name && strings.Contains(p.Message, "${") && strings.Contains(p.Message, "CDK token") {
+				if p.Key == k.Name && strings.Contains(p.Message, "CDK token") && (strings.Contains(p.Message, "${") ||
+					strings.Contains(p.Message, "#{Token[") || strings.Contains(p.Message, "e+289")) {
 					found = true
 				}
 			}

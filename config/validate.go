@@ -168,9 +168,11 @@ var (
 	cookieRe    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 	stackNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,127}$`)
 	bucketRe    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	// Cognito's patterns for a custom scope's name and resource server identifier.
+	// Cognito's patterns for a custom scope's name (ResourceServerScopeType) and
+	// resource server identifier (CreateResourceServer: printable ASCII without
+	// space, " and \).
 	scopeNameRe      = regexp.MustCompile(`^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$`)
-	resourceServerRe = regexp.MustCompile(`^[\x21-\x7E]{1,256}$`)
+	resourceServerRe = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]{1,256}$`)
 	providerRe       = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,32}$`)
 )
 
@@ -350,11 +352,18 @@ func (v *validator) userPoolDomain(d, record string, pool arn, poolOK bool) {
 	}
 	const ex = "myapp or auth.example.com"
 	if host, isURL := urlHost(d); isURL {
+		if (&validator{}).userPoolDomainOK(host, record, pool, poolOK) != nil {
+			host = ""
+		}
 		v.add(key, "%q is a URL; give the domain name, not a URL: e.g. %s%s", d, ex, here(host, d, ex))
 		return
 	}
-	if d != strings.ToLower(d) {
-		v.add(key, "%q must be lower case: use %s", d, strings.ToLower(d))
+	if lower := strings.ToLower(d); d != lower {
+		if ps := (&validator{}).userPoolDomainOK(lower, record, pool, poolOK); ps != nil {
+			v.add(key, "%q must be lower case, and in lower case: %s", d, ps[0].Message)
+			return
+		}
+		v.add(key, "%q must be lower case: use %s", d, lower)
 		return
 	}
 	if !strings.Contains(d, ".") {
@@ -369,9 +378,9 @@ func (v *validator) userPoolDomain(d, record string, pool arn, poolOK bool) {
 			v.add(key, "%s is a Cognito domain in region %s, but the user pool is in %s; use the pool's own domain (Cognito console: your pool > Domain)",
 				d, region, pool.Region)
 		case suffix != cognitoDomainSuffix(pool.Partition):
-			v.add(key, "%s is not a Cognito domain of partition %s; give just the domain prefix: %s", d, pool.Partition, prefix)
+			v.add(key, "%s is not a Cognito domain of partition %s; give just the domain prefix%s", d, pool.Partition, prefixHint(prefix))
 		default:
-			v.add(key, "%s is a full Cognito domain host; give just its prefix: %s", d, prefix)
+			v.add(key, "%s is a full Cognito domain host; give just its prefix%s", d, prefixHint(prefix))
 		}
 		return
 	}
@@ -388,8 +397,30 @@ func (v *validator) userPoolDomain(d, record string, pool arn, poolOK bool) {
 		return
 	}
 	if d == record {
-		v.add(key, "%s is also recordName; the sign-in pages need a domain name of their own, e.g. auth.%s", d, strings.TrimPrefix(d, firstLabel(d)+"."))
+		rest := strings.TrimPrefix(d, firstLabel(d)+".")
+		eg := "auth." + rest
+		if eg == record {
+			eg = "login." + rest
+		}
+		v.add(key, "%s is also recordName; the sign-in pages need a domain name of their own, e.g. %s", d, eg)
 	}
+}
+
+// userPoolDomainOK returns the problems userPoolDomain would report for d,
+// nil when d is a valid value: to offer d as a fix only when it is one.
+func (v *validator) userPoolDomainOK(d, record string, pool arn, poolOK bool) Problems {
+	v.userPoolDomain(d, record, pool, poolOK)
+	return v.ps
+}
+
+// prefixHint is ": <prefix>" when prefix is a valid Cognito domain prefix,
+// else the prefix rules.
+func prefixHint(prefix string) string {
+	check := &validator{}
+	if check.cognitoPrefix(prefix); check.ps != nil {
+		return " (the pool's own prefix: " + check.ps[0].Message + ")"
+	}
+	return ": " + prefix
 }
 
 func firstLabel(name string) string {
@@ -460,12 +491,22 @@ func (v *validator) domainName(key, name, example string) bool {
 // it; "" when nothing is.
 func domainProblem(name, example string) string {
 	if host, isURL := urlHost(name); isURL {
+		if domainProblem(host, example) != "" {
+			host = ""
+		}
 		return fmt.Sprintf("%q is a URL; give the domain name, not a URL: e.g. %s%s", name, example, here(host, name, example))
 	}
 	if lower := strings.ToLower(name); lower != name {
-		return fmt.Sprintf("%q must be lower case: use %s", name, strings.TrimSuffix(lower, "."))
+		fixed := strings.TrimSuffix(lower, ".")
+		if msg := domainProblem(fixed, example); msg != "" {
+			return fmt.Sprintf("%q must be lower case, and in lower case without a trailing dot: %s", name, msg)
+		}
+		return fmt.Sprintf("%q must be lower case: use %s", name, fixed)
 	}
 	if trimmed := strings.TrimSuffix(name, "."); trimmed != name {
+		if msg := domainProblem(trimmed, example); msg != "" {
+			return fmt.Sprintf("%q ends with a dot, and without it: %s", name, msg)
+		}
 		return fmt.Sprintf("%q ends with a dot; remove the trailing dot: use %s", name, trimmed)
 	}
 	if len(name) > 253 {
@@ -495,7 +536,16 @@ func (v *validator) hostedZoneID(id string) {
 	}
 	switch {
 	case strings.HasPrefix(id, "/hostedzone/"):
-		v.add(key, "%q has the /hostedzone/ prefix; give just the ID: %s", id, strings.TrimPrefix(id, "/hostedzone/"))
+		bare := strings.TrimPrefix(id, "/hostedzone/")
+		switch {
+		case zoneIDRe.MatchString(bare):
+			v.add(key, "%q has the /hostedzone/ prefix; give just the ID: %s", id, bare)
+		case zoneIDRe.MatchString(strings.ToUpper(bare)):
+			v.add(key, "%q has the /hostedzone/ prefix; give just the ID, in upper case: %s", id, strings.ToUpper(bare))
+		default:
+			v.add(key, "%q has the /hostedzone/ prefix, and %q is not a hosted zone ID either; zone IDs are Z followed by upper-case letters and digits, "+
+				"e.g. Z0123456789EXAMPLE0AB (Route 53 console: Hosted zones > your zone > Hosted zone ID)", id, bare)
+		}
 	case zoneIDRe.MatchString(id):
 	case zoneIDRe.MatchString(strings.ToUpper(id)):
 		v.add(key, "%q must be upper case: use %s", id, strings.ToUpper(id))
@@ -707,6 +757,9 @@ func bucketProblem(b string) string {
 	case strings.HasPrefix(b, "s3://") || strings.HasPrefix(b, "arn:") || strings.Contains(b, "/"):
 		return "give the bucket's name, not a URL, ARN or path"
 	case strings.ToLower(b) != b:
+		if msg := bucketProblem(strings.ToLower(b)); msg != "" {
+			return "bucket names are lower case; and " + msg
+		}
 		return "bucket names are lower case: use " + strings.ToLower(b)
 	case len(b) < 3 || len(b) > 63:
 		return "bucket names are 3 to 63 characters long"

@@ -90,26 +90,24 @@ func newMachine(stack awscdk.Stack, cfg config.Config, pool awscognito.IUserPool
 	for _, name := range cfg.MachineClients {
 		id := m.Client(name).UserPoolClientId()
 		ids[name] = id
-		awscdk.NewCfnOutput(stack, jsii.String("MachineClientId"+outputSuffix(name)), &awscdk.CfnOutputProps{
+		awscdk.NewCfnOutput(stack, jsii.String(config.MachineClientOutputID(name)), &awscdk.CfnOutputProps{
 			Value: id,
 			Description: jsii.String("Client id of machine client " + name + "; its secret is not an output: " +
 				"aws cognito-idp describe-user-pool-client --user-pool-id " + cfg.UserPoolID() + " --client-id <id> --query UserPoolClient.ClientSecret --output text"),
 		})
 	}
 	auth.Function().AddEnvironment(jsii.String(bearer.ClientsEnvVar), stack.ToJsonString(ids, nil), nil)
-	return m
-}
-
-// outputSuffix turns a client name (letters, digits, hyphens) into part of an
-// output's logical id: nightly-report becomes NightlyReport.
-func outputSuffix(name string) string {
-	var b strings.Builder
-	for _, part := range strings.Split(name, "-") {
-		if part != "" {
-			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	// A scope of the created resource server granted to the site's client
+	// (asked by oauthScopes or a sign-in route) must exist before the client.
+	if server := m.ResourceServer(); server != nil {
+		for _, s := range cfg.ClientScopes() {
+			if strings.HasPrefix(s, cfg.ResourceServerID+"/") {
+				auth.Client().Node().AddDependency(server)
+				break
+			}
 		}
 	}
-	return b.String()
+	return m
 }
 
 // NewSite builds the site stack. Config must already be validated.
@@ -274,8 +272,6 @@ func newFunction(stack awscdk.Stack, cfg config.Config, moduleDir string) awslam
 	})
 	awscdk.Annotations_Of(stack).AcknowledgeWarning(jsii.String("@aws-cdk/aws-lambda-go-alpha:goBuildFlagsSecurityWarning"),
 		jsii.String("The build flags are constants in this file, not user input"))
-	// The role's policy must exist before the function can write logs.
-	fn.Node().AddDependency(role)
 	return fn
 }
 

@@ -40,9 +40,13 @@ func TestMain(m *testing.M) {
 	if !testing.Short() {
 		startCLIRun(tempRoot)
 	}
+	prepareCfnSchema(tempRoot)
 	code := m.Run()
 	if cliRun.done != nil {
 		<-cliRun.done
+	}
+	if !lintTemplates() && code == 0 {
+		code = 1
 	}
 	jsii.Close()
 	os.RemoveAll(tempRoot)
@@ -153,6 +157,7 @@ func synthAll(ctx map[string]any, mutate func(*stacks.Site)) (all []*synthesized
 	if err != nil {
 		return nil, err
 	}
+	registerAssembly(outdir)
 	app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(outdir)})
 	sites, err := siteapp.Build(app, siteapp.Options{})
 	if err != nil {

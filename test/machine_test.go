@@ -202,3 +202,40 @@ func TestMachineNagClean(t *testing.T) {
 		}
 	}
 }
+
+// A sign-in route may require a scope of the resource server the stack
+// creates (one a machine route requires, so the server defines it). The
+// site's app client is then granted that scope and must wait for the
+// server, as the machine clients do: otherwise the first deploy may create
+// the client first, and Cognito refuses a scope that does not exist yet.
+func TestSiteClientWaitsForTheResourceServerOfItsScopes(t *testing.T) {
+	ctx := machineContext()
+	ctx["routes"].([]any)[0].(map[string]any)["scopes"] = []any{"https://app.example.com/reports.read"}
+	s, err := synth(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serverID, _ := s.only(t, "AWS::Cognito::UserPoolResourceServer")
+	checked := 0
+	for id, r := range s.resources("AWS::Cognito::UserPoolClient") {
+		if _, machine := props(r)["ClientName"]; machine {
+			continue
+		}
+		checked++
+		if !strings.Contains(js(props(r)["AllowedOAuthScopes"]), "https://app.example.com/reports.read") {
+			t.Errorf("site client %s is not granted the route's scope: %s", id, js(props(r)["AllowedOAuthScopes"]))
+		}
+		if !strings.Contains(js(r["DependsOn"]), `"`+serverID+`"`) {
+			t.Errorf("site client %s DependsOn %s, want the resource server %s", id, js(r["DependsOn"]), serverID)
+		}
+	}
+	if checked != 1 {
+		t.Fatalf("%d site clients", checked)
+	}
+	// Granted none of its scopes (the example), the site client does not wait.
+	for id, r := range machineSite(t).resources("AWS::Cognito::UserPoolClient") {
+		if _, machine := props(r)["ClientName"]; !machine && r["DependsOn"] != nil {
+			t.Errorf("site client %s DependsOn %s without a scope of the resource server", id, js(r["DependsOn"]))
+		}
+	}
+}

@@ -223,6 +223,34 @@ func TestFunctionRunsOnLeastPrivilege(t *testing.T) {
 	}
 }
 
+// TestFunctionWaitsForItsRolePolicy: the function is created only once its
+// role's policy (the right to write its logs) is attached, so its first
+// invocation can log. The CDK's Function adds that dependency itself; the
+// stack adds none of its own, which would also make the invoke permission
+// wait for the role for nothing.
+func TestFunctionWaitsForItsRolePolicy(t *testing.T) {
+	s := exampleSite(t)
+	fnID, fn := s.only(t, typeFunction)
+	roleID := props(fn)["Role"].(map[string]any)["Fn::GetAtt"].([]any)[0].(string)
+	policyID := ""
+	for id, pol := range s.resources("AWS::IAM::Policy") {
+		if strings.Contains(js(props(pol)["Roles"]), roleID) {
+			policyID = id
+		}
+	}
+	if policyID == "" {
+		t.Fatalf("no policy of the function's role %s", roleID)
+	}
+	if deps := js(fn["DependsOn"]); !strings.Contains(deps, `"`+policyID+`"`) {
+		t.Errorf("%s DependsOn = %s, want it to include its role's policy %s", fnID, deps, policyID)
+	}
+	for id, perm := range s.resources("AWS::Lambda::Permission") {
+		if deps := js(perm["DependsOn"]); strings.Contains(deps, roleID) || strings.Contains(deps, policyID) {
+			t.Errorf("%s DependsOn = %s: an invoke permission needs neither the role nor its policy", id, deps)
+		}
+	}
+}
+
 func logGroupID(t *testing.T, s *synthesized, prefix string) string {
 	t.Helper()
 	for id := range s.resources("AWS::Logs::LogGroup") {

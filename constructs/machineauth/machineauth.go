@@ -154,7 +154,7 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 		for _, s := range scopes {
 			rs := awscognito.NewResourceServerScope(&awscognito.ResourceServerScopeProps{
 				ScopeName:        jsii.String(strings.TrimPrefix(s, p.ResourceServerID+"/")),
-				ScopeDescription: jsii.String("Required by machine routes " + strings.Join(routesRequiring(p.Routes, s), ", ")),
+				ScopeDescription: jsii.String(scopeDescription(routesRequiring(p.Routes, s))),
 			})
 			list = append(list, rs)
 		}
@@ -311,6 +311,27 @@ func routesRequiring(routes []Route, s string) []string {
 		}
 	}
 	return names
+}
+
+// MaxScopeDescription is Cognito's limit on a scope's description
+// (ResourceServerScopeType.ScopeDescription: 1 to 256 characters).
+const MaxScopeDescription = 256
+
+// scopeDescription describes a created scope by the machine routes that
+// require it, within MaxScopeDescription: when the names do not all fit, the
+// last ones are counted instead ("..., and 12 more").
+func scopeDescription(routes []string) string {
+	const prefix = "Required by machine routes "
+	if d := prefix + strings.Join(routes, ", "); len(d) <= MaxScopeDescription {
+		return d
+	}
+	for n := len(routes) - 1; n >= 0; n-- {
+		d := prefix + strings.Join(append(routes[:n:n], fmt.Sprintf("and %d more", len(routes)-n)), ", ")
+		if len(d) <= MaxScopeDescription {
+			return d
+		}
+	}
+	return fmt.Sprintf("Required by %d machine routes", len(routes))
 }
 
 // clientMayUse reports whether a route lists client and requires scope s.

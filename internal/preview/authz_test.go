@@ -90,6 +90,7 @@ func TestAuthorization(t *testing.T) {
 		{"DELETE as well", plain, "DELETE", "api", "application/json", 403, `"required_any_group":["editors"]`},
 		{"an unusual method falls to the writers' route", plain, "PROPFIND", "api/items", "application/json", 403, `"required_any_group":["editors"]`},
 		{"an editor changes it", admin, "POST", "api/items", "application/json", 200, `"route":"api-write"`},
+		{"partners only for the group", plain, "GET", "partners/x", "application/json", 403, `"required_any_group":["partners"]`},
 		{"identity page lists the routes", plain, "GET", "", "text/html", 200, `(not in admins)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,9 +1,8 @@
 package identity_test
 
 import (
-	"encoding/json"
 	"io"
-	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -20,23 +19,9 @@ import (
 // log line says bearer_aud_mismatch and names what was expected.
 func TestBoundAccessTokens(t *testing.T) {
 	t.Parallel()
-	lb, err := albsim.New(albsim.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := albsim.NewPool(albsim.PoolConfig{Issuer: lb.Issuer, ClientID: lb.ClientID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := httptest.NewServer(lb.Keys)
-	t.Cleanup(keys.Close)
-	jwks := httptest.NewServer(pool.JWKS)
-	t.Cleanup(jwks.Close)
-	table, err := machineTable.JSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	clients, _ := json.Marshal(map[string]string{"nightly-report": nightlyID, "billing-sync": billingID})
+	sim := simulate(t, machineTable)
+	sim.env[identity.EnvMachineClients] = machineClientsJSON
+	pool := sim.pool
 	bound := func(aud any) string {
 		c := pool.MachineClaims(nightlyID, []string{reportsRead}, time.Time{})
 		if aud != nil {
@@ -63,24 +48,11 @@ func TestBoundAccessTokens(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			env := map[string]string{
-				identity.EnvALBARN:            lb.ARN,
-				identity.EnvClientID:          lb.ClientID,
-				identity.EnvIssuer:            lb.Issuer,
-				identity.EnvKeyEndpoint:       keys.URL,
-				identity.EnvJWKSURL:           jwks.URL + "/.well-known/jwks.json",
-				identity.EnvUserPoolDomain:    testDomain,
-				identity.EnvAppURL:            testAppURL,
-				identity.EnvTargetGroupPrefix: albsim.TargetGroupPrefix,
-				identity.EnvRouteTable:        string(table),
-				identity.EnvMachineClients:    string(clients),
-				identity.EnvResourceServerID:  tc.resourceServer,
-			}
+			s := *sim
+			s.env = maps.Clone(sim.env)
+			s.env[identity.EnvResourceServerID] = tc.resourceServer
 			logs := &lockedBuffer{}
-			mw, err := identity.FromEnv(func(k string) string { return env[k] }, identity.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
-			if err != nil {
-				t.Fatal(err)
-			}
+			mw, _ := s.middleware(t, logs, identity.Options{})
 			req := httptest.NewRequest(http.MethodGet, "/api/reports", nil)
 			req.Header.Set("Authorization", "Bearer "+bound(tc.aud))
 			rec := httptest.NewRecorder()

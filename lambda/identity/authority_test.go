@@ -143,3 +143,46 @@ func TestReauthenticationInBothHeaderModes(t *testing.T) {
 		t.Errorf("single-value: %d Location %q, want 401 and no redirect", resp.StatusCode, resp.Headers["Location"])
 	}
 }
+
+// TestCrossOriginRequests: a request that carries a session and changes
+// something is refused when the browser says it comes from another
+// origin; safe methods, same-origin requests and bearer-token requests
+// pass; Options.AllowCrossOrigin turns the check off.
+func TestCrossOriginRequests(t *testing.T) {
+	t.Parallel()
+	table := routes.Table{Routes: []routes.Route{
+		{Name: "reports", Paths: []string{"/reports/*"}, Scopes: []string{trickScope}, Clients: []string{"job"}},
+	}}
+	f := newTrickFixture(t, table)
+	user := principal{name: "user", user: true}
+	for _, tc := range []struct {
+		name    string
+		method  string
+		path    string
+		who     principal
+		headers map[string]string
+		status  int
+	}{
+		{"cross-site POST", "POST", "/notes", user, map[string]string{"sec-fetch-site": "cross-site", "origin": "https://evil.example"}, 403},
+		{"same-site POST (a sibling subdomain is another origin)", "POST", "/notes", user, map[string]string{"sec-fetch-site": "same-site", "origin": "https://other.example.com"}, 403},
+		{"Origin null, no Sec-Fetch-Site", "POST", "/notes", user, map[string]string{"origin": "null"}, 403},
+		{"Origin of another host, no Sec-Fetch-Site", "DELETE", "/notes/1", user, map[string]string{"origin": "https://evil.example"}, 403},
+		{"same-origin POST", "POST", "/notes", user, map[string]string{"sec-fetch-site": "same-origin", "origin": "https://app.example.com"}, 200},
+		{"same-origin by Origin alone", "POST", "/notes", user, map[string]string{"origin": "https://app.example.com"}, 200},
+		{"no browser headers (curl)", "POST", "/notes", user, nil, 200},
+		{"cross-site GET", "GET", "/notes", user, map[string]string{"sec-fetch-site": "cross-site"}, 200},
+		{"cross-site POST with a bearer token", "POST", "/reports/x", principal{name: "job", machine: true}, map[string]string{"sec-fetch-site": "cross-site", "origin": "https://evil.example"}, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, status := f.sendWith(t, tc.method, tc.path, tc.who, tc.headers, false)
+			if status != tc.status || (got != nil) != (tc.status == 200) {
+				t.Errorf("status %d, application ran %t; want %d", status, got != nil, tc.status)
+			}
+		})
+	}
+	// The opt-out.
+	lax := newTrickFixtureWith(t, table, identity.Options{AllowCrossOrigin: true})
+	if got, status := lax.sendWith(t, "POST", "/notes", user, map[string]string{"sec-fetch-site": "cross-site"}, false); got == nil || status != 200 {
+		t.Errorf("AllowCrossOrigin: status %d", status)
+	}
+}

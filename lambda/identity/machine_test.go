@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -42,50 +41,19 @@ type machineFixture struct {
 
 func newMachineFixture(t testing.TB) *machineFixture {
 	t.Helper()
-	lb, err := albsim.New(albsim.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := albsim.NewPool(albsim.PoolConfig{Issuer: lb.Issuer, ClientID: lb.ClientID})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := simulate(t, machineTable)
 	other, err := albsim.NewPool(albsim.PoolConfig{Issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other0000"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := httptest.NewServer(lb.Keys)
-	t.Cleanup(keys.Close)
-	jwks := httptest.NewServer(pool.JWKS)
-	t.Cleanup(jwks.Close)
-	table, err := machineTable.JSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	clients, _ := json.Marshal(map[string]string{"nightly-report": nightlyID, "billing-sync": billingID})
-	env := map[string]string{
-		identity.EnvALBARN:            lb.ARN,
-		identity.EnvClientID:          lb.ClientID,
-		identity.EnvIssuer:            lb.Issuer,
-		identity.EnvKeyEndpoint:       keys.URL,
-		identity.EnvJWKSURL:           jwks.URL + "/.well-known/jwks.json",
-		identity.EnvUserPoolDomain:    testDomain,
-		identity.EnvAppURL:            testAppURL,
-		identity.EnvTargetGroupPrefix: albsim.TargetGroupPrefix,
-		identity.EnvRouteTable:        string(table),
-		identity.EnvMachineClients:    string(clients),
-	}
-	cfg, err := identity.ConfigFromEnv(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
+	s.env[identity.EnvMachineClients] = machineClientsJSON
 	logs := &lockedBuffer{}
-	mw, err := identity.FromConfig(cfg, identity.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &machineFixture{fixture: &fixture{lb: lb, pool: pool, mw: mw, cfg: cfg, logs: logs}, other: other}
+	mw, cfg := s.middleware(t, logs, identity.Options{})
+	return &machineFixture{fixture: &fixture{lb: s.lb, pool: s.pool, mw: mw, cfg: cfg, logs: logs}, other: other}
 }
+
+// machineClientsJSON is MACHINE_CLIENTS for machineTable.
+var machineClientsJSON = `{"billing-sync":"` + billingID + `","nightly-report":"` + nightlyID + `"}`
 
 // machineToken mints a client-credentials access token of pool p.
 func machineToken(t testing.TB, p *albsim.Pool, clientID string, scopes []string, exp time.Time) string {

@@ -47,6 +47,18 @@ type Options struct {
 	// RequestID, if set, returns an id for the log line from the request's
 	// context (the Lambda entry reads the Lambda request id).
 	RequestID func(context.Context) string
+	// CrossOrigin checks requests that carry a session (the load balancer
+	// signed a user in from its cookie) against cross-site request forgery:
+	// unsafe methods (anything but GET, HEAD and OPTIONS) from another
+	// origin, as the browser's Sec-Fetch-Site or Origin header tells, are
+	// refused 403. Nil means net/http's CrossOriginProtection with no
+	// trusted origins; give your own to trust other origins
+	// (AddTrustedOrigin). Bearer-token (machine) requests carry no cookie
+	// and are not checked.
+	CrossOrigin *http.CrossOriginProtection
+	// AllowCrossOrigin turns the cross-origin check off, for an
+	// application that has its own CSRF protection (tokens in forms).
+	AllowCrossOrigin bool
 }
 
 // Header names the load balancer sets. Its authenticate action replaces any
@@ -90,6 +102,8 @@ type Middleware struct {
 	// expire holds one Set-Cookie value per session cookie shard.
 	expire []string
 	pages  problemPages
+	// crossOrigin checks session requests; nil when turned off.
+	crossOrigin *http.CrossOriginProtection
 	// tgPrefix and arnScope identify this site's target groups
 	// (Config.TargetGroupPrefix; the arn:...:<region>:<account> of the
 	// load balancer's ARN).
@@ -134,6 +148,12 @@ func New(cfg Config, o Options) (*Middleware, error) {
 		for i := range 4 {
 			m.expire = append(m.expire, name+"-"+strconv.Itoa(i)+
 				"=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Secure; HttpOnly")
+		}
+	}
+	if !o.AllowCrossOrigin {
+		m.crossOrigin = o.CrossOrigin
+		if m.crossOrigin == nil {
+			m.crossOrigin = http.NewCrossOriginProtection()
 		}
 	}
 	m.tgPrefix = cfg.TargetGroupPrefix
@@ -184,7 +204,9 @@ func (m *Middleware) Routes() routes.Table { return m.table }
 //     the load balancer's rule or the route of the page it serves demands.
 //     A machine policy is answered by machineRequest instead of steps 5 to
 //     7: only Authorization: Bearer counts there, and refusals are JSON.
-//  5. x-amzn-oidc-data must be present exactly once and verify (albjwt):
+//  5. A request with a session (x-amzn-oidc-data) and an unsafe method
+//     from another origin is refused 403 (Options.CrossOrigin). Then
+//     x-amzn-oidc-data must be present exactly once and verify (albjwt):
 //     401 if not, 503 if its key cannot be fetched. A policy with
 //     onUnauthenticatedRequest "allow" lets a request without it through,
 //     with no identity in the context.
@@ -321,8 +343,17 @@ func (m *Middleware) decide(w http.ResponseWriter, r *http.Request, next http.Ha
 	allowAnon := policy.Unauthenticated == routes.Allow
 	deny := policy.Unauthenticated == routes.Deny
 
-	// 5. The user claims.
+	// 5. The user claims, on a request from this origin: the load balancer
+	// signs a browser in from its cookie, which the browser also sends with
+	// another site's form or fetch.
 	tokens := r.Header.Values(HeaderUserClaims)
+	if len(tokens) > 0 && m.crossOrigin != nil {
+		if err := m.crossOrigin.Check(r); err != nil {
+			out.status, out.reason = http.StatusForbidden, "cross_origin"
+			m.problem(w, out.status, asJSON)
+			return out
+		}
+	}
 	if len(tokens) != 1 {
 		if len(tokens) == 0 && allowAnon {
 			out.status, _ = m.run(w, withoutOIDCHeaders(r, nil), next, nil)

@@ -2,7 +2,6 @@ package identity_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -64,7 +63,18 @@ type fixtureOpts struct {
 	jwksDown bool // the JWKS endpoint is closed
 }
 
-func newFixture(t testing.TB, o fixtureOpts) *fixture {
+// simulated is a load balancer and a user pool serving their keys on
+// local servers, and the function's environment naming them, for a table.
+type simulated struct {
+	lb         *albsim.LoadBalancer
+	pool       *albsim.Pool
+	keys, jwks *httptest.Server
+	env        map[string]string
+}
+
+// simulate starts the key endpoint and the JWKS of a fresh load balancer
+// and user pool for table. Callers add MACHINE_CLIENTS and the like to env.
+func simulate(t testing.TB, table routes.Table) *simulated {
 	t.Helper()
 	lb, err := albsim.New(albsim.Config{})
 	if err != nil {
@@ -74,41 +84,54 @@ func newFixture(t testing.TB, o fixtureOpts) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.keysDown {
-		lb.Keys.Serve(lb.Key.ID, nil)
-	}
-	keys := httptest.NewServer(lb.Keys)
-	t.Cleanup(keys.Close)
-	jwks := httptest.NewServer(pool.JWKS)
-	t.Cleanup(jwks.Close)
-	if o.jwksDown {
-		jwks.Close()
-	}
-	table, err := json.Marshal(testTable)
+	s := &simulated{lb: lb, pool: pool, keys: httptest.NewServer(lb.Keys), jwks: httptest.NewServer(pool.JWKS)}
+	t.Cleanup(s.keys.Close)
+	t.Cleanup(s.jwks.Close)
+	data, err := table.JSON()
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{
+	s.env = map[string]string{
 		identity.EnvALBARN:            lb.ARN,
 		identity.EnvClientID:          lb.ClientID,
 		identity.EnvIssuer:            lb.Issuer,
-		identity.EnvKeyEndpoint:       keys.URL,
-		identity.EnvJWKSURL:           jwks.URL + "/.well-known/jwks.json",
+		identity.EnvKeyEndpoint:       s.keys.URL,
+		identity.EnvJWKSURL:           s.jwks.URL + "/.well-known/jwks.json",
 		identity.EnvUserPoolDomain:    testDomain,
 		identity.EnvAppURL:            testAppURL,
 		identity.EnvTargetGroupPrefix: albsim.TargetGroupPrefix,
-		identity.EnvRouteTable:        string(table),
+		identity.EnvRouteTable:        string(data),
 	}
-	cfg, err := identity.ConfigFromEnv(func(k string) string { return env[k] })
+	return s
+}
+
+// middleware builds the middleware from s.env, logging to logs.
+func (s *simulated) middleware(t testing.TB, logs *lockedBuffer, o identity.Options) (*identity.Middleware, identity.Config) {
+	t.Helper()
+	cfg, err := identity.ConfigFromEnv(func(k string) string { return s.env[k] })
 	if err != nil {
 		t.Fatal(err)
+	}
+	o.Logger = slog.New(slog.NewJSONHandler(logs, nil))
+	mw, err := identity.FromConfig(cfg, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mw, cfg
+}
+
+func newFixture(t testing.TB, o fixtureOpts) *fixture {
+	t.Helper()
+	s := simulate(t, testTable)
+	if o.keysDown {
+		s.lb.Keys.Serve(s.lb.Key.ID, nil)
+	}
+	if o.jwksDown {
+		s.jwks.Close()
 	}
 	logs := &lockedBuffer{}
-	mw, err := identity.FromConfig(cfg, identity.Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &fixture{lb: lb, pool: pool, mw: mw, cfg: cfg, logs: logs}
+	mw, cfg := s.middleware(t, logs, identity.Options{})
+	return &fixture{lb: s.lb, pool: s.pool, mw: mw, cfg: cfg, logs: logs}
 }
 
 // userToken mints x-amzn-oidc-data for u.

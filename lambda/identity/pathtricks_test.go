@@ -2,11 +2,9 @@ package identity_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"path"
 	"slices"
@@ -207,44 +205,23 @@ type seenRequest struct {
 
 func newTrickFixture(t *testing.T, table routes.Table) *trickFixture {
 	t.Helper()
-	lb, err := albsim.New(albsim.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := albsim.NewPool(albsim.PoolConfig{Issuer: lb.Issuer, ClientID: lb.ClientID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := httptest.NewServer(lb.Keys)
-	t.Cleanup(keys.Close)
-	jwks := httptest.NewServer(pool.JWKS)
-	t.Cleanup(jwks.Close)
-	data, err := table.JSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &trickFixture{lb: lb, pool: pool, table: table, jobID: "jobclient0000000000000000a", seen: make(chan *seenRequest, 1)}
-	clients, _ := json.Marshal(map[string]string{"job": f.jobID})
-	env := map[string]string{
-		identity.EnvALBARN: lb.ARN, identity.EnvClientID: lb.ClientID, identity.EnvIssuer: lb.Issuer,
-		identity.EnvKeyEndpoint: keys.URL, identity.EnvJWKSURL: jwks.URL + "/.well-known/jwks.json",
-		identity.EnvUserPoolDomain: testDomain, identity.EnvAppURL: testAppURL,
-		identity.EnvTargetGroupPrefix: albsim.TargetGroupPrefix, identity.EnvRouteTable: string(data),
-	}
+	return newTrickFixtureWith(t, table, identity.Options{})
+}
+
+func newTrickFixtureWith(t *testing.T, table routes.Table, o identity.Options) *trickFixture {
+	t.Helper()
+	sim := simulate(t, table)
+	f := &trickFixture{lb: sim.lb, pool: sim.pool, table: table, jobID: "jobclient0000000000000000a", seen: make(chan *seenRequest, 1)}
 	if len(table.Machine()) > 0 {
-		env[identity.EnvMachineClients] = string(clients)
+		sim.env[identity.EnvMachineClients] = `{"job":"` + f.jobID + `"}`
 	}
-	logger := slog.New(slog.DiscardHandler)
-	mw, err := identity.FromEnv(func(k string) string { return env[k] }, identity.Options{Logger: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
+	mw, _ := sim.middleware(t, &lockedBuffer{}, o)
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, _ := identity.FromContext(r.Context())
 		f.seen <- &seenRequest{header: r.Header.Clone(), id: id}
 		w.WriteHeader(http.StatusOK)
 	})
-	f.adapter = albhttp.New(mw.Handler(app), &albhttp.Options{Logger: logger})
+	f.adapter = albhttp.New(mw.Handler(app), &albhttp.Options{Logger: slog.New(slog.DiscardHandler)})
 	return f
 }
 
@@ -269,6 +246,12 @@ func (f *trickFixture) lbForwards(r routes.Route, routed bool, p principal) bool
 // that allows anonymous requests passes on), runs it through the adapter,
 // and returns what the application saw, or nil, and the status.
 func (f *trickFixture) send(t *testing.T, method, raw string, p principal, single bool) (*seenRequest, int) {
+	t.Helper()
+	return f.sendWith(t, method, raw, p, nil, single)
+}
+
+// sendWith is send with extra headers.
+func (f *trickFixture) sendWith(t *testing.T, method, raw string, p principal, headers map[string]string, single bool) (*seenRequest, int) {
 	t.Helper()
 	target, query, _ := strings.Cut(raw, "?")
 	ev := events.ALBTargetGroupRequest{
@@ -305,6 +288,9 @@ func (f *trickFixture) send(t *testing.T, method, raw string, p principal, singl
 		ev.MultiValueHeaders["authorization"] = []string{"Bearer " + tok}
 	default:
 		ev.MultiValueHeaders["x-amzn-oidc-accesstoken"] = []string{"forged.access.token"}
+	}
+	for k, v := range headers {
+		ev.MultiValueHeaders[k] = []string{v}
 	}
 	ev = albsim.Forward(f.table, ev)
 	if single {

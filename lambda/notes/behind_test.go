@@ -95,7 +95,18 @@ func TestBehindTheLoadBalancer(t *testing.T) {
 	if r := send("POST", "/api/notes", bobUser, bobAccess, "application/json", `{"text":"from bob"}`); r.StatusCode != 201 {
 		t.Errorf("bob's POST: %d %s", r.StatusCode, r.Body)
 	}
-	if r := send("GET", "/", bobUser, bobAccess, "", ""); r.StatusCode != 200 || !strings.Contains(r.Body, "Notes for bob") || !strings.Contains(r.Body, "from bob") {
+	// A form on another site posting with bob's session: refused by the
+	// middleware before the app runs.
+	cross := albsim.NewRequest("/notes", bobUser, "")
+	cross.HTTPMethod = "POST"
+	cross.MultiValueHeaders["x-amzn-oidc-accesstoken"] = []string{bobAccess}
+	cross.MultiValueHeaders["content-type"] = []string{"application/x-www-form-urlencoded"}
+	cross.MultiValueHeaders["sec-fetch-site"] = []string{"cross-site"}
+	cross.Body = "text=pwned"
+	if r, err := fn.Serve(context.Background(), albsim.Forward(mw.Routes(), cross)); err != nil || r.StatusCode != 403 {
+		t.Errorf("cross-site form post: %d %v", r.StatusCode, err)
+	}
+	if r := send("GET", "/", bobUser, bobAccess, "", ""); r.StatusCode != 200 || !strings.Contains(r.Body, "Notes for bob") || !strings.Contains(r.Body, "from bob") || strings.Contains(r.Body, "pwned") {
 		t.Errorf("bob's page: %d %s", r.StatusCode, r.Body)
 	}
 	// The middleware refuses bob the admin route before the app runs: its

@@ -256,6 +256,9 @@ func PatternProblem(p string) string {
 	case len(p) > MaxPatternLength:
 		return fmt.Sprintf("is %d characters long; a load balancer path pattern has at most %d", len(p), MaxPatternLength)
 	case p[0] != '/' && p[0] != '*':
+		if PatternProblem("/"+p) != "" {
+			return fmt.Sprintf("%q matches no request: paths start with /, e.g. /admin/*", p)
+		}
 		return fmt.Sprintf("%q matches no request: paths start with /; write /%s", p, p)
 	}
 	for i := 0; i < len(p); i++ {

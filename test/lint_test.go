@@ -1,0 +1,485 @@
+package test
+
+// Every template the tests synthesize is checked, once all tests have run,
+// by two independent template checkers: AWS's cfn-lint (pinned to
+// cfnLintVersion, rules ignored only in ../.cfnlintrc) and cfnschema, the
+// project's checker of the CloudFormation resource schemas and documented
+// service rules. Either finding anything fails the test binary. TestMain
+// calls lintTemplates after m.Run, so the templates of every test that ran
+// are covered, whatever -run selected.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// cfnLintVersion is the cfn-lint release the tests accept; the CI workflow
+// (.github/workflows/ci.yml) installs the same one.
+const cfnLintVersion = "1.51.0"
+
+// cfnLintInstall is how to install it, for messages.
+const cfnLintInstall = "pip install cfn-lint==" + cfnLintVersion
+
+// inCI reports whether the tests run in CI (CI=true, as GitHub Actions and
+// .ci/run set it): there a checker that cannot run fails the tests instead
+// of being skipped.
+func inCI() bool { return os.Getenv("CI") == "true" }
+
+// assemblies are the cloud assembly folders synth wrote, in order.
+var assemblies struct {
+	sync.Mutex
+	dirs []string
+}
+
+func registerAssembly(dir string) {
+	assemblies.Lock()
+	defer assemblies.Unlock()
+	assemblies.dirs = append(assemblies.dirs, dir)
+}
+
+// template is one synthesized template and its stack's region.
+type template struct {
+	path, region string
+}
+
+// synthesizedTemplates lists the stack templates in the registered
+// assemblies, nested stage assemblies included, each once, with the region
+// their manifest gives the stack.
+func synthesizedTemplates() ([]template, error) {
+	assemblies.Lock()
+	dirs := slices.Clone(assemblies.dirs)
+	assemblies.Unlock()
+	var out []template
+	seen := map[string]bool{}
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && strings.HasPrefix(d.Name(), "asset.") {
+				return filepath.SkipDir
+			}
+			if d.IsDir() || d.Name() != "manifest.json" {
+				return nil
+			}
+			ts, err := manifestTemplates(path)
+			for _, t := range ts {
+				if !seen[t.path] {
+					seen[t.path] = true
+					out = append(out, t)
+				}
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// manifestTemplates reads a cloud assembly manifest's stack artifacts.
+func manifestTemplates(manifest string) ([]template, error) {
+	data, err := os.ReadFile(manifest)
+	if err != nil {
+		return nil, err
+	}
+	var m struct {
+		Artifacts map[string]struct {
+			Type        string `json:"type"`
+			Environment string `json:"environment"`
+			Properties  struct {
+				TemplateFile string `json:"templateFile"`
+			} `json:"properties"`
+		} `json:"artifacts"`
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", manifest, err)
+	}
+	var out []template
+	for _, a := range m.Artifacts {
+		if a.Type != "aws:cloudformation:stack" || a.Properties.TemplateFile == "" {
+			continue
+		}
+		// aws://<account>/<region>
+		env := strings.Split(strings.TrimPrefix(a.Environment, "aws://"), "/")
+		if len(env) != 2 || strings.HasPrefix(env[1], "unknown-") {
+			return nil, fmt.Errorf("%s: stack template %s has no region (environment %q)", manifest, a.Properties.TemplateFile, a.Environment)
+		}
+		out = append(out, template{filepath.Join(filepath.Dir(manifest), a.Properties.TemplateFile), env[1]})
+	}
+	slices.SortFunc(out, func(a, b template) int { return strings.Compare(a.path, b.path) })
+	return out, nil
+}
+
+// lintTemplates runs both checkers on every synthesized template and prints
+// what they find. It returns false when a checker found something or could
+// not run where it must (CI).
+func lintTemplates() bool {
+	templates, err := synthesizedTemplates()
+	if err != nil {
+		fmt.Printf("--- FAIL: template checks: listing the synthesized templates: %v\n", err)
+		return false
+	}
+	if len(templates) == 0 {
+		return true
+	}
+	ok := true
+	for _, check := range []struct {
+		name string
+		run  func([]template) (findings []string, skip string, err error)
+	}{{"cfn-lint", runCfnLint}, {"cfnschema", runCfnSchema}} {
+		start := time.Now()
+		findings, skip, err := check.run(templates)
+		switch {
+		case err != nil:
+			fmt.Printf("--- FAIL: %s: %v\n", check.name, err)
+			ok = false
+		case skip != "" && inCI():
+			fmt.Printf("--- FAIL: %s cannot run, and CI=true requires it: %s\n", check.name, skip)
+			ok = false
+		case skip != "":
+			fmt.Printf("--- SKIP: %s: %s\n", check.name, skip)
+		case len(findings) > 0:
+			fmt.Printf("--- FAIL: %s: %d findings in the %d templates the tests synthesized (fix the stack, or, for cfn-lint, "+
+				"ignore the rule in .cfnlintrc with a one-line reason):\n    %s\n",
+				check.name, len(findings), len(templates), strings.Join(findings, "\n    "))
+			ok = false
+		default:
+			if testingVerbose() {
+				fmt.Printf("--- PASS: %s: %d templates, no findings (%.1fs)\n", check.name, len(templates), time.Since(start).Seconds())
+			}
+		}
+	}
+	return ok
+}
+
+func testingVerbose() bool {
+	for _, a := range os.Args[1:] {
+		if a == "-test.v=true" || a == "-test.v" {
+			return true
+		}
+	}
+	return false
+}
+
+// moduleRoot is the folder holding go.mod (the tests run in test/).
+func moduleRoot() string {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		panic(err)
+	}
+	return root
+}
+
+var cfnLintVersionRe = regexp.MustCompile(`^cfn-lint ([0-9][0-9A-Za-z.+-]*)$`)
+
+// runCfnLint runs cfn-lint on the templates, one run per region (cfn-lint
+// checks a template against the regions it is given), with the project's
+// .cfnlintrc. It returns one line per finding, or why it was skipped.
+func runCfnLint(templates []template) ([]string, string, error) {
+	bin, err := exec.LookPath("cfn-lint")
+	if err != nil {
+		return nil, "cfn-lint is not installed, so the synthesized templates were not linted; install the pinned version with `" +
+			cfnLintInstall + "` (it needs Python 3.9 or later)", nil
+	}
+	out, err := exec.Command(bin, "--version").CombinedOutput()
+	m := cfnLintVersionRe.FindStringSubmatch(strings.TrimSpace(string(out)))
+	switch {
+	case err != nil:
+		return nil, "", fmt.Errorf("`cfn-lint --version` failed (%v): %s", err, out)
+	case m == nil:
+		return nil, "", fmt.Errorf("`cfn-lint --version` printed %q, not \"cfn-lint <version>\"", strings.TrimSpace(string(out)))
+	case m[1] != cfnLintVersion:
+		return nil, "", fmt.Errorf("cfn-lint %s is installed (%s), but the tests pin %s, the version the CI workflow installs: "+
+			"its rules decide what counts as a finding; run `%s`", m[1], bin, cfnLintVersion, cfnLintInstall)
+	}
+	byRegion := map[string][]string{}
+	var regions []string
+	for _, t := range templates {
+		if byRegion[t.region] == nil {
+			regions = append(regions, t.region)
+		}
+		byRegion[t.region] = append(byRegion[t.region], t.path)
+	}
+	slices.Sort(regions)
+	var findings []string
+	for _, region := range regions {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		args := append([]string{"--config-file", filepath.Join(moduleRoot(), ".cfnlintrc"), "--format", "parseable", "--regions", region, "--"}, byRegion[region]...)
+		cmd := exec.CommandContext(ctx, bin, args...)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		cancel()
+		lines := nonEmptyLines(stdout.String())
+		var exit *exec.ExitError
+		switch {
+		case err == nil:
+		case errors.As(err, &exit) && len(lines) > 0:
+			// cfn-lint exits non-zero exactly when it reports something.
+		default:
+			return nil, "", fmt.Errorf("cfn-lint on %d templates of %s: %v\n%s%s", len(byRegion[region]), region, err, stdout.String(), stderr.String())
+		}
+		findings = append(findings, lines...)
+	}
+	return findings, "", nil
+}
+
+func nonEmptyLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// cfnschemaEnv names the folder of cfnschema, the project's independent
+// template checker, a Node.js program. Default: ../shared/tools/cfnschema
+// next to the module, where the project's build machines have it. "skip"
+// means there is none (a CI runner outside those machines): the check is
+// skipped even with CI=true.
+const cfnschemaEnv = "CFNSCHEMA_DIR"
+
+// cfnschema is the checker, prepared once per test binary: TestMain starts
+// prepareCfnSchema in the background so that installing its dependencies
+// overlaps the synths.
+var cfnschema struct {
+	done chan struct{}
+	dir  string // the folder to run, with node_modules
+	skip string // why it cannot run, when it cannot
+	err  error
+}
+
+// cfnschemaSource is where cfnschema's sources are.
+func cfnschemaSource() string {
+	if dir := os.Getenv(cfnschemaEnv); dir != "" {
+		return dir
+	}
+	return filepath.Join(moduleRoot(), "..", "shared", "tools", "cfnschema")
+}
+
+// prepareCfnSchema finds cfnschema and, unless its folder already has its
+// dependencies, copies it into tmp and installs them there with `npm ci`
+// (pinned by its package-lock.json, from the npm registry or npm's cache).
+func prepareCfnSchema(tmp string) {
+	cfnschema.done = make(chan struct{})
+	go func() {
+		defer close(cfnschema.done)
+		src := cfnschemaSource()
+		if src == "skip" {
+			cfnschema.skip = cfnschemaEnv + "=skip: this machine has no copy of cfnschema"
+			return
+		}
+		if _, err := os.Stat(filepath.Join(src, "bin", "cfnschema.js")); err != nil {
+			cfnschema.skip = fmt.Sprintf("cfnschema not found (%v); set %s to its folder (or to skip, on a machine that has none)", err, cfnschemaEnv)
+			return
+		}
+		if _, err := exec.LookPath("node"); err != nil {
+			cfnschema.skip = "cfnschema needs Node.js, and node is not on PATH (make test puts the pinned one there)"
+			return
+		}
+		if _, err := os.Stat(filepath.Join(src, "node_modules")); err == nil {
+			cfnschema.dir = src
+			return
+		}
+		dst := filepath.Join(tmp, "cfnschema")
+		if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+			cfnschema.err = fmt.Errorf("copying cfnschema from %s: %v", src, err)
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error")
+		cmd.Dir = dst
+		if out, err := cmd.CombinedOutput(); err != nil {
+			cfnschema.skip = fmt.Sprintf("`npm ci` of cfnschema's dependencies in %s failed (%v): %s", dst, err, bytes.TrimSpace(out))
+			return
+		}
+		cfnschema.dir = dst
+	}()
+}
+
+var cfnschemaSummaryRe = regexp.MustCompile(`^[0-9]+ violations? across [0-9]+ resources?$`)
+
+// runCfnSchema runs cfnschema on the templates (it reads each one's
+// environment from the manifest beside it).
+func runCfnSchema(templates []template) ([]string, string, error) {
+	if cfnschema.done == nil {
+		return nil, "", errors.New("cfnschema was not prepared (TestMain calls prepareCfnSchema)")
+	}
+	<-cfnschema.done
+	if cfnschema.err != nil || cfnschema.skip != "" {
+		return nil, cfnschema.skip, cfnschema.err
+	}
+	args := []string{filepath.Join(cfnschema.dir, "bin", "cfnschema.js")}
+	for _, t := range templates {
+		args = append(args, t.path)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	lines := nonEmptyLines(stdout.String())
+	if len(lines) == 0 || !cfnschemaSummaryRe.MatchString(lines[len(lines)-1]) {
+		return nil, "", fmt.Errorf("cfnschema on %d templates: %v, and no summary line:\n%s%s", len(templates), err, stdout.String(), stderr.String())
+	}
+	findings := lines[:len(lines)-1]
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1 && len(findings) > 0) {
+		return nil, "", fmt.Errorf("cfnschema on %d templates: %v\n%s%s", len(templates), err, stdout.String(), stderr.String())
+	}
+	return slices.DeleteFunc(findings, coveredTargetGroup), "", nil
+}
+
+// cfnschemaOtherTargetGroupRe matches cfnschema's semantic/source-arn
+// finding for a permission whose SourceArn names another of the function's
+// target groups than the one reported.
+var cfnschemaOtherTargetGroupRe = regexp.MustCompile(`^(.+\.template\.json): (\S+) \(AWS::Lambda::Permission\) Properties\.SourceArn: semantic/source-arn: ` +
+	`SourceArn names target group (\S+), but (\S+) that registers the function is named (\S+)$`)
+
+// coveredTargetGroup reports whether a cfnschema finding is the one false
+// positive of its rule for a function behind several target groups (one per
+// route policy): cfnschema 0.1.0 wants every permission to name every target
+// group that registers the function, where a load balancer needs each target
+// group to be named by one permission, which it waits for (DependsOn). The
+// finding is dropped only when exactly that holds: the permission names one
+// of the function's target groups, and the target group reported has a
+// permission of its own, naming it, that it DependsOn.
+func coveredTargetGroup(finding string) bool {
+	m := cfnschemaOtherTargetGroupRe.FindStringSubmatch(finding)
+	if m == nil {
+		return false
+	}
+	file, permID, named, tgID, tgName := m[1], m[2], m[3], m[4], m[5]
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return false
+	}
+	var doc struct {
+		Resources map[string]struct {
+			Type       string         `json:"Type"`
+			Properties map[string]any `json:"Properties"`
+			DependsOn  any            `json:"DependsOn"`
+		} `json:"Resources"`
+	}
+	if json.Unmarshal(data, &doc) != nil {
+		return false
+	}
+	perm, ok := doc.Resources[permID]
+	if !ok {
+		return false
+	}
+	fn := js(perm.Properties["FunctionName"])
+	registers := func(tg string) bool {
+		r := doc.Resources[tg]
+		targets, _ := r.Properties["Targets"].([]any)
+		for _, t := range targets {
+			if t, ok := t.(map[string]any); ok && js(t["Id"]) == fn {
+				return true
+			}
+		}
+		return false
+	}
+	namesTG := func(p map[string]any, name string) bool {
+		arn, _ := p["SourceArn"].(string)
+		return strings.Contains(arn, ":targetgroup/"+name+"/")
+	}
+	permCovers := false
+	for id, r := range doc.Resources {
+		if r.Type == "AWS::ElasticLoadBalancingV2::TargetGroup" && r.Properties["Name"] == named && registers(id) {
+			permCovers = true
+		}
+	}
+	tg, ok := doc.Resources[tgID]
+	if !permCovers || !ok || tg.Properties["Name"] != tgName || !registers(tgID) {
+		return false
+	}
+	deps, _ := tg.DependsOn.([]any)
+	if s, ok := tg.DependsOn.(string); ok {
+		deps = []any{s}
+	}
+	for _, d := range deps {
+		other, _ := d.(string)
+		if p, ok := doc.Resources[other]; ok && p.Type == "AWS::Lambda::Permission" && js(p.Properties["FunctionName"]) == fn && namesTG(p.Properties, tgName) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestCIInstallsThePinnedCfnLint: the CI workflow installs the cfn-lint the
+// tests accept, so CI runs the same check as make test here.
+func TestCIInstallsThePinnedCfnLint(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(moduleRoot(), ".github", "workflows", "ci.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "run: "+cfnLintInstall+"\n") {
+		t.Errorf(".github/workflows/ci.yml does not run %q before make test", cfnLintInstall)
+	}
+}
+
+// TestCoveredTargetGroup: cfnschema's finding for a permission that names
+// another of its function's target groups is dropped only when each target
+// group has a permission of its own, naming it, that it DependsOn.
+func TestCoveredTargetGroup(t *testing.T) {
+	const arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/"
+	fn := map[string]any{"Fn::GetAtt": []any{"Fn", "Arn"}}
+	tg := func(name string, dependsOn ...any) map[string]any {
+		return map[string]any{"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "DependsOn": dependsOn,
+			"Properties": map[string]any{"Name": name, "TargetType": "lambda", "Targets": []any{map[string]any{"Id": fn}}}}
+	}
+	perm := func(name string) map[string]any {
+		return map[string]any{"Type": "AWS::Lambda::Permission",
+			"Properties": map[string]any{"FunctionName": fn, "Principal": "elasticloadbalancing.amazonaws.com", "SourceArn": arn + name + "/*"}}
+	}
+	finding := func(file, perm, named, tg, tgName string) string {
+		return file + ": " + perm + " (AWS::Lambda::Permission) Properties.SourceArn: semantic/source-arn: SourceArn names target group " +
+			named + ", but " + tg + " that registers the function is named " + tgName
+	}
+	write := func(resources map[string]any) string {
+		path := filepath.Join(t.TempDir(), "S.template.json")
+		data, _ := json.Marshal(map[string]any{"Resources": resources})
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	both := write(map[string]any{"TgA": tg("a", "PermA"), "TgB": tg("b", "PermB"), "PermA": perm("a"), "PermB": perm("b")})
+	if !coveredTargetGroup(finding(both, "PermA", "a", "TgB", "b")) || !coveredTargetGroup(finding(both, "PermB", "b", "TgA", "a")) {
+		t.Error("two target groups, each with its own permission: finding kept")
+	}
+	noWait := write(map[string]any{"TgA": tg("a", "PermA"), "TgB": tg("b"), "PermA": perm("a"), "PermB": perm("b")})
+	if coveredTargetGroup(finding(noWait, "PermA", "a", "TgB", "b")) {
+		t.Error("a target group that does not wait for its permission: finding dropped")
+	}
+	noPerm := write(map[string]any{"TgA": tg("a", "PermA"), "TgB": tg("b", "PermA"), "PermA": perm("a")})
+	if coveredTargetGroup(finding(noPerm, "PermA", "a", "TgB", "b")) {
+		t.Error("a target group without a permission naming it: finding dropped")
+	}
+	stray := write(map[string]any{"TgB": tg("b", "PermB"), "PermA": perm("a"), "PermB": perm("b")})
+	if coveredTargetGroup(finding(stray, "PermA", "a", "TgB", "b")) {
+		t.Error("a permission naming no target group of its function: finding dropped")
+	}
+	if coveredTargetGroup(both + ": PermA (AWS::Lambda::Permission) Properties.Action: semantic/lambda-permission: x") {
+		t.Error("another finding dropped")
+	}
+}

@@ -174,6 +174,11 @@ type Config struct {
 	// access tokens of the machine clients last, whole minutes from 5 minutes to
 	// 1 day (Cognito's bounds). Default 15m.
 	MachineTokenValidity time.Duration
+	// AlarmTopicArn is context key "alarmTopicArn": an existing SNS topic,
+	// arn:<partition>:sns:<region>:<account>:<name>, in the stack's partition
+	// and region, that the stack's alarms notify. Empty means the alarms
+	// notify no one.
+	AlarmTopicArn string
 	// StackName is context key "stackName": the CloudFormation stack's name (and
 	// the CDK stack's id). Default AlbCognitoSite.
 	StackName string

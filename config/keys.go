@@ -446,6 +446,16 @@ var specs = []spec{
 	},
 	{
 		Key: Key{
+			Name: "alarmTopicArn", Default: "none: the alarms notify no one",
+			Example: `"arn:aws:sns:eu-west-1:123456789012:site-alarms"`,
+			Description: "An existing SNS topic, by ARN, in the stack's partition and region, that every alarm of the stack notifies on entering ALARM " +
+				"and on returning to OK. The alarms exist without it, visible on the stack's dashboard. See docs/operations.md.",
+		},
+		what:  "an existing SNS topic's ARN (SNS console: Topics > your topic > ARN)",
+		field: func(c *Config) any { return &c.AlarmTopicArn },
+	},
+	{
+		Key: Key{
 			Name: "stackName", Default: defaultStackName,
 			Example:     `"AlbCognitoSite"`,
 			Description: "The CloudFormation stack's name.",

@@ -57,6 +57,7 @@ func (c Config) Validate() error {
 		v.intRange("reservedConcurrency", c.ReservedConcurrency, 1, 1000, ", or 0 for no reservation (the default)")
 	}
 	v.machine(c)
+	v.alarmTopicArn(c)
 	if v.text("stackName", c.StackName) && !stackNameRe.MatchString(c.StackName) {
 		v.add("stackName", "%q is not a valid CloudFormation stack name; use a letter followed by up to 127 letters, digits or hyphens, e.g. %s",
 			c.StackName, defaultStackName)

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	golambda "github.com/aws/aws-cdk-go/awscdklambdagoalpha/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -26,6 +27,7 @@ import (
 	"github.com/alb-cognito/alb-cognito-cdk/config"
 	"github.com/alb-cognito/alb-cognito-cdk/constructs/albauth"
 	"github.com/alb-cognito/alb-cognito-cdk/constructs/machineauth"
+	"github.com/alb-cognito/alb-cognito-cdk/constructs/monitoring"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/bearer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 )
@@ -58,6 +60,8 @@ type Site struct {
 	// Machine is the machine clients and their bearer-token rules; nil when
 	// the route table has no machine route.
 	Machine machineauth.Machine
+	// Monitoring is the alarms, the dashboard and the saved log queries.
+	Monitoring *monitoring.Monitoring
 }
 
 // newMachine adds the machine routes' listener rules, the machine clients and
@@ -171,7 +175,28 @@ func NewSite(scope constructs.Construct, id string, props *SiteProps) *Site {
 		// The one audience an access token bound to a resource may name.
 		auth.Function().AddEnvironment(jsii.String(identity.EnvResourceServerID), jsii.String(cfg.ResourceServerID), nil)
 	}
+	site.Monitoring = newMonitoring(stack, cfg, auth)
 	return site
+}
+
+// newMonitoring adds the alarms (notifying alarmTopicArn when set), the
+// dashboard and the saved log queries; docs/operations.md is their runbook.
+func newMonitoring(stack awscdk.Stack, cfg config.Config, auth albauth.Auth) *monitoring.Monitoring {
+	var topic awssns.ITopic
+	if cfg.AlarmTopicArn != "" {
+		topic = awssns.Topic_FromTopicArn(stack, jsii.String("AlarmTopic"), jsii.String(cfg.AlarmTopicArn))
+	}
+	m := monitoring.New(stack, "Monitoring", &monitoring.Props{
+		Name:            *stack.StackName(),
+		LoadBalancer:    auth.LoadBalancer(),
+		Function:        auth.Function(),
+		FunctionTimeout: time.Duration(cfg.FunctionTimeoutSeconds) * time.Second,
+		LogGroup:        auth.Function().LogGroup(),
+		Topic:           topic,
+	})
+	output(stack, "DashboardName", *m.Dashboard.DashboardName(),
+		"The site's CloudWatch dashboard (CloudWatch console > Dashboards): alarms, sign-ins, refusals, latency, errors")
+	return m
 }
 
 func output(stack awscdk.Stack, id, value, description string) {

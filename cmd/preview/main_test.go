@@ -138,6 +138,15 @@ func TestRunServesUntilCancelled(t *testing.T) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
 		}
 	}
+	// The request's log line carries the function's metric fields
+	// (lambda/identity, metrics.go), which CloudWatch extracts from the
+	// deployed function's log line.
+	for _, want := range []string{"msg=request", "_aws.Timestamp=", `_aws.CloudWatchMetrics="[{\"Namespace\":\"AlbCognito\"`,
+		"FunctionName=preview", "Outcome=ok", "Requests=1", "Refusals=0", "VerifyLatency="} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("the preview's log lacks %s:\n%s", want, stderr.String())
+		}
+	}
 	if !strings.Contains(stdout.String(), "signed in as flag@example.com") || !strings.Contains(stderr.String(), `claim "exp" is set by the load balancer`) {
 		t.Errorf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
 	}

@@ -225,6 +225,9 @@ func Start(addr string, opts Options) (*Server, error) {
 			identity.EnvRouteTable:        string(table),
 			identity.EnvMachineClients:    machine.ids(),
 			identity.EnvTargetGroupPrefix: albsim.TargetGroupPrefix,
+			// As Lambda would set it, and internal/lambdarun does: the
+			// FunctionName dimension of the log line's metrics.
+			identity.EnvFunctionName: "preview",
 		}
 		if opts.Function != "" && opts.Function != "lambda/whoami" {
 			go s.serve(s.keys, keysLn) // the function fetches keys while it starts

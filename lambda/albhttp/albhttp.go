@@ -94,8 +94,11 @@ func Start(h http.Handler, opts *Options) {
 // group event; every request, good or bad, gets a response.
 func (a *Adapter) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	var ev events.ALBTargetGroupRequest
-	if err := json.Unmarshal(payload, &ev); err != nil {
-		return nil, fmt.Errorf("albhttp: the payload is not an ALB target group event: %w", err)
+	if !decodeEvent(payload, &ev) {
+		ev = events.ALBTargetGroupRequest{}
+		if err := json.Unmarshal(payload, &ev); err != nil {
+			return nil, fmt.Errorf("albhttp: the payload is not an ALB target group event: %w", err)
+		}
 	}
 	if ev.HTTPMethod == "" {
 		return nil, errors.New("albhttp: the payload is not an ALB target group event: no httpMethod")
@@ -277,7 +280,7 @@ func NewRequest(ctx context.Context, ev *events.ALBTargetGroupRequest) (*http.Re
 	if u.RawQuery != "" {
 		requestURI += "?" + u.RawQuery
 	}
-	r := &http.Request{
+	r := http.Request{ // copied by WithContext below
 		Method:     ev.HTTPMethod,
 		URL:        u,
 		Proto:      "HTTP/1.1",
@@ -417,13 +420,20 @@ func isToken(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+		if !tchar[s[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// tchar marks the bytes isToken accepts.
+var tchar = func() (t [256]bool) {
+	for c := byte('!'); c <= '~'; c++ {
+		t[c] = strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) < 0
+	}
+	return t
+}()
 
 // invalidHeader returns the header, the first in sorted order when there
 // are several (so the log names the same one every time), that must not

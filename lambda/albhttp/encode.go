@@ -2,6 +2,7 @@ package albhttp
 
 import (
 	"encoding/base64"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -88,6 +89,29 @@ var plainASCII = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
+// firstSpecial returns the index, 0 to 7, of the first byte of x, 8 bytes
+// read little-endian, that is not in plainASCII: a control character, '"',
+// '\\' or a byte of a non-ASCII character; 8 if all are. It tests the
+// bytes as one word, with Bit Twiddling Hacks' "has a byte less than n"
+// (for the controls, and for '"' and '\\' after an XOR that zeroes them):
+// a borrow can mark a byte above one that matched, never one below, so the
+// lowest mark is exact. Runs of plain text, most of any body, header or
+// event, are then skipped 8 bytes at a time.
+func firstSpecial(x uint64) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	control := (x - ones*0x20) &^ x
+	q := x ^ (ones * '"')
+	b := x ^ (ones * '\\')
+	return bits.TrailingZeros64((control|(q-ones)&^q|(b-ones)&^b|x)&highs) / 8
+}
+
+// le64 reads the 8 bytes of w as a little-endian word.
+func le64[S string | []byte](w S) uint64 {
+	_ = w[7]
+	return uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+}
+
 // appendString appends s as a JSON string the way encoding/json does
 // without HTML escaping: '"', '\\' and control characters escaped (\b, \f,
 // \n, \r, \t by name), invalid UTF-8 as \ufffd, U+2028 and U+2029 as \u
@@ -96,6 +120,12 @@ func appendString[S string | []byte](out []byte, s S) []byte {
 	out = append(out, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) {
+			n := firstSpecial(le64(s[i : i+8]))
+			if i += n; n == 8 {
+				continue
+			}
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if plainASCII[c] {

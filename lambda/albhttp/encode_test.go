@@ -94,3 +94,34 @@ func FuzzAppendResponse(f *testing.F) {
 		checkEncoding(t, response{status: 200, header: http.Header{"Content-Type": {ctype}, "X-V": {value, value + "2"}}, body: body})
 	})
 }
+
+// TestFirstSpecial: the word test finds the first byte not in plainASCII,
+// for every pair of bytes at every pair of positions among plain ones (a
+// borrow from one byte must neither hide an earlier one nor invent one).
+func TestFirstSpecial(t *testing.T) {
+	t.Parallel()
+	for p := range 8 {
+		for q := p; q < 8; q++ {
+			for c := range 256 {
+				for d := range 256 {
+					w := []byte("aaaaaaaa")
+					w[p], w[q] = byte(c), byte(d)
+					want := 8
+					for i, b := range w {
+						if b >= 0x80 || !plainASCII[b] {
+							want = i
+							break
+						}
+					}
+					x := uint64(0)
+					for i, b := range w {
+						x |= uint64(b) << (8 * i)
+					}
+					if got := firstSpecial(x); got != want {
+						t.Fatalf("firstSpecial(%q) = %d, want %d", w, got, want)
+					}
+				}
+			}
+		}
+	}
+}

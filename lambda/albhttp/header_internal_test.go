@@ -2,6 +2,7 @@ package albhttp
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -22,5 +23,17 @@ func TestInvalidHeaderDoesNotAllocate(t *testing.T) {
 	h := http.Header{"Content-Type": {"text/html; charset=utf-8"}, "Set-Cookie": {"a=1; Path=/", "b=2"}, "Cache-Control": {"no-store"}}
 	if n := testing.AllocsPerRun(100, func() { invalidHeader(h) }); n != 0 {
 		t.Errorf("invalidHeader allocates %v times per response", n)
+	}
+}
+
+// TestIsTokenBytes: a one-byte token is exactly a visible ASCII character
+// other than RFC 9110's delimiters.
+func TestIsTokenBytes(t *testing.T) {
+	t.Parallel()
+	for c := range 256 {
+		want := c > ' ' && c < 0x7f && !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, rune(c))
+		if got := isToken(string([]byte{byte(c)})); got != want {
+			t.Errorf("isToken(%q) = %v", byte(c), got)
+		}
 	}
 }

@@ -107,6 +107,9 @@ type Config struct {
 	// access token with aud may name (accesstoken.Config.Audiences); empty
 	// means none.
 	ResourceServerID string
+	// FunctionName is the FunctionName dimension of the log line's metrics
+	// (EnvFunctionName, which Lambda sets); empty means "local".
+	FunctionName string
 }
 
 // JWKSURLOrDefault returns the user pool's JWKS URL: c.JWKSURL if set, otherwise the
@@ -154,6 +157,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	cfg.JWKSURL = get(EnvJWKSURL)
 	cfg.ResourceServerID = get(EnvResourceServerID)
+	cfg.FunctionName = get(EnvFunctionName)
 	var tableErr error
 	if raw := get(EnvRouteTable); raw == "" {
 		tableErr = errors.New(`required (the route table as JSON, written by the stack; {"routes":[]} for none)`)

@@ -59,6 +59,9 @@ type Options struct {
 	// AllowCrossOrigin turns the cross-origin check off, for an
 	// application that has its own CSRF protection (tokens in forms).
 	AllowCrossOrigin bool
+	// NoMetrics leaves the embedded metric format fields out of the log
+	// line (metrics.go), for a target whose logs CloudWatch does not read.
+	NoMetrics bool
 }
 
 // Header names the load balancer sets. Its authenticate action replaces any
@@ -113,6 +116,10 @@ type Middleware struct {
 	policies      map[string]routes.Policy
 	routePolicy   []string
 	defaultPolicy string
+	// functionName is the log line's FunctionName dimension (metrics.go);
+	// noMetrics is Options.NoMetrics.
+	functionName slog.Attr
+	noMetrics    bool
 }
 
 // New validates cfg and returns the middleware. It fails if cfg is invalid
@@ -167,6 +174,11 @@ func New(cfg Config, o Options) (*Middleware, error) {
 	m.defaultPolicy = cfg.Routes.DefaultPolicy().ID()
 	for _, r := range cfg.Routes.Routes {
 		m.routePolicy = append(m.routePolicy, r.Policy().ID())
+	}
+	m.noMetrics = o.NoMetrics
+	m.functionName = slog.String(DimensionFunctionName, cfg.FunctionName)
+	if cfg.FunctionName == "" {
+		m.functionName = slog.String(DimensionFunctionName, "local")
 	}
 	var err error
 	if m.pages, err = renderProblemPages(); err != nil {
@@ -239,10 +251,19 @@ type outcome struct {
 	detail string
 	route  string
 	sub    string
+	// verify is the time until the request was handed to the application
+	// or refused (MetricVerifyLatency).
+	verify time.Duration
 }
 
 func (m *Middleware) serve(w http.ResponseWriter, r *http.Request, next http.Handler) {
-	out := m.decide(w, r, next)
+	start := time.Now()
+	h := &handoff{next: next}
+	out := m.decide(w, r, h)
+	if h.at.IsZero() {
+		h.at = time.Now()
+	}
+	out.verify = h.at.Sub(start)
 	m.logLine(r, out)
 }
 
@@ -587,6 +608,7 @@ func (m *Middleware) logLine(r *http.Request, out outcome) {
 	if out.sub != "" {
 		rec.AddAttrs(slog.String("sub", out.sub))
 	}
+	m.addMetrics(&rec, out)
 	_ = m.log.Handler().Handle(ctx, rec)
 }
 

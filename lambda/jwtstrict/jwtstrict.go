@@ -1,7 +1,6 @@
 package jwtstrict
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -121,17 +120,48 @@ func DecodeSegment(seg string, opts Options) ([]byte, error) {
 	return decodeChecked(seg)
 }
 
+// The strict encodings, made once (Strict returns a new copy each call).
+var (
+	rawURLStrict = base64.RawURLEncoding.Strict()
+	urlStrict    = base64.URLEncoding.Strict()
+)
+
+// encodingOf is the strict encoding of a segment: padded or not.
+func encodingOf(seg string) *base64.Encoding {
+	if strings.HasSuffix(seg, "=") {
+		return urlStrict
+	}
+	return rawURLStrict
+}
+
 // decodeChecked is [DecodeSegment] for a segment checkSegment has passed.
 func decodeChecked(seg string) ([]byte, error) {
-	enc := base64.RawURLEncoding.Strict()
-	if strings.HasSuffix(seg, "=") {
-		enc = base64.URLEncoding.Strict()
-	}
-	b, err := enc.DecodeString(seg)
+	b, err := encodingOf(seg).DecodeString(seg)
 	if err != nil {
 		return nil, wrap(ErrMalformed, "not canonical base64url")
 	}
 	return b, nil
+}
+
+// decodeObjectChecked is [DecodeSegment] then [DecodeObject] for a
+// segment checkSegment has passed. The decoded bytes go to a buffer on the
+// stack when they fit, so the text is copied to the heap once, as the
+// string the values are cut from.
+func decodeObjectChecked(seg string) (map[string]any, error) {
+	var buf [2048]byte
+	enc := encodingOf(seg)
+	b := buf[:]
+	if n := enc.DecodedLen(len(seg)); n > len(b) {
+		b = make([]byte, n)
+	}
+	n, err := enc.Decode(b, []byte(seg))
+	if err != nil {
+		return nil, wrap(ErrMalformed, "not canonical base64url")
+	}
+	if !utf8.Valid(b[:n]) {
+		return nil, wrap(ErrMalformed, "not UTF-8")
+	}
+	return decodeObject(string(b[:n]))
 }
 
 // DecodeObject decodes a header or payload: valid UTF-8 (RFC 8259 §8.1)
@@ -142,166 +172,267 @@ func decodeChecked(seg string) ([]byte, error) {
 // Numbers are returned as json.Number, objects as map[string]any and
 // arrays as []any: what encoding/json's Decoder with UseNumber returns.
 //
-// encoding/json validates the text (json.Valid: the grammar, string
-// contents, numbers, nothing after the value); only then is it walked once
-// to build the values, which finds duplicate names as it inserts them.
+// One pass checks the text against JSON's grammar, exactly as json.Valid
+// does, and builds the values, finding duplicate names as it inserts them.
 func DecodeObject(data []byte) (map[string]any, error) {
 	if !utf8.Valid(data) {
 		return nil, wrap(ErrMalformed, "not UTF-8")
 	}
-	if !json.Valid(data) {
-		return nil, wrap(ErrMalformed, "not a JSON object")
+	return decodeObject(string(data))
+}
+
+// errNotObject is the error for text that is not one JSON object.
+var errNotObject = wrap(ErrMalformed, "not a JSON object")
+
+// decodeObject is [DecodeObject] for valid UTF-8. Every string without
+// escapes and every number it returns is a substring of s, so decoding
+// copies the text once, not once per value.
+func decodeObject(s string) (map[string]any, error) {
+	d := decoder{s: s}
+	if d.next() != '{' {
+		return nil, errNotObject
 	}
-	w := walker{data: data}
-	w.space()
-	if w.i == len(data) || data[w.i] != '{' {
-		return nil, wrap(ErrMalformed, "not a JSON object")
+	obj, err := d.object(1, memberHint(s))
+	if err == nil {
+		if d.next(); d.i != len(s) {
+			err = errNotObject // something after the object
+		}
 	}
-	v, err := w.value(0)
+	if err != nil && err != errNotObject && !json.Valid([]byte(s)) { //nolint:errorlint // our own sentinel
+		// A duplicate name or deep nesting in text that is not valid JSON
+		// further on: the text's invalidity is what is reported.
+		err = errNotObject
+	}
 	if err != nil {
 		return nil, err
 	}
-	return v.(map[string]any), nil
+	return obj, nil
 }
 
-// walker builds values from JSON text that json.Valid accepted, so it
-// checks nothing but nesting depth and duplicate names.
-type walker struct {
-	data []byte
-	i    int
+// memberHint is about the number of members of the object s holds, for
+// making its map at its size: the number of colons right after a quote,
+// which counts those in nested objects and escaped in strings too, up to
+// 64.
+func memberHint(s string) (n int) {
+	for n < 64 {
+		i := strings.IndexByte(s, ':')
+		if i < 0 {
+			break
+		}
+		if i > 0 && s[i-1] == '"' {
+			n++
+		}
+		s = s[i+1:]
+	}
+	return n
 }
 
-// space skips JSON whitespace.
-func (w *walker) space() {
-	for w.i < len(w.data) {
-		switch w.data[w.i] {
+// decoder reads JSON text, checking its grammar (RFC 8259) as it goes.
+type decoder struct {
+	s string
+	i int
+}
+
+// next skips JSON whitespace and returns the next byte, or 0 at the end
+// (where a 0 byte in the text is as invalid as the end).
+func (d *decoder) next() byte {
+	for ; d.i < len(d.s); d.i++ {
+		switch c := d.s[d.i]; c {
 		case ' ', '\t', '\n', '\r':
-			w.i++
 		default:
-			return
+			return c
 		}
 	}
+	return 0
 }
 
-// value decodes the value at w.i, depth objects and arrays deep.
-func (w *walker) value(depth int) (any, error) {
-	switch c := w.data[w.i]; {
-	case c == '{' || c == '[':
+// value decodes the value after d.i, depth objects and arrays deep.
+func (d *decoder) value(depth int) (any, error) {
+	switch c := d.next(); c {
+	case '{', '[':
 		if depth == maxDepth {
 			return nil, wrap(ErrMalformed, "JSON nested deeper than %d", maxDepth)
 		}
 		if c == '{' {
-			return w.object(depth + 1)
+			return d.object(depth+1, 0)
 		}
-		return w.array(depth + 1)
-	case c == '"':
-		return w.string()
-	case c == 't':
-		w.i += len("true")
-		return true, nil
-	case c == 'f':
-		w.i += len("false")
-		return false, nil
-	case c == 'n':
-		w.i += len("null")
-		return nil, nil
+		return d.array(depth + 1)
+	case '"':
+		return d.string()
+	case 't':
+		return true, d.literal("true")
+	case 'f':
+		return false, d.literal("false")
+	case 'n':
+		return nil, d.literal("null")
 	}
-	start := w.i // a number: it runs to the next delimiter
-	for w.i < len(w.data) && !isDelimiter(w.data[w.i]) {
-		w.i++
-	}
-	return json.Number(w.data[start:w.i]), nil
+	return d.number()
 }
 
-func isDelimiter(c byte) bool {
-	return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r'
-}
-
-func (w *walker) object(depth int) (any, error) {
-	obj := map[string]any{}
-	w.i++ // {
+// object decodes the object whose "{" is at d.i, into a map made for size
+// members.
+func (d *decoder) object(depth, size int) (map[string]any, error) {
+	obj := make(map[string]any, size)
+	d.i++ // {
+	if d.next() == '}' {
+		d.i++
+		return obj, nil
+	}
 	for {
-		w.space()
-		if w.data[w.i] == '}' {
-			w.i++
-			return obj, nil
+		if d.next() != '"' {
+			return nil, errNotObject
 		}
-		if w.data[w.i] == ',' {
-			w.i++
-			w.space()
-		}
-		name, err := w.string()
+		name, err := d.string()
 		if err != nil {
 			return nil, err
 		}
 		if _, dup := obj[name]; dup {
 			return nil, wrap(ErrMalformed, "duplicate member name")
 		}
-		w.space()
-		w.i++ // :
-		w.space()
-		v, err := w.value(depth)
+		if d.next() != ':' {
+			return nil, errNotObject
+		}
+		d.i++
+		v, err := d.value(depth)
 		if err != nil {
 			return nil, err
 		}
 		obj[name] = v
+		switch d.next() {
+		case ',':
+			d.i++
+		case '}':
+			d.i++
+			return obj, nil
+		default:
+			return nil, errNotObject
+		}
 	}
 }
 
-func (w *walker) array(depth int) (any, error) {
+// array decodes the array whose "[" is at d.i.
+func (d *decoder) array(depth int) ([]any, error) {
 	arr := []any{}
-	w.i++ // [
+	d.i++ // [
+	if d.next() == ']' {
+		d.i++
+		return arr, nil
+	}
 	for {
-		w.space()
-		if w.data[w.i] == ']' {
-			w.i++
-			return arr, nil
-		}
-		if w.data[w.i] == ',' {
-			w.i++
-			w.space()
-		}
-		v, err := w.value(depth)
+		v, err := d.value(depth)
 		if err != nil {
 			return nil, err
 		}
 		arr = append(arr, v)
+		switch d.next() {
+		case ',':
+			d.i++
+		case ']':
+			d.i++
+			return arr, nil
+		default:
+			return nil, errNotObject
+		}
 	}
 }
 
-// string decodes the string at w.i. One without escapes is its bytes
-// (already valid UTF-8); one with escapes is unescaped by encoding/json,
-// so "a" and "\u0061" are the same name.
-func (w *walker) string() (string, error) {
-	start := w.i + 1
-	end := stringEnd(w.data, start)
-	w.i = end + 1
-	raw := w.data[start:end]
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return string(raw), nil
+// string decodes the string whose opening quote is at d.i: no control
+// characters, only JSON's escapes. One without escapes is its text; one
+// with escapes is unescaped by encoding/json, so "a" and "\u0061" are the
+// same name.
+func (d *decoder) string() (string, error) {
+	start := d.i + 1
+	escaped := false
+	for i := start; i < len(d.s); i++ {
+		switch c := d.s[i]; {
+		case c == '"':
+			d.i = i + 1
+			if !escaped {
+				return d.s[start:i], nil
+			}
+			var s string
+			if err := json.Unmarshal([]byte(d.s[start-1:i+1]), &s); err != nil {
+				return "", wrap(ErrMalformed, "invalid JSON string")
+			}
+			return s, nil
+		case c == '\\':
+			escaped = true
+			if i++; i == len(d.s) {
+				return "", errNotObject
+			}
+			switch d.s[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if i+4 >= len(d.s) || !isHex(d.s[i+1]) || !isHex(d.s[i+2]) || !isHex(d.s[i+3]) || !isHex(d.s[i+4]) {
+					return "", errNotObject
+				}
+				i += 4
+			default:
+				return "", errNotObject
+			}
+		case c < ' ':
+			return "", errNotObject
+		}
 	}
-	var s string
-	if err := json.Unmarshal(w.data[start-1:end+1], &s); err != nil {
-		return "", wrap(ErrMalformed, "invalid JSON string")
-	}
-	return s, nil
+	return "", errNotObject // unterminated
 }
 
-// stringEnd returns the index of the quote that ends the JSON string whose
-// first byte is data[start]: the first quote not escaped by an odd number
-// of backslashes. data is valid JSON, so there is one.
-func stringEnd(data []byte, start int) int {
-	for j := start; ; {
-		q := j + bytes.IndexByte(data[j:], '"')
-		n := 0
-		for q-1-n >= start && data[q-1-n] == '\\' {
-			n++
-		}
-		if n%2 == 0 {
-			return q
-		}
-		j = q + 1
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// number decodes the number at d.i: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func (d *decoder) number() (json.Number, error) {
+	s, start := d.s, d.i
+	i := start
+	if i < len(s) && s[i] == '-' {
+		i++
 	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case i < len(s) && '1' <= s[i] && s[i] <= '9':
+		i = digits(s, i)
+	default:
+		return "", errNotObject
+	}
+	if i < len(s) && s[i] == '.' {
+		if i++; i == len(s) || !isDigit(s[i]) {
+			return "", errNotObject
+		}
+		i = digits(s, i)
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		if i++; i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if i == len(s) || !isDigit(s[i]) {
+			return "", errNotObject
+		}
+		i = digits(s, i)
+	}
+	d.i = i
+	return json.Number(s[start:i]), nil
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// digits returns the index of the first byte at or after i that is not a
+// digit.
+func digits(s string, i int) int {
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	return i
+}
+
+// literal consumes lit (true, false or null) at d.i.
+func (d *decoder) literal(lit string) error {
+	if !strings.HasPrefix(d.s[d.i:], lit) {
+		return errNotObject
+	}
+	d.i += len(lit)
+	return nil
 }
 
 // CheckHeader checks the types of the header parameters we read and
@@ -398,6 +529,9 @@ func NumericDate(v any) (time.Time, error) {
 	var f float64
 	switch x := v.(type) {
 	case json.Number:
+		if secs, ok := wholeSeconds(string(x)); ok {
+			return time.Unix(secs, 0).UTC(), nil // what the rest gives, sooner
+		}
 		text = string(x)
 		var err error
 		if f, err = strconv.ParseFloat(text, 64); err != nil {
@@ -416,6 +550,22 @@ func NumericDate(v any) (time.Time, error) {
 	}
 	whole, frac := math.Modf(f)
 	return time.Unix(int64(whole), int64(frac*1e9)).UTC(), nil
+}
+
+// wholeSeconds is s as a whole number of seconds when s is 1 to 12 digits
+// and at most MaxNumericDate: how every real exp, nbf and iat is written.
+func wholeSeconds(s string) (int64, bool) {
+	if s == "" || len(s) > len("253402300799") {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(s[i]-'0')
+	}
+	return n, n <= MaxNumericDate
 }
 
 // exactDecimal converts "123" or "123.456" (already known to be in range)
@@ -541,22 +691,14 @@ func Parse(token string, opts Options) (*Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	hb, err := decodeChecked(h64) // Split checked all three segments
-	if err != nil {
-		return nil, fmt.Errorf("header: %w", err)
-	}
-	header, err := DecodeObject(hb)
+	header, err := decodeObjectChecked(h64) // Split checked all three segments
 	if err != nil {
 		return nil, fmt.Errorf("header: %w", err)
 	}
 	if err := CheckHeader(header); err != nil {
 		return nil, err
 	}
-	pb, err := decodeChecked(p64)
-	if err != nil {
-		return nil, fmt.Errorf("payload: %w", err)
-	}
-	payload, err := DecodeObject(pb)
+	payload, err := decodeObjectChecked(p64)
 	if err != nil {
 		return nil, fmt.Errorf("payload: %w", err)
 	}

@@ -69,9 +69,20 @@ var securityHeaders = [...][2]string{
 // (pages show one user's identity), the CSP above, no referrer, HSTS,
 // nosniff and no framing.
 func SetSecurityHeaders(h http.Header) {
-	for _, kv := range securityHeaders {
-		h[kv[0]] = []string{kv[1]}
+	setHeaders(h, securityHeaders[:], make([]string, 0, len(securityHeaders)))
+}
+
+// setHeaders sets each header of kvs to its one value and returns vals
+// with the values appended: with room in vals, one allocation holds them
+// all. Each header's slice is capped at its value, so appending to one
+// cannot change another.
+func setHeaders(h http.Header, kvs [][2]string, vals []string) []string {
+	for _, kv := range kvs {
+		vals = append(vals, kv[1])
+		n := len(vals)
+		h[kv[0]] = vals[n-1 : n : n]
 	}
+	return vals
 }
 
 // Content types of the responses the function writes itself.
@@ -86,9 +97,8 @@ const (
 // body. A body in a []byte is written as it is, without a copy to a string.
 func Write[B string | []byte](w http.ResponseWriter, status int, ctype string, body B) {
 	h := w.Header()
-	SetSecurityHeaders(h)
-	h.Set("Content-Type", ctype)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	vals := setHeaders(h, securityHeaders[:], make([]string, 0, len(securityHeaders)+2))
+	setHeaders(h, [][2]string{{"Content-Type", ctype}, {"Content-Length", strconv.Itoa(len(body))}}, vals)
 	w.WriteHeader(status)
 	switch b := any(body).(type) {
 	case string:

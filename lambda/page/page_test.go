@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -39,6 +40,24 @@ func TestSetSecurityHeaders(t *testing.T) {
 		if got := h.Values(k); len(got) != 1 || got[0] != v {
 			t.Errorf("%s = %q, want %q", k, got, v)
 		}
+	}
+}
+
+// TestHeaderValuesIndependent: the values share one allocation, but
+// appending to one header's values leaves every other header as it was.
+func TestHeaderValuesIndependent(t *testing.T) {
+	w := httptest.NewRecorder()
+	page.Write(w, http.StatusOK, page.TypeHTML, "x")
+	h := w.Header()
+	want := h.Clone()
+	for k := range want {
+		h[k] = append(h[k], "added")
+		for other, vs := range want {
+			if other != k && !slices.Equal(h[other], vs) {
+				t.Fatalf("appending to %s changed %s to %q", k, other, h[other])
+			}
+		}
+		h[k] = want[k]
 	}
 }
 

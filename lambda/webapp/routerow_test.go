@@ -1,6 +1,7 @@
 package webapp
 
 import (
+	"bytes"
 	"strings"
 	"sync"
 	"testing"
@@ -29,10 +30,17 @@ func freshRow(t *testing.T, rt routes.Route, id *identity.Identity) string {
 		ra.Why = "scope " + strings.Join(d.Scopes, ", ") + " not granted"
 	}
 	var b strings.Builder
-	if err := identityTmpl.ExecuteTemplate(&b, "route", &ra); err != nil {
+	if err := routeTmpl.ExecuteTemplate(&b, "route", &ra); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// routeRows is writeRouteRows into a string.
+func (p *Page) routeRows(id *identity.Identity) (string, error) {
+	var b bytes.Buffer
+	err := p.writeRouteRows(&b, id)
+	return b.String(), err
 }
 
 var rowTable = routes.Table{Routes: []routes.Route{

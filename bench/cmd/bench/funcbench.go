@@ -155,7 +155,7 @@ func benchFunction(e *env) error {
 	})
 	e.logf("%s: %s; spread %s", short(verifyBench), show(verifyBench), spread(collect(samples[verifyBench], ns), nanos))
 	e.logf("%s: %s; spread %s", short(baselineBench), show(baselineBench), spread(collect(samples[baselineBench], ns), nanos))
-	twoTokenRow(accessBench, "function per request on a route needing the access token", "≤ 1.3×", 1.3)
+	twoTokenRow(accessBench, "function per request on a route needing the access token", "≤ 1.25×", 1.25)
 	e.logf("%s: %s; spread %s", short(twoSigsBench), show(twoSigsBench), spread(collect(samples[twoSigsBench], ns), nanos))
 	r = med(adapterBench, ns) / med(directBench, ns)
 	e.addRow(row{

@@ -34,7 +34,8 @@ import (
 
 // FunctionRoot holds the function's main package (config key
 // functionPackage) and every package of this module it may import (besides
-// modules from go.sum): the asset hash covers this folder.
+// modules from go.sum). The asset hash covers the packages the function
+// imports from it (sourceHash), not the whole folder.
 const FunctionRoot = config.FunctionRoot
 
 // buildFlags are the go build flags for the function: reproducible paths and

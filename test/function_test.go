@@ -27,3 +27,17 @@ func TestFunctionAssetFollowsFunctionPackage(t *testing.T) {
 			len(ex.doc["Resources"].(map[string]any)), len(notes.doc["Resources"].(map[string]any)))
 	}
 }
+
+// TestSnapshotNormalizesTheFunctionAsset: the function's S3Key is an asset
+// hash, so the golden templates hold the placeholder instead and a change to
+// the function's code leaves them as they are.
+func TestSnapshotNormalizesTheFunctionAsset(t *testing.T) {
+	_, fn := exampleSite(t).only(t, typeFunction)
+	key, _ := props(fn)["Code"].(map[string]any)["S3Key"].(string)
+	if !assetHashRe.MatchString(key) {
+		t.Fatalf("the function's S3Key %q holds no asset hash", key)
+	}
+	if got := string(normalizeAssetHashes([]byte(key))); got != assetHashPlaceholder+".zip" {
+		t.Errorf("S3Key %q normalizes to %q", key, got)
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+
+	"github.com/alb-cognito/alb-cognito-cdk/config"
 )
 
 // TestEachStageIsAStageInItsOwnEnvironment: the example's dev and prod are CDK
@@ -97,20 +99,33 @@ func TestStagesHaveTheirOwnClientsAndCallbacks(t *testing.T) {
 // user put there, and synthesizes every stage in it (or its one flat stack):
 // each must pass the configuration checks and cdk-nag, and be in the
 // environment its configuration names. The snapshot tests use the shipped
-// examples instead, so a user's own values never break them.
+// examples instead, so a user's own values never break them
+// (TestSnapshotsIgnoreCDKJSONSettings); TestOtherUsersCDKJSON runs the same
+// checks on other users' values.
 func TestCDKJSONSynthesizes(t *testing.T) {
-	ctx := maps.Clone(cdkJSONContext())
+	checkCDKJSONContext(t, cdkJSONContext())
+}
+
+// checkCDKJSONContext synthesizes every stage of a cdk.json context (or its
+// one flat stack) with the project's feature flags and no bundling, checks
+// each stack as TestCDKJSONSynthesizes promises and returns each stack's
+// "account/region" by stack name.
+func checkCDKJSONContext(t *testing.T, cdkJSON map[string]any) map[string]string {
+	t.Helper()
+	ctx := maps.Clone(cdkJSON)
 	delete(ctx, "stage")
 	maps.Copy(ctx, testContext())
 	all, err := synthAll(ctx, nil)
 	if err != nil {
 		t.Fatalf("cdk.json: %v", err)
 	}
-	if stages := cdkJSONStages(); len(stages) > 0 && len(all) != len(stages) {
-		t.Fatalf("%d stacks for stages %v", len(all), stages)
+	if stages, _ := ctx[config.StagesKey].(map[string]any); len(stages) > 0 && len(all) != len(stages) {
+		t.Fatalf("%d stacks for %d stages", len(all), len(stages))
 	}
+	envs := map[string]string{}
 	for _, s := range all {
 		name := *s.site.Stack.StackName()
+		envs[name] = *s.site.Stack.Account() + "/" + *s.site.Stack.Region()
 		t.Run(name, func(t *testing.T) {
 			if errs := nagFindings(t, s, "error"); len(errs) > 0 {
 				t.Errorf("unsuppressed cdk-nag errors:\n%s", strings.Join(errs, "\n"))
@@ -118,9 +133,10 @@ func TestCDKJSONSynthesizes(t *testing.T) {
 			if _, lb := s.only(t, "AWS::ElasticLoadBalancingV2::LoadBalancer"); props(lb)["Scheme"] != "internet-facing" {
 				t.Errorf("load balancer scheme %v", props(lb)["Scheme"])
 			}
-			t.Logf("%s: %s/%s", name, *s.site.Stack.Account(), *s.site.Stack.Region())
+			t.Logf("%s: %s", name, envs[name])
 		})
 	}
+	return envs
 }
 
 // TestNagRunsInEveryStage: cdk-nag checks each stage's stack, not only the

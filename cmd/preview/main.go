@@ -30,7 +30,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(ctx, ".", os.Args[1:], os.Stdout, os.Stderr))
 }
 
 const usage = `Usage: go run ./cmd/preview [flags]
@@ -54,15 +54,19 @@ exp and iss are always set by the load balancer, on every request.
 -groups and -scopes go into the access token: groups are the user's,
 scopes are what Cognito grants the app client (every user gets the same).
 
-The route table is the example configuration's (an admin area for group
-admins, an API under /api/* needing the scope https://api.example.com/read,
-a partner area) unless -routes names a cdk.json, whose context is read
-through the config package as a synth reads it, or "none". "machine-example"
-adds machine routes under /api (config/example_machine.json): the preview
-then also plays their jwt-validation rules (a request without a valid bearer
-token gets the load balancer's 401 and never reaches the function) and
-Cognito's token endpoint, and prints each machine client's id and a secret
-made at start.
+The route table and the function (config key functionPackage) come from
+the project's cdk.json (beside go.mod), read through the config package as a
+synth reads it: its only stage, the stage -stage names, or every stage when
+they agree (when they differ, the preview lists them and asks for -stage).
+Flags override: -routes names another cdk.json, "example" (the example
+configuration's: an admin area for group admins, an API under /api/* that
+anyone signed in reads and only group editors changes, a partner area), "machine-example" or
+"none"; -function names another package. The startup lines say where each
+came from. "machine-example" adds machine routes under /api
+(config/example_machine.json): the preview then also plays their
+jwt-validation rules (a request without a valid bearer token gets the load
+balancer's 401 and never reaches the function) and Cognito's token endpoint,
+and prints each machine client's id and a secret made at start.
 
 Like the load balancer, the preview keeps a session per browser in a
 session cookie. -access-token-expired makes the access token of every
@@ -78,8 +82,9 @@ Examples:
   make preview PREVIEW_ARGS='-email bob@example.com -username bob -groups admins,staff'
   make preview PREVIEW_ARGS='-scopes openid,https://api.example.com/read'
   make preview PREVIEW_ARGS='-groups admins -access-token-expired'
-  make preview PREVIEW_ARGS='-function lambda/notes -groups admins'   # your own app (config key functionPackage)
-  go run ./cmd/preview -routes cdk.json
+  make preview PREVIEW_ARGS='-function lambda/notes -groups admins'   # another app than cdk.json's functionPackage
+  make preview PREVIEW_ARGS='-stage prod'                             # cdk.json's stage prod
+  go run ./cmd/preview -routes example
   go run ./cmd/preview -routes machine-example
   go run ./cmd/preview -user me.json -claim custom:tier=gold
   go run ./cmd/preview -signed-out -addr 127.0.0.1:8081
@@ -99,7 +104,8 @@ func (c *claimFlags) Set(v string) error {
 	return nil
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// run is the command, in the working directory dir.
+func run(ctx context.Context, dir string, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("preview", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -115,14 +121,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	groups := fs.String("groups", "", "the user's groups, `a,b,...`, sent in the access token's cognito:groups claim")
 	scopes := fs.String("scopes", "openid", "the scopes granted, `a,b,...`, sent in the access token's scope claim")
 	expired := fs.Bool("access-token-expired", false, "send an expired access token on every request of a session after its first")
-	routesFrom := fs.String("routes", "example", "the route table: `example`, machine-example, none, or a cdk.json file whose context is the configuration")
-	stage := fs.String("stage", "", "with -routes cdk.json that has stages, the `stage` whose route table to use")
+	routesFrom := fs.String("routes", "", "the route table: `example`, machine-example, none, or a cdk.json file whose context is the configuration (default: the project's cdk.json)")
+	stage := fs.String("stage", "", "the `stage` of cdk.json whose route table and functionPackage to use (default: its only stage, or every stage when they agree)")
 	var extra claimFlags
 	fs.Var(&extra, "claim", "an extra string claim as `name=value`; repeat for more")
 	userFile := fs.String("user", "", "a JSON `file` holding the user's claims, replacing the defaults")
 	signedOut := fs.Bool("signed-out", false, "forward requests with no token, to show the 401 page")
 	issuer := fs.String("issuer", string(cognitoissuer.Original), "the user pool's issuer form (config key userPoolIssuer): `original` (cognito-idp) or updated (issuer-cognito-idp); every token's iss and the function's TOKEN_ISSUER")
-	function := fs.String("function", "lambda/whoami", "the function's main `package` (config key functionPackage), e.g. lambda/notes; any package but lambda/whoami is built and run as Lambda runs it")
+	function := fs.String("function", "", "the function's main `package`, e.g. lambda/notes; any package but lambda/whoami is built and run as Lambda runs it (default: cdk.json's functionPackage)")
 	showVersion := fs.Bool("version", false, "print the version (CHANGELOG.md) and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -172,33 +178,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	var table routes.Table
-	switch *routesFrom {
-	case "none":
-	case "example":
-		var err error
-		if table, err = preview.ExampleRoutes(); err != nil {
-			fmt.Fprintf(stderr, "preview: %v\n", err)
-			return 1
-		}
-	case "machine-example":
-		var err error
-		if table, err = preview.ExampleMachineRoutes(); err != nil {
-			fmt.Fprintf(stderr, "preview: %v\n", err)
-			return 1
-		}
-	default:
-		var err error
-		if table, err = preview.RoutesFromCDKJSON(*routesFrom, *stage); err != nil {
-			fmt.Fprintf(stderr, "preview: -routes: %v\n", err)
-			return 2
-		}
+	chosen, err := choose(dir, *routesFrom, *function, *stage)
+	if err != nil {
+		fmt.Fprintf(stderr, "preview: %v\n", err)
+		return 2
 	}
+	table := chosen.table
 
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv, err := preview.Start(*addr, preview.Options{Claims: claims, SignedOut: *signedOut, Logger: logger,
 		Groups: splitList(*groups), Scopes: splitList(*scopes), AccessTokenExpired: *expired, Routes: table,
-		Function: *function, FunctionOutput: stderr, Issuer: cognitoissuer.Form(*issuer)})
+		Function: chosen.function, FunctionOutput: stderr, Issuer: cognitoissuer.Form(*issuer)})
 	if err != nil {
 		fmt.Fprintf(stderr, "preview: %v\n", err)
 		return 1
@@ -207,14 +197,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *signedOut {
 		who = "signed out: every request gets the 401 page"
 	}
-	fmt.Fprintf(stdout, "Preview of %s (%s)\n  open  %s\n  keys  %s\n  jwks  %s\n  iss   %s\n", *function, who, srv.URL, srv.KeyEndpoint, srv.JWKSURL, srv.Issuer)
+	fmt.Fprintf(stdout, "Preview of %s (%s)\n  open  %s\n  keys  %s\n  jwks  %s\n  iss   %s\n", chosen.function, who, srv.URL, srv.KeyEndpoint, srv.JWKSURL, srv.Issuer)
+	fmt.Fprintf(stdout, "  function: %s (%s)\n  routes: %s\n", chosen.function, chosen.functionFrom, chosen.routesFrom)
 	fmt.Fprintf(stdout, "  access token: groups [%s], scopes [%s]", strings.Join(splitList(*groups), " "), strings.Join(splitList(*scopes), " "))
 	if *expired {
 		fmt.Fprint(stdout, ", expired after each session's first request")
 	}
 	fmt.Fprintln(stdout)
 	if len(table.Routes) == 0 {
-		fmt.Fprintln(stdout, "  routes: none (every path: any signed-in user)")
+		fmt.Fprintln(stdout, "  no routes: every path lets any signed-in user in")
 	}
 	for _, rt := range table.Routes {
 		what := strings.Join(rt.Paths, " ")

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/alb-cognito/alb-cognito-cdk/config"
 )
 
 // syncBuffer is written by run while the test polls it.
@@ -34,6 +36,13 @@ func (s *syncBuffer) String() string {
 func TestRunRefuses(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	writeModule(t, dir, nil)
+	differ := filepath.Join(dir, "other", "cdk.json")
+	writeCDKJSON(t, differ, withStageRoutes(config.ExampleStages(), "prod"))
+	noContext := filepath.Join(dir, "nocontext.json")
+	if err := os.WriteFile(noContext, []byte(`{"app": "go run ."}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	notObject := filepath.Join(dir, "array.json")
 	if err := os.WriteFile(notObject, []byte(`["a"]`), 0o600); err != nil {
 		t.Fatal(err)
@@ -54,12 +63,17 @@ func TestRunRefuses(t *testing.T) {
 		{"unknown flag", []string{"-port", "1"}, 2, "flag provided but not defined"},
 		{"issuer form not lower case", []string{"-issuer", "UPDATED"}, 2, `-issuer "UPDATED": want original or updated`},
 		{"routes from a missing cdk.json", []string{"-routes", filepath.Join(dir, "cdk.json")}, 2, "no such file"},
-		{"routes from a file without context", []string{"-routes", notObject}, 2, "-routes"},
+		{"routes from a file that is not a cdk.json", []string{"-routes", notObject}, 2, "cannot unmarshal array"},
+		{"routes from a file without context", []string{"-routes", noContext}, 2, `no "context" object`},
+		{"stages whose routes differ", []string{"-routes", differ}, 2, "stages dev, prod have different route tables; name one with -stage (dev or prod)"},
+		{"a stage cdk.json does not have", []string{"-routes", differ, "-stage", "qa"}, 2, `there is no stage "qa"`},
+		{"a stage with nothing to read", []string{"-routes", "none", "-function", "lambda/whoami", "-stage", "dev"}, 2, "-stage selects a stage of cdk.json"},
+		{"a stage without a cdk.json", []string{"-stage", "dev"}, 2, "no such file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var stdout, stderr bytes.Buffer
-			if code := run(context.Background(), tc.args, &stdout, &stderr); code != tc.wantCode {
+			if code := run(context.Background(), dir, tc.args, &stdout, &stderr); code != tc.wantCode {
 				t.Errorf("run(%q) = %d, want %d; stderr:\n%s", tc.args, code, tc.wantCode, stderr.String())
 			}
 			if !strings.Contains(stderr.String(), tc.wantErr) {
@@ -77,12 +91,14 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	if err := os.WriteFile(file, []byte(`{"sub":"file-sub","email":"file@example.com","username":"fileuser","custom:team":"core","exp":1}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"-addr", "127.0.0.1:0", "-user", file, "-email", "flag@example.com", "-groups", "admins, staff", "-scopes", "openid,https://api.example.com/read", "-claim", "custom:tier=gold", "-claim", "custom:x=a=b"}
+	args := []string{"-addr", "127.0.0.1:0", "-routes", "example", "-user", file, "-email", "flag@example.com", "-groups", "admins, staff", "-scopes", "openid,https://api.example.com/read", "-claim", "custom:tier=gold", "-claim", "custom:x=a=b"}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, args, stdout, stderr) }()
+	dir := t.TempDir()
+	writeModule(t, dir, nil)
+	go func() { done <- run(ctx, dir, args, stdout, stderr) }()
 
 	var url string
 	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
@@ -113,7 +129,9 @@ func TestRunServesUntilCancelled(t *testing.T) {
 			t.Errorf("claims lack %s: %s", want, body)
 		}
 	}
-	for _, want := range []string{"signed in as flag@example.com", "groups [admins staff]", "route admin      /admin /admin/*  (group admins) → you may enter",
+	for _, want := range []string{"signed in as flag@example.com", "groups [admins staff]",
+		"function: lambda/whoami (the default; no cdk.json in " + dir + ")", "routes: the example configuration's (-routes example)",
+		"route admin      /admin /admin/*  (group admins) → you may enter",
 		"route api-read   GET HEAD /api /api/*  (unauthenticated: deny) → you may enter",
 		"route api-write  /api /api/*  (group editors; unauthenticated: deny) → you get 403"} {
 		if !strings.Contains(stdout.String(), want) {

@@ -85,26 +85,32 @@ func jwksJSON(keys ...map[string]any) []byte {
 }
 
 // jwksServer serves a JWKS whose body, status and delay a test can change,
-// and counts requests.
+// and counts requests, and the requests it has finished with.
 type jwksServer struct {
 	*httptest.Server
-	mu     sync.Mutex
-	body   []byte
-	status int
-	delay  time.Duration
-	hits   atomic.Int64
+	mu       sync.Mutex
+	body     []byte
+	status   int
+	delay    time.Duration
+	hits     atomic.Int64
+	answered atomic.Int64
+	// release ends every delay: closed when the test ends, so that a
+	// request still delayed does not hold up the server's Close.
+	release chan struct{}
 }
 
 func newJWKSServer(t testing.TB, body []byte) *jwksServer {
-	s := &jwksServer{body: body, status: http.StatusOK}
+	s := &jwksServer{body: body, status: http.StatusOK, release: make(chan struct{})}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.hits.Add(1)
+		defer s.answered.Add(1)
 		s.mu.Lock()
 		body, status, delay := s.body, s.status, s.delay
 		s.mu.Unlock()
 		if delay > 0 {
 			select {
 			case <-time.After(delay):
+			case <-s.release:
 			case <-r.Context().Done():
 				return
 			}
@@ -114,6 +120,7 @@ func newJWKSServer(t testing.TB, body []byte) *jwksServer {
 		_, _ = w.Write(body)
 	}))
 	t.Cleanup(s.Close)
+	t.Cleanup(func() { close(s.release) }) // runs first
 	return s
 }
 

@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -393,8 +394,10 @@ func TestVerifyClaims(t *testing.T) {
 	if got.Subject != "sub-1" || got.Username != "ann" || got.Email != "ann@example.com" {
 		t.Errorf("claims = %+v", got)
 	}
-	if !got.ExpiresAt.Equal(f.lb.Expiry()) {
-		t.Errorf("ExpiresAt = %v, want %v", got.ExpiresAt, f.lb.Expiry())
+	// The token's own exp, not a fresh lb.Expiry(), which differs once a
+	// second boundary passes between minting and checking.
+	if want := time.Unix(c["exp"].(int64), 0); !got.ExpiresAt.Equal(want) {
+		t.Errorf("ExpiresAt = %v, want %v", got.ExpiresAt, want)
 	}
 	if got.All["custom:team"] != "blue" || got.All["exp"] == nil {
 		t.Errorf("All = %v", got.All)
@@ -446,10 +449,18 @@ func TestHangingEndpoint(t *testing.T) {
 	}
 }
 
+// TestCallerDeadline: a caller whose deadline passes stops waiting for a
+// fetch that hangs. The key endpoint answers only when the test ends, and the
+// client would wait a minute, so a Verify that returns before the endpoint
+// has finished any request stopped because of its own deadline, however
+// slowly the machine runs (no bound on the elapsed time, which a loaded
+// machine can exceed).
 func TestCallerDeadline(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
+	var finished atomic.Int64
 	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer finished.Add(1)
 		select {
 		case <-r.Context().Done():
 		case <-release:
@@ -459,17 +470,16 @@ func TestCallerDeadline(t *testing.T) {
 	t.Cleanup(func() { close(release) })
 	f := newFixture(t, func(c *albjwt.Config) {
 		c.KeyEndpoint = hang.URL
-		c.HTTPClient = &http.Client{Timeout: 5 * time.Second}
+		c.HTTPClient = &http.Client{Timeout: time.Minute}
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	start := time.Now()
 	_, err := f.v.Verify(ctx, f.mint(t, f.lb.Claims(albsim.User{})))
 	if !errors.Is(err, albjwt.ErrKeyUnavailable) || albjwt.Reason(err) != albjwt.ReasonKeyCanceled {
 		t.Fatalf("err = %v", err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("took %v despite a 100ms deadline", d)
+	if n := finished.Load(); n != 0 {
+		t.Errorf("Verify returned only after the key endpoint had finished %d request(s)", n)
 	}
 }
 

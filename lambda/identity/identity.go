@@ -26,7 +26,7 @@ type Identity struct {
 	// the user in. Empty when AccessVerified is false.
 	Groups []string
 	// Scopes are the access token's scopes: granted per app client, not per
-	// user (see the README's authorization model). Empty when
+	// user (see docs/authorization.md). Empty when
 	// AccessVerified is false.
 	Scopes []string
 	// AccessVerified reports whether an access token was verified for this

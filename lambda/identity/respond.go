@@ -174,7 +174,7 @@ func (m *Middleware) logout(w http.ResponseWriter) {
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html).
 // An expired token still reaches the function when the token expires between
 // the load balancer's check and ours, or when the refresh token has run out
-// before the session (see the README's "Sessions and tokens").
+// before the session (see docs/sessions.md).
 func (m *Middleware) reauthenticate(w http.ResponseWriter, r *http.Request, asJSON, deny bool) bool {
 	if asJSON || deny || (r.Method != http.MethodGet && r.Method != http.MethodHead) || !multiValue(r) {
 		return false

@@ -8,7 +8,7 @@
 // Deploy it with -c functionPackage=lambda/notes, preview it with
 // make preview PREVIEW_ARGS='-function lambda/notes'. The admin page expects
 // the route table (config key routes) to hold a route named admin with the
-// group that may enter it; see the README's "Put your own app behind it".
+// group that may enter it; see docs/own-app.md.
 package main
 
 import (

@@ -269,11 +269,23 @@ func TestJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.Username != "erin" || got.Email != "erin@example.com" || got.Sub != "s-1" || !got.EmailVerified || !got.AccessVerified ||
-		got.ExpiresAt != f.lb.Expiry().UTC().Format(time.RFC3339) || got.Claims["custom:n"] != json.Number("12345678901234") ||
+		got.ExpiresAt != tokenExpiry(t, c).UTC().Format(time.RFC3339) || got.Claims["custom:n"] != json.Number("12345678901234") ||
 		len(got.Groups) != 1 || got.Groups[0] != "admins" || len(got.Scopes) != 1 || got.Scopes[0] != "openid" ||
 		len(got.Routes) != 3 || !got.Routes[0].Allowed || got.Routes[1].Allowed || !got.Routes[2].Allowed {
 		t.Errorf("JSON = %+v", got)
 	}
+}
+
+// tokenExpiry is the exp the load balancer stamped into claims: the expiry
+// the handler must report. Computing a fresh one (lb.Expiry) instead would
+// fail whenever a second boundary passes between minting and checking.
+func tokenExpiry(t *testing.T, claims map[string]any) time.Time {
+	t.Helper()
+	exp, ok := claims["exp"].(int64)
+	if !ok {
+		t.Fatalf("claims have no int64 exp: %#v", claims["exp"])
+	}
+	return time.Unix(exp, 0)
 }
 
 func TestHostileClaimsEscaped(t *testing.T) {
@@ -316,6 +328,7 @@ func TestPageLayout(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d: %s", resp.StatusCode, resp.Body)
 	}
+	exp := tokenExpiry(t, c)
 	for _, want := range []string{
 		"<h1>Signed in as s&lt;1&gt;</h1>",
 		"<dt>Username</dt><dd>—</dd><dt>Email</dt><dd>— <span class=\"note\">(verified)</span></dd>",
@@ -323,8 +336,8 @@ func TestPageLayout(t *testing.T) {
 		`<tr><th scope="row"><code>a</code></th><td>true</td></tr>` + "\n" +
 			`<tr><th scope="row"><code>b</code></th><td>[&#34;\u003cx\u003e&#34;,2]</td></tr>` + "\n" +
 			`<tr><th scope="row"><code>email_verified</code></th><td>true</td></tr>` + "\n" +
-			`<tr><th scope="row"><code>exp</code></th><td>` + strconv.FormatInt(f.lb.Expiry().Unix(), 10) + `</td></tr>`,
-		`<time datetime="` + f.lb.Expiry().UTC().Format(time.RFC3339) + `">` + f.lb.Expiry().UTC().Format("Mon, 2 Jan 2006 15:04:05 UTC") + `</time>`,
+			`<tr><th scope="row"><code>exp</code></th><td>` + strconv.FormatInt(exp.Unix(), 10) + `</td></tr>`,
+		`<time datetime="` + exp.UTC().Format(time.RFC3339) + `">` + exp.UTC().Format("Mon, 2 Jan 2006 15:04:05 UTC") + `</time>`,
 	} {
 		if !strings.Contains(resp.Body, want) {
 			t.Errorf("page lacks %q:\n%s", want, resp.Body)

@@ -9,6 +9,9 @@
 //     one stage;
 //   - tests: go test ./... against go test ./bench/trivial/..., warm build
 //     cache, alternating;
+//   - testtime: make test's go test commands (-race on RACE_PKGS) against the
+//     same one-synth test, warm build cache; and make test with an empty
+//     build cache (a fresh GOCACHE) against go build ./... with one;
 //   - the function per request: the identity page as lambda/whoami serves
 //     it, verifying both tokens, against the two bare signature checks it
 //     rests on (P-256 and RSA-2048); one token's verification against a bare
@@ -39,15 +42,16 @@ import (
 
 // options are the command's flags.
 type options struct {
-	synthRuns int
-	testRuns  int
-	coldRuns  int
-	benchCnt  int
-	benchTime string
-	only      string
-	results   string
-	keep      bool
-	fullWarm  bool
+	synthRuns    int
+	testRuns     int
+	coldRuns     int
+	coldTestRuns int
+	benchCnt     int
+	benchTime    string
+	only         string
+	results      string
+	keep         bool
+	fullWarm     bool
 }
 
 func main() {
@@ -59,9 +63,10 @@ func main() {
 	flag.IntVar(&o.synthRuns, "synth-runs", 5, "timed synth runs of each app")
 	flag.IntVar(&o.testRuns, "test-runs", 3, "timed go test runs of each")
 	flag.IntVar(&o.coldRuns, "cold-runs", 21, "cold starts of each function")
+	flag.IntVar(&o.coldTestRuns, "cold-test-runs", 1, "cold-build-cache runs of make test and of go build ./... (testtime; minutes each)")
 	flag.IntVar(&o.benchCnt, "bench-count", 6, "go test -count for the function benchmarks")
 	flag.StringVar(&o.benchTime, "benchtime", "1s", "go test -benchtime for the function benchmarks")
-	flag.StringVar(&o.only, "only", "", "comma-separated sections to run (synth,stages,test,func,cold,pkg); default all")
+	flag.StringVar(&o.only, "only", "", "comma-separated sections to run (synth,stages,test,testtime,func,cold,pkg); default all")
 	flag.StringVar(&o.results, "results", "bench/results.md", "where to write the summary table (empty: nowhere)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work directory (binaries, cloud assemblies, logs)")
 	flag.BoolVar(&o.fullWarm, "full-warmup", true, "warm up go test with one full untimed run of each (false: build and link only, with -run '^$')")
@@ -141,6 +146,7 @@ func run(o options) error {
 		{"synth", benchSynth},
 		{"stages", benchStages},
 		{"test", benchTests},
+		{"testtime", benchTestTime},
 		{"func", benchFunction},
 		{"cold", benchColdStart},
 		{"pkg", benchPackage},

@@ -25,8 +25,10 @@
 // start, so edits made while it runs do not change what is measured; every
 // child's temporary files live in a work directory removed at the end. Progress
 // goes to stderr, the summary table (markdown) to stdout and to
-// bench/results.md. It takes about four minutes on two busy cores; -only runs
-// some sections, and go run ./bench/cmd/bench -h lists the other flags.
+// bench/results.md. It takes about four minutes on two busy cores, plus the
+// testtime section's warm runs and its cold-build-cache runs (minutes each,
+// outside the 5-minute budget; -cold-test-runs 0 skips them); -only runs some
+// sections, and go run ./bench/cmd/bench -h lists the other flags.
 // Nothing here is part of make test.
 package main
 
@@ -91,6 +93,9 @@ type env struct {
 	snap string
 	// synthAsset is the function binary the synth section's cold run bundled.
 	synthAsset string
+	// outsideBudget is time spent on purpose beyond the 5-minute budget (the
+	// cold-build-cache runs of make test and go build).
+	outsideBudget time.Duration
 }
 
 func (e *env) logf(format string, args ...any) {
@@ -173,9 +178,9 @@ func run(o options) error {
 	}
 	m.loadEnd = loadAvg()
 	m.elapsed = time.Since(start)
-	if m.elapsed > 5*time.Minute {
-		e.notef("**This run took %s, over the 5-minute budget**: the machine was busy (load average %s at the end); "+
-			"fewer runs: -synth-runs, -test-runs, -benchtime.", m.elapsed.Round(time.Second), m.loadEnd)
+	if m.elapsed-e.outsideBudget > 5*time.Minute {
+		e.notef("**This run took %s (%s without the cold-build-cache runs), over the 5-minute budget**: the machine was busy (load average %s at the end); "+
+			"fewer runs: -synth-runs, -test-runs, -benchtime.", m.elapsed.Round(time.Second), (m.elapsed - e.outsideBudget).Round(time.Second), m.loadEnd)
 	}
 
 	report := renderReport(m, e.rows, e.notes)

@@ -71,8 +71,9 @@ func makeTestCommands(e *env) ([][]string, error) {
 
 // seq runs the go commands one after the other (as make's recipe does) and
 // sums their wall and CPU times; it stops at the first failure.
-func (e *env) seq(cmds [][]string, extra []string, environ []string) result {
+func (e *env) seq(cmds [][]string, extra []string, environ []string) (result, []float64) {
 	var sum result
+	var walls []float64
 	for _, c := range cmds {
 		args := append(append(slices.Clone(c[:1]), extra...), c[1:]...)
 		cmd := e.command("go", args...)
@@ -81,12 +82,13 @@ func (e *env) seq(cmds [][]string, extra []string, environ []string) result {
 		sum.wall += r.wall
 		sum.cpu += r.cpu
 		sum.out = append(sum.out, r.out...)
+		walls = append(walls, r.wall.Seconds())
 		if r.err != nil {
 			sum.err = r.err
 			break
 		}
 	}
-	return sum
+	return sum, walls
 }
 
 func benchWarmMakeTest(e *env) error {
@@ -117,10 +119,11 @@ func benchWarmMakeTest(e *env) error {
 	}
 	for _, cs := range [][][]string{cmds, floor} {
 		e.logf("warm-up (untimed): %s", describe(cs))
-		r := e.seq(cs, warm, nil)
+		r, _ := e.seq(cs, warm, nil)
 		e.logf("  %s", r.wall.Round(1e7))
 	}
 	var pw, pc, fw, fc []float64
+	perCmd := make([][]float64, len(cmds))
 	failing := false
 	n := e.opts.testRuns
 	for i := range n {
@@ -129,7 +132,12 @@ func benchWarmMakeTest(e *env) error {
 			if which == "floor" {
 				cs = floor
 			}
-			r := e.seq(cs, nil, nil)
+			r, walls := e.seq(cs, nil, nil)
+			if which == "project" {
+				for j, w := range walls {
+					perCmd[j] = append(perCmd[j], w)
+				}
+			}
 			note := ""
 			if r.err != nil {
 				if which == "floor" {
@@ -144,7 +152,7 @@ func benchWarmMakeTest(e *env) error {
 			} else {
 				fw, fc = append(fw, r.wall.Seconds()), append(fc, r.cpu.Seconds())
 			}
-			e.logf("warm %-7s %d/%d: %6.2f s wall, %6.2f s CPU%s", which, i+1, n, r.wall.Seconds(), r.cpu.Seconds(), note)
+			e.logf("warm %-7s %d/%d: %6.2f s wall, %6.2f s CPU%s (per command: %v)", which, i+1, n, r.wall.Seconds(), r.cpu.Seconds(), note, walls)
 		}
 	}
 	mp, mf := median(pw), median(fw)
@@ -158,8 +166,12 @@ func benchWarmMakeTest(e *env) error {
 		floor:   fmt.Sprintf("%s (CPU %s) (one synth test)", seconds(mf), seconds(median(fc))),
 		ratio:   mp / mf, target: "≤ 3×", met: yesNo(mp/mf <= 3),
 	})
-	e.notef("make test, warm: %s, run one after the other, wall %s vs %s; CPU ratio %.2f×. go vet and actionlint are not in these figures.",
-		describe(cmds), spread(pw, seconds), spread(fw, seconds), median(pc)/median(fc))
+	var parts []string
+	for j, ws := range perCmd {
+		parts = append(parts, fmt.Sprintf("%s (%s)", seconds(median(ws)), strings.Join(cmds[j][:min(3, len(cmds[j]))], " ")))
+	}
+	e.notef("make test, warm: %s, run one after the other, wall %s vs %s; median wall per command %s; CPU ratio %.2f×. go vet and actionlint are not in these figures.",
+		describe(cmds), spread(pw, seconds), spread(fw, seconds), strings.Join(parts, " + "), median(pc)/median(fc))
 	if failing {
 		e.notef("**make test's go test commands failed** during the warm timed runs (the timings still count the run).")
 	}
@@ -171,6 +183,8 @@ func benchColdMakeTest(e *env) error {
 	if n < 1 {
 		return nil
 	}
+	t0 := time.Now()
+	defer func() { e.outsideBudget += time.Since(t0) }()
 	// One fresh build cache per run: make test against go build ./...
 	coldRun := func(name string, args ...string) (result, error) {
 		cache, err := os.MkdirTemp(e.work, "gocache-")

@@ -26,8 +26,14 @@ import (
 // group checked, the identity put in the context, a trivial handler run and
 // one log line written (to a discarding JSON logger).
 func BenchmarkAccessRoute(b *testing.B) {
-	f := newFixture(b, fixtureOpts{})
-	mw, err := identity.FromConfig(f.cfg, identity.Options{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	benchAccessRoute(b, newFixture(b, fixtureOpts{}), identity.Options{})
+}
+
+// benchAccessRoute is BenchmarkAccessRoute's body with options o (a
+// discarding JSON logger is added).
+func benchAccessRoute(b *testing.B, f *fixture, o identity.Options) {
+	o.Logger = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	mw, err := identity.FromConfig(f.cfg, o)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -42,7 +48,7 @@ func BenchmarkAccessRoute(b *testing.B) {
 	r.Header.Set(identity.HeaderAccessToken, f.accessToken(b, albsim.Access{Groups: []string{"admins"}}))
 	r.Header.Set("Accept", "text/html")
 	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
+	h.ServeHTTP(w, r) // warms the key caches
 	if w.Code != http.StatusNoContent {
 		b.Fatalf("status %d", w.Code)
 	}

@@ -2,7 +2,6 @@ package identity_test
 
 import (
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -10,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
-	"github.com/alb-cognito/alb-cognito-cdk/internal/benchcpu"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 )
 
@@ -24,28 +22,7 @@ func BenchmarkAccessRouteMetrics(b *testing.B) {
 		name      string
 		noMetrics bool
 	}{{"without", true}, {"with", false}} {
-		b.Run(bc.name, func(b *testing.B) {
-			mw, err := identity.FromConfig(f.cfg, identity.Options{Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), NoMetrics: bc.noMetrics})
-			if err != nil {
-				b.Fatal(err)
-			}
-			h := mw.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
-			r := albsim.ForwardHTTP(mw.Routes(), httptest.NewRequest("GET", "/admin/users", nil))
-			r.Header.Set(identity.HeaderUserClaims, f.userToken(b, albsim.User{}))
-			r.Header.Set(identity.HeaderAccessToken, f.accessToken(b, albsim.Access{Groups: []string{"admins"}}))
-			r.Header.Set("Accept", "text/html")
-			h.ServeHTTP(httptest.NewRecorder(), r) // warm the key caches
-			b.ReportAllocs()
-			stop := benchcpu.Start(b)
-			for b.Loop() {
-				w := httptest.NewRecorder()
-				h.ServeHTTP(w, r)
-				if w.Code != http.StatusNoContent {
-					b.Fatalf("status %d", w.Code)
-				}
-			}
-			stop()
-		})
+		b.Run(bc.name, func(b *testing.B) { benchAccessRoute(b, f, identity.Options{NoMetrics: bc.noMetrics}) })
 	}
 }
 

@@ -209,27 +209,27 @@ func queries(scope constructs.Construct, p *Props) []awslogs.QueryDefinition {
 	}
 	return []awslogs.QueryDefinition{
 		def("RefusalsQuery", "refusals-by-reason-and-route", &awslogs.QueryStringProps{
-			Filter: jsii.String(`msg = "request" and Refusals = 1`),
-			Stats:  jsii.String("count(*) as refusals by Outcome, reason, route, status"),
-			Sort:   jsii.String("refusals desc"),
+			FilterStatements: jsii.Strings(`msg = "request" and Refusals = 1`),
+			StatsStatements:  jsii.Strings("count(*) as refusals by Outcome, reason, route, status"),
+			Sort:             jsii.String("refusals desc"),
 		}),
 		def("UserQuery", "one-users-requests-by-sub", &awslogs.QueryStringProps{
-			Fields: jsii.Strings("@timestamp", "status", "Outcome", "reason", "method", "path", "route", "request_id"),
-			Filter: jsii.String(`msg = "request" and sub = "REPLACE-WITH-THE-USERS-SUB"`),
-			Sort:   jsii.String("@timestamp desc"),
-			Limit:  jsii.Number(100),
+			Fields:           jsii.Strings("@timestamp", "status", "Outcome", "reason", "method", "path", "route", "request_id"),
+			FilterStatements: jsii.Strings(`msg = "request" and sub = "REPLACE-WITH-THE-USERS-SUB"`),
+			Sort:             jsii.String("@timestamp desc"),
+			Limit:            jsii.Number(100),
 		}),
 		def("SlowestQuery", "slowest-requests", &awslogs.QueryStringProps{
-			Fields: jsii.Strings("@timestamp", "VerifyLatency", "status", "Outcome", "method", "path", "route", "request_id"),
-			Filter: jsii.String(`msg = "request"`),
-			Sort:   jsii.String("VerifyLatency desc"),
-			Limit:  jsii.Number(50),
+			Fields:           jsii.Strings("@timestamp", "VerifyLatency", "status", "Outcome", "method", "path", "route", "request_id"),
+			FilterStatements: jsii.Strings(`msg = "request"`),
+			Sort:             jsii.String("VerifyLatency desc"),
+			Limit:            jsii.Number(50),
 		}),
 		def("KeyFetchQuery", "key-fetch-failures", &awslogs.QueryStringProps{
-			Fields: jsii.Strings("@timestamp", "reason", "detail", "method", "path", "route", "request_id"),
-			Filter: jsii.String(`msg = "request" and Outcome = "` + identity.OutcomeKeyFetchFailed + `"`),
-			Sort:   jsii.String("@timestamp desc"),
-			Limit:  jsii.Number(100),
+			Fields:           jsii.Strings("@timestamp", "reason", "detail", "method", "path", "route", "request_id"),
+			FilterStatements: jsii.Strings(`msg = "request" and Outcome = "` + identity.OutcomeKeyFetchFailed + `"`),
+			Sort:             jsii.String("@timestamp desc"),
+			Limit:            jsii.Number(100),
 		}),
 	}
 }

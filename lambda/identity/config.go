@@ -3,6 +3,7 @@ package identity
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/url"
 	"strings"
@@ -56,6 +57,14 @@ const (
 	// policy (routes.TargetGroupName). The policy of the target group a
 	// request arrives through is the one the function applies.
 	EnvTargetGroupPrefix = "TARGET_GROUP_PREFIX"
+	// EnvTarget (optional) says what receives the load balancer's requests:
+	// TargetLambda (default), the function behind one Lambda target group
+	// per policy, which needs EnvTargetGroupPrefix; or TargetHTTP, an HTTP
+	// server behind one existing target group (config key targetGroupArn),
+	// which gets no Lambda event and so must not have EnvTargetGroupPrefix:
+	// each request takes the policy of the route its path matches, as sent
+	// and decoded (Config.TargetGroupPrefix).
+	EnvTarget = "IDENTITY_TARGET"
 	// EnvResourceServerID (optional) is the identifier of the site's
 	// resource server (config key resourceServerId). An access token that
 	// Cognito bound to a resource (it has aud) is accepted only when aud
@@ -66,6 +75,12 @@ const (
 	// holds the machine clients' app client ids by name, as a JSON object;
 	// see bearer.ClientsEnvVar.
 	EnvMachineClients = bearer.ClientsEnvVar
+)
+
+// The values of EnvTarget.
+const (
+	TargetLambda = "lambda"
+	TargetHTTP   = "http"
 )
 
 // DefaultSessionCookieName is the load balancer's default session cookie name.
@@ -158,6 +173,21 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg.JWKSURL = get(EnvJWKSURL)
 	cfg.ResourceServerID = get(EnvResourceServerID)
 	cfg.FunctionName = get(EnvFunctionName)
+	// The target decides whether the prefix is required (a function) or
+	// refused (an HTTP server, which no Lambda event tells its target group).
+	var targetErr error
+	switch target := get(EnvTarget); target {
+	case "", TargetLambda:
+		if cfg.TargetGroupPrefix == "" {
+			targetErr = errors.New(EnvTargetGroupPrefix + ": required (" + targetGroupPrefixWant + "): without it the function cannot tell which listener rule forwarded a request")
+		}
+	case TargetHTTP:
+		if cfg.TargetGroupPrefix != "" {
+			targetErr = errors.New(EnvTargetGroupPrefix + ": must be unset with " + EnvTarget + "=" + TargetHTTP + ": an HTTP server receives no Lambda event naming its target group")
+		}
+	default:
+		targetErr = fmt.Errorf("%s: must be %s or %s, not %q", EnvTarget, TargetLambda, TargetHTTP, target)
+	}
 	var tableErr error
 	if raw := get(EnvRouteTable); raw == "" {
 		tableErr = errors.New(`required (the route table as JSON, written by the stack; {"routes":[]} for none)`)
@@ -174,6 +204,14 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	// A table that did not parse is reported once, above, not again by
 	// validate.
 	err := cfg.validate(envName)
+	if targetErr != nil {
+		var ce *ConfigError
+		if !errors.As(err, &ce) {
+			ce = &ConfigError{}
+		}
+		ce.Problems = append(ce.Problems, targetErr.Error())
+		err = ce
+	}
 	if tableErr != nil || clientsErr != nil {
 		var problems []string
 		var ce *ConfigError
@@ -255,7 +293,7 @@ func (c Config) validate(name func(field string) string) error {
 	if err := checkCookieName(c.SessionCookieName); err != nil {
 		add("SessionCookieName", err)
 	}
-	if err := checkTargetGroupPrefix(c.TargetGroupPrefix, name("TargetGroupPrefix") == EnvTargetGroupPrefix); err != nil {
+	if err := checkTargetGroupPrefix(c.TargetGroupPrefix); err != nil {
 		add("TargetGroupPrefix", err)
 	}
 	if c.JWKSURL != "" {
@@ -339,15 +377,13 @@ func checkCookieName(s string) error {
 	return nil
 }
 
-// checkTargetGroupPrefix checks a target group name prefix; required is
-// true when reading the function's environment, which the stack always
-// gives one.
-func checkTargetGroupPrefix(s string, required bool) error {
-	const want = "letters, digits and inner hyphens, at most 23 characters (the stack sets it)"
+const targetGroupPrefixWant = "letters, digits and inner hyphens, at most 23 characters (the stack sets it)"
+
+// checkTargetGroupPrefix checks a target group name prefix; whether one is
+// required is EnvTarget's to say (ConfigFromEnv).
+func checkTargetGroupPrefix(s string) error {
+	const want = targetGroupPrefixWant
 	if s == "" {
-		if required {
-			return errors.New("required (" + want + "): without it the function cannot tell which listener rule forwarded a request")
-		}
 		return nil
 	}
 	if len(s) > routes.MaxTargetGroupPrefix || s[0] == '-' || s[len(s)-1] == '-' {

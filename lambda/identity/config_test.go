@@ -149,3 +149,42 @@ func TestConfigFromEnvRouteTable(t *testing.T) {
 		}
 	}
 }
+
+// The target decides the prefix: a function must have one (a missing one
+// would silently drop the target group check), an HTTP server must not (no
+// Lambda event could ever match it, so it would refuse every request).
+func TestConfigFromEnvTarget(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, target, prefix string
+		wantErr              string // "" for success
+	}{
+		{"lambda by default", "", "Site-AbC123", ""},
+		{"lambda", identity.TargetLambda, "Site-AbC123", ""},
+		{"lambda without prefix", "", "", identity.EnvTargetGroupPrefix + ": required"},
+		{"explicit lambda without prefix", identity.TargetLambda, "", identity.EnvTargetGroupPrefix + ": required"},
+		{"http", identity.TargetHTTP, "", ""},
+		{"http with prefix", identity.TargetHTTP, "Site-AbC123", identity.EnvTargetGroupPrefix + ": must be unset"},
+		{"unknown", "ecs", "Site-AbC123", identity.EnvTarget + `: must be lambda or http, not "ecs"`},
+		{"case matters", "HTTP", "", identity.EnvTarget + ": must be lambda or http"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := validEnv()
+			env[identity.EnvTarget] = tc.target
+			env[identity.EnvTargetGroupPrefix] = tc.prefix
+			cfg, err := identity.ConfigFromEnv(func(k string) string { return env[k] })
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if cfg.TargetGroupPrefix != tc.prefix {
+					t.Errorf("TargetGroupPrefix = %q, want %q", cfg.TargetGroupPrefix, tc.prefix)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("err = %v, want one containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}

@@ -272,4 +272,3 @@ func TestHTTPModeRefusesLambdaEvents(t *testing.T) {
 		t.Errorf("lambda mode without an event: status %d, want 403", resp.StatusCode)
 	}
 }
-

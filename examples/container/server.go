@@ -115,4 +115,3 @@ func listenPort(s string) (string, error) {
 	}
 	return s, nil
 }
-

@@ -19,6 +19,12 @@
 // mid-session; the function then starts a fresh sign-in, which the preview
 // answers with a new session.
 //
+// With Options.Upstream it fronts an HTTP server on this machine instead of
+// the function, as the load balancer fronts an existing target group:
+// requests go to it as the load balancer sends them to an HTTP target
+// (albsim.HTTPTarget), and Server.UpstreamConfig is the configuration
+// document the server reads (identity.FromDocument).
+//
 // cmd/preview is its command line; the browser test in e2e starts it in
 // process with Start.
 package preview

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -68,6 +69,17 @@ jwt-validation rules (a request without a valid bearer token gets the load
 balancer's 401 and never reaches the function) and Cognito's token endpoint,
 and prints each machine client's id and a secret made at start.
 
+-upstream http://127.0.0.1:PORT puts the preview in front of an HTTP server
+on this machine instead of the function, as the load balancer fronts an
+existing target group of containers or instances (config key
+targetGroupArn): each request goes to it as the load balancer sends it to
+such a target, with the same signed headers. The server verifies them with
+the identity middleware configured by the document the preview prints
+(IDENTITY_CONFIG; -upstream-config also writes it to a file); the
+preview's keys change each time it starts, so restart the server with the
+new document after restarting the preview. Only loopback upstreams are
+accepted.
+
 Like the load balancer, the preview keeps a session per browser in a
 session cookie. -access-token-expired makes the access token of every
 request after a session's first an expired one, as when it runs out
@@ -88,6 +100,8 @@ Examples:
   go run ./cmd/preview -routes machine-example
   go run ./cmd/preview -user me.json -claim custom:tier=gold
   go run ./cmd/preview -signed-out -addr 127.0.0.1:8081
+  go run ./cmd/preview -upstream http://127.0.0.1:9000 -upstream-config /tmp/identity.json
+    then, in examples/container: IDENTITY_CONFIG="$(cat /tmp/identity.json)" PORT=9000 go run .
 `
 
 // claimFlags collects repeated -claim k=v.
@@ -129,6 +143,8 @@ func run(ctx context.Context, dir string, args []string, stdout, stderr io.Write
 	signedOut := fs.Bool("signed-out", false, "forward requests with no token, to show the 401 page")
 	issuer := fs.String("issuer", string(cognitoissuer.Original), "the user pool's issuer form (config key userPoolIssuer): `original` (cognito-idp) or updated (issuer-cognito-idp); every token's iss and the function's TOKEN_ISSUER")
 	function := fs.String("function", "", "the function's main `package`, e.g. lambda/notes; any package but lambda/whoami is built and run as Lambda runs it (default: cdk.json's functionPackage)")
+	upstream := fs.String("upstream", "", "front the HTTP server at `http://127.0.0.1:port` instead of the function (loopback only)")
+	upstreamConfig := fs.String("upstream-config", "", "with -upstream, also write the server's IDENTITY_CONFIG document to this `file`")
 	showVersion := fs.Bool("version", false, "print the version (CHANGELOG.md) and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -178,27 +194,58 @@ func run(ctx context.Context, dir string, args []string, stdout, stderr io.Write
 		return 2
 	}
 
+	if *upstream != "" {
+		if err := preview.CheckUpstream(*upstream); err != nil {
+			fmt.Fprintf(stderr, "preview: -upstream: %v\n", err)
+			return 2
+		}
+		if *function != "" {
+			fmt.Fprintln(stderr, "preview: -function and -upstream: the preview fronts one or the other")
+			return 2
+		}
+	} else if *upstreamConfig != "" {
+		fmt.Fprintln(stderr, "preview: -upstream-config needs -upstream")
+		return 2
+	}
+
 	chosen, err := choose(dir, *routesFrom, *function, *stage)
 	if err != nil {
 		fmt.Fprintf(stderr, "preview: %v\n", err)
 		return 2
 	}
 	table := chosen.table
+	fn := chosen.function
+	if *upstream != "" {
+		fn = ""
+	}
 
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv, err := preview.Start(*addr, preview.Options{Claims: claims, SignedOut: *signedOut, Logger: logger,
 		Groups: splitList(*groups), Scopes: splitList(*scopes), AccessTokenExpired: *expired, Routes: table,
-		Function: chosen.function, FunctionOutput: stderr, Issuer: cognitoissuer.Form(*issuer)})
+		Function: fn, FunctionOutput: stderr, Issuer: cognitoissuer.Form(*issuer), Upstream: *upstream})
 	if err != nil {
 		fmt.Fprintf(stderr, "preview: %v\n", err)
 		return 1
+	}
+	if *upstreamConfig != "" {
+		if err := os.WriteFile(*upstreamConfig, append(srv.UpstreamConfig, '\n'), 0o600); err != nil {
+			fmt.Fprintf(stderr, "preview: -upstream-config: %v\n", err)
+			_ = srv.Shutdown(context.Background())
+			return 1
+		}
 	}
 	who := "signed in as " + describe(claims)
 	if *signedOut {
 		who = "signed out: every request gets the 401 page"
 	}
-	fmt.Fprintf(stdout, "Preview of %s (%s)\n  open  %s\n  keys  %s\n  jwks  %s\n  iss   %s\n", chosen.function, who, srv.URL, srv.KeyEndpoint, srv.JWKSURL, srv.Issuer)
-	fmt.Fprintf(stdout, "  function: %s (%s)\n  routes: %s\n", chosen.function, chosen.functionFrom, chosen.routesFrom)
+	if *upstream != "" {
+		fmt.Fprintf(stdout, "Preview in front of %s (%s)\n  open  %s\n  keys  %s\n  jwks  %s\n  iss   %s\n", *upstream, who, srv.URL, srv.KeyEndpoint, srv.JWKSURL, srv.Issuer)
+		printUpstream(stdout, *upstream, *upstreamConfig, srv.UpstreamConfig)
+		fmt.Fprintf(stdout, "  routes: %s\n", chosen.routesFrom)
+	} else {
+		fmt.Fprintf(stdout, "Preview of %s (%s)\n  open  %s\n  keys  %s\n  jwks  %s\n  iss   %s\n", chosen.function, who, srv.URL, srv.KeyEndpoint, srv.JWKSURL, srv.Issuer)
+		fmt.Fprintf(stdout, "  function: %s (%s)\n  routes: %s\n", chosen.function, chosen.functionFrom, chosen.routesFrom)
+	}
 	fmt.Fprintf(stdout, "  access token: groups [%s], scopes [%s]", strings.Join(splitList(*groups), " "), strings.Join(splitList(*scopes), " "))
 	if *expired {
 		fmt.Fprint(stdout, ", expired after each session's first request")
@@ -215,7 +262,11 @@ func run(ctx context.Context, dir string, args []string, stdout, stderr io.Write
 		fmt.Fprintf(stdout, "  route %-10s %s  %s\n", rt.Name, what, describeRoute(rt, splitList(*groups), splitList(*scopes)))
 	}
 	printMachine(stdout, srv, table)
-	fmt.Fprintln(stdout, "Edit lambda/, then Ctrl-C and run again to see the change. Ctrl-C stops.")
+	if *upstream == "" {
+		fmt.Fprintln(stdout, "Edit lambda/, then Ctrl-C and run again to see the change. Ctrl-C stops.")
+	} else {
+		fmt.Fprintln(stdout, "Ctrl-C stops. A restarted preview has new keys: restart the upstream with the new document.")
+	}
 
 	code := 0
 	select {
@@ -232,6 +283,26 @@ func run(ctx context.Context, dir string, args []string, stdout, stderr io.Write
 	}
 	fmt.Fprintln(stdout, "Preview stopped.")
 	return code
+}
+
+// printUpstream says how to start the upstream with its configuration:
+// from the file -upstream-config wrote, or with the document inline.
+func printUpstream(w io.Writer, upstream, file string, doc []byte) {
+	port := "8080"
+	if u, err := url.Parse(upstream); err == nil {
+		port = u.Port()
+	}
+	fmt.Fprintf(w, "  upstream %s: start it with this configuration (identity.FromDocument reads IDENTITY_CONFIG), e.g. examples/container:\n", upstream)
+	if file != "" {
+		fmt.Fprintf(w, "    cd examples/container && IDENTITY_CONFIG=\"$(cat %s)\" PORT=%s go run .\n", shellQuote(file), port)
+		return
+	}
+	fmt.Fprintf(w, "    cd examples/container && IDENTITY_CONFIG=%s PORT=%s go run .\n", shellQuote(string(doc)), port)
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // printMachine lists the machine clients, their preview-only secrets and

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/alb-cognito/alb-cognito-cdk/config"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 )
 
 // syncBuffer is written by run while the test polls it.
@@ -69,6 +70,10 @@ func TestRunRefuses(t *testing.T) {
 		{"a stage cdk.json does not have", []string{"-routes", differ, "-stage", "qa"}, 2, `there is no stage "qa"`},
 		{"a stage with nothing to read", []string{"-routes", "none", "-function", "lambda/whoami", "-stage", "dev"}, 2, "-stage selects a stage of cdk.json"},
 		{"a stage without a cdk.json", []string{"-stage", "dev"}, 2, "no such file"},
+		{"a remote upstream", []string{"-upstream", "http://10.1.2.3:9000"}, 2, "-upstream: upstream \"http://10.1.2.3:9000\": refusing a host that is not loopback"},
+		{"an https upstream", []string{"-upstream", "https://127.0.0.1:9000"}, 2, "want http://127.0.0.1:<port>"},
+		{"an upstream and a function", []string{"-upstream", "http://127.0.0.1:9000", "-function", "lambda/notes"}, 2, "-function and -upstream"},
+		{"an upstream config without upstream", []string{"-upstream-config", filepath.Join(dir, "x.json")}, 2, "-upstream-config needs -upstream"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -162,5 +167,53 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	}
 	if _, err := http.Get(url); err == nil {
 		t.Error("server still answers after shutdown")
+	}
+}
+
+// TestRunUpstream: with -upstream the preview prints how to start the
+// upstream and writes its document to -upstream-config, one the
+// middleware accepts as it stands.
+func TestRunUpstream(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeModule(t, dir, nil)
+	file := filepath.Join(dir, "identity.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, dir, []string{"-addr", "127.0.0.1:0", "-routes", "example", "-upstream", "http://127.0.0.1:9000", "-upstream-config", file}, stdout, stderr)
+	}()
+	want := `cd examples/container && IDENTITY_CONFIG="$(cat '` + file + `')" PORT=9000 go run .`
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(stdout.String(), "Ctrl-C stops") && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	}
+	for _, w := range []string{"Preview in front of http://127.0.0.1:9000", want} {
+		if !strings.Contains(stdout.String(), w) {
+			t.Errorf("stdout lacks %q:\n%s\nstderr:\n%s", w, stdout.String(), stderr.String())
+		}
+	}
+	doc, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Stat(file); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("mode of %s: %v %v", file, info.Mode(), err)
+	}
+	if _, err := identity.ConfigFromDocument(doc); err != nil {
+		t.Errorf("the document is refused: %v\n%s", err, doc)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("run = %d; stderr:\n%s", code, stderr.String())
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{`{"a":"b"}`: `'{"a":"b"}'`, `it's`: `'it'\''s'`, ``: `''`} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
 	}
 }

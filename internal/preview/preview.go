@@ -19,12 +19,19 @@
 // mid-session; the function then starts a fresh sign-in, which the preview
 // answers with a new session.
 //
+// With Options.Upstream it fronts an HTTP server on this machine instead of
+// the function, as the load balancer fronts an existing target group:
+// requests go to it as the load balancer sends them to an HTTP target
+// (albsim.HTTPTarget), and Server.UpstreamConfig is the configuration
+// document the server reads (identity.FromDocument).
+//
 // cmd/preview is its command line; the browser test in e2e starts it in
 // process with Start.
 package preview
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -99,6 +106,15 @@ type Options struct {
 	Function       string
 	FunctionOutput io.Writer
 
+	// Upstream, when set, puts the preview in front of an HTTP server
+	// instead of a function, as the load balancer fronts an existing target
+	// group of containers or instances: http://host:port on this machine
+	// (CheckUpstream). Each request goes to it as the load balancer sends
+	// it to an HTTP target (albsim.HTTPTarget), with the same signed
+	// headers; the server verifies them with the configuration in
+	// Server.UpstreamConfig. Function must then be empty.
+	Upstream string
+
 	// target replaces the handler (tests of the event and response shapes).
 	target func(context.Context, events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error)
 }
@@ -124,6 +140,11 @@ type Server struct {
 	// MachineClients are the machine clients of the route table's machine
 	// routes, with ids and secrets made at start.
 	MachineClients []MachineClient
+	// UpstreamConfig is, with Options.Upstream, the document the upstream
+	// reads from IDENTITY_CONFIG (identity.ParseDocument): the function's
+	// configuration for an HTTP target, pointing at this preview's key
+	// endpoints.
+	UpstreamConfig []byte
 
 	app, keys *http.Server
 	fn        *lambdarun.Function
@@ -153,6 +174,14 @@ func CheckAddr(addr string) error {
 func Start(addr string, opts Options) (*Server, error) {
 	if err := CheckAddr(addr); err != nil {
 		return nil, err
+	}
+	if opts.Upstream != "" {
+		if err := CheckUpstream(opts.Upstream); err != nil {
+			return nil, err
+		}
+		if opts.Function != "" {
+			return nil, errors.New("a function and an upstream: the preview fronts one or the other")
+		}
 	}
 	logger := opts.Logger
 	if logger == nil {
@@ -229,7 +258,17 @@ func Start(addr string, opts Options) (*Server, error) {
 			// FunctionName dimension of the log line's metrics.
 			identity.EnvFunctionName: "preview",
 		}
-		if opts.Function != "" && opts.Function != "lambda/whoami" {
+		if opts.Upstream != "" {
+			if s.UpstreamConfig, err = UpstreamDocument(env); err != nil {
+				keysLn.Close()
+				return nil, err
+			}
+			if p.target, err = albsim.HTTPTarget(opts.Upstream); err != nil {
+				keysLn.Close()
+				return nil, err
+			}
+			p.upstream = true
+		} else if opts.Function != "" && opts.Function != "lambda/whoami" {
 			go s.serve(s.keys, keysLn) // the function fetches keys while it starts
 			fn, err := lambdarun.Start(context.Background(), lambdarun.Options{Package: opts.Function, Env: env, Output: opts.FunctionOutput})
 			if err != nil {
@@ -330,7 +369,10 @@ type proxy struct {
 	signedOut bool
 	log       *slog.Logger
 	target    func(context.Context, events.ALBTargetGroupRequest) (events.ALBTargetGroupResponse, error)
-	now       func() time.Time // the sessions' clock
+	// upstream: target is an HTTP server (albsim.HTTPTarget), whose
+	// responses have no Lambda limits.
+	upstream bool
+	now      func() time.Time // the sessions' clock
 
 	mu sync.Mutex
 	// sessions maps a session cookie value to its session.
@@ -507,9 +549,54 @@ func (p *proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.interstitial(w, r, resp, loc)
 		return
 	}
-	if err := albsim.WriteResponse(w, resp); err != nil {
+	write := albsim.WriteResponse
+	if p.upstream {
+		write = albsim.WriteHTTPTargetResponse
+	}
+	if err := write(w, resp); err != nil {
 		p.log.Error("preview: response", slog.String("error", err.Error()))
 	}
+}
+
+// CheckUpstream reports whether u is an upstream the preview may front:
+// http://host:port with a loopback host (127.0.0.0/8, ::1 or localhost)
+// and nothing else. The preview signs in whoever reaches it and hands the
+// upstream tokens for that user, so they stay on this machine.
+func CheckUpstream(u string) error {
+	parsed, err := url.Parse(u)
+	if err != nil || parsed.Scheme != "http" || parsed.Port() == "" || parsed.User != nil ||
+		(parsed.Path != "" && parsed.Path != "/") || parsed.RawQuery != "" || parsed.Fragment != "" {
+		return fmt.Errorf("upstream %q: want http://127.0.0.1:<port> (http, a port, no path)", u)
+	}
+	host := parsed.Hostname()
+	if ip := net.ParseIP(host); !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("upstream %q: refusing a host that is not loopback: the preview hands the upstream tokens for a user it signed in without a password, so it fronts only a server on this machine (127.0.0.1, ::1 or localhost)", u)
+	}
+	return nil
+}
+
+// UpstreamDocument turns the function's environment into the document an
+// HTTP target reads (identity.ParseDocument): the same keys, less those
+// only a function has (TARGET_GROUP_PREFIX, the function name, no machine
+// clients when there are none), and IDENTITY_TARGET http. It parses the
+// result as the upstream will, so a document the upstream would refuse
+// fails here.
+func UpstreamDocument(env map[string]string) ([]byte, error) {
+	doc := maps.Clone(env)
+	delete(doc, identity.EnvTargetGroupPrefix)
+	delete(doc, identity.EnvFunctionName)
+	if doc[identity.EnvMachineClients] == "{}" {
+		delete(doc, identity.EnvMachineClients)
+	}
+	doc[identity.EnvTarget] = identity.TargetHTTP
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := identity.ConfigFromDocument(b); err != nil {
+		return nil, fmt.Errorf("the upstream's document: %w", err)
+	}
+	return b, nil
 }
 
 // sentPath is the request's path as the client sent it, still

@@ -201,8 +201,11 @@ func (m *Middleware) Routes() routes.Table { return m.table }
 //     (albctx) is the load balancer's decision. A request from a target
 //     group of another account, region or prefix, or of no policy of the
 //     table, or (with a TargetGroupPrefix) with no event at all, is refused
-//  403. Without a TargetGroupPrefix the policy is that of the route the
-//     path as sent matches.
+//  403. Without a TargetGroupPrefix (an HTTP target, IDENTITY_TARGET=http)
+//     the policy is that of the route the path as sent matches, and a
+//     request that does carry a Lambda event is refused 403
+//     (target_group_unexpected): see docs/http-targets.md for why the
+//     path rules of steps 2 and 4 stand in for the target group.
 //  2. The path as sent must be canonical (lambda/canonpath): no dot
 //     segments, empty segments, backslashes, encoded slashes (unless the
 //     policy allows them), controls or bad escapes, literal or encoded;
@@ -285,6 +288,13 @@ func rawPath(r *http.Request) string {
 // (step 1), or a refusal reason.
 func (m *Middleware) lbPolicy(r *http.Request, raw string) (id, reason string) {
 	if m.tgPrefix == "" {
+		// An HTTP target: nothing says which rule forwarded the request.
+		// A Lambda event here means the middleware was deployed behind
+		// Lambda target groups without their prefix, and would skip the
+		// check that holds there: refuse rather than guess.
+		if _, ok := albctx.FromContext(r.Context()); ok {
+			return "", "target_group_unexpected"
+		}
 		return m.policyAt(m.table.Index(r.Method, raw)), ""
 	}
 	ev, ok := albctx.FromContext(r.Context())

@@ -138,26 +138,7 @@ func TestPathTricks(t *testing.T) {
 							continue
 						}
 						ran++
-						if !satisfies(table, lbRoute, lbRouted, p) {
-							t.Errorf("%s: the application ran, but the load balancer's rule (%s) refuses this principal", name, lbRoute.Name)
-						}
-						for _, view := range appViews(raw) {
-							r, ok := table.Match(method, view)
-							if !satisfies(table, r, ok, p) {
-								t.Errorf("%s: the application ran, but the route of %q (%s) refuses this principal", name, view, r.Name)
-							}
-						}
-						if got.id != nil && (got.id.Machine != p.machine || !p.user && !p.machine) {
-							t.Errorf("%s: the application got the identity %+v", name, got.id)
-						}
-						for h, vs := range got.header {
-							if !strings.HasPrefix(strings.ToLower(h), "x-amzn-oidc-") {
-								continue
-							}
-							if !p.user || (h == identity.HeaderIdentity && (len(vs) != 1 || vs[0] != trickSub)) {
-								t.Errorf("%s: the application saw unverified header %s", name, h)
-							}
-						}
+						judgeTrick(t, name, table, method, raw, lbRoute, lbRouted, p, got)
 					}
 				}
 			}
@@ -170,6 +151,35 @@ func TestPathTricks(t *testing.T) {
 		t.Fatalf("the application ran for %d of %d cases: the test decides nothing", ran, cases)
 	}
 	t.Logf("%d cases, the application ran for %d", cases, ran)
+}
+
+// judgeTrick is the oracle for a trick request the application ran for:
+// the principal meets the checks of the load balancer's rule (lbRoute), of
+// the route of the decoded path and of the cleaned path, the application
+// got no identity it should not have, and saw no x-amzn-oidc-* header the
+// middleware did not verify.
+func judgeTrick(t *testing.T, name string, table routes.Table, method, raw string, lbRoute routes.Route, lbRouted bool, p principal, got *seenRequest) {
+	t.Helper()
+	if !satisfies(table, lbRoute, lbRouted, p) {
+		t.Errorf("%s: the application ran, but the load balancer's rule (%s) refuses this principal", name, lbRoute.Name)
+	}
+	for _, view := range appViews(raw) {
+		r, ok := table.Match(method, view)
+		if !satisfies(table, r, ok, p) {
+			t.Errorf("%s: the application ran, but the route of %q (%s) refuses this principal", name, view, r.Name)
+		}
+	}
+	if got.id != nil && (got.id.Machine != p.machine || !p.user && !p.machine) {
+		t.Errorf("%s: the application got the identity %+v", name, got.id)
+	}
+	for h, vs := range got.header {
+		if !strings.HasPrefix(strings.ToLower(h), "x-amzn-oidc-") {
+			continue
+		}
+		if !p.user || (h == identity.HeaderIdentity && (len(vs) != 1 || vs[0] != trickSub)) {
+			t.Errorf("%s: the application saw unverified header %s", name, h)
+		}
+	}
 }
 
 // appViews are the paths an application may route raw on: decoded, and
@@ -253,6 +263,26 @@ func (f *trickFixture) send(t *testing.T, method, raw string, p principal, singl
 // sendWith is send with extra headers.
 func (f *trickFixture) sendWith(t *testing.T, method, raw string, p principal, headers map[string]string, single bool) (*seenRequest, int) {
 	t.Helper()
+	ev := albsim.Forward(f.table, f.event(t, method, raw, p, headers))
+	if single {
+		ev = albsim.SingleValue(ev)
+	}
+	resp, err := f.adapter.Serve(context.Background(), ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case s := <-f.seen:
+		return s, resp.StatusCode
+	default:
+		return nil, resp.StatusCode
+	}
+}
+
+// event is the request p sends for raw as the load balancer passes it on,
+// before a rule picks its target group.
+func (f *trickFixture) event(t *testing.T, method, raw string, p principal, headers map[string]string) events.ALBTargetGroupRequest {
+	t.Helper()
 	target, query, _ := strings.Cut(raw, "?")
 	ev := events.ALBTargetGroupRequest{
 		HTTPMethod: method, Path: target,
@@ -292,18 +322,5 @@ func (f *trickFixture) sendWith(t *testing.T, method, raw string, p principal, h
 	for k, v := range headers {
 		ev.MultiValueHeaders[k] = []string{v}
 	}
-	ev = albsim.Forward(f.table, ev)
-	if single {
-		ev = albsim.SingleValue(ev)
-	}
-	resp, err := f.adapter.Serve(context.Background(), ev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case s := <-f.seen:
-		return s, resp.StatusCode
-	default:
-		return nil, resp.StatusCode
-	}
+	return ev
 }

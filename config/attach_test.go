@@ -235,3 +235,14 @@ func TestRulePriorityRangeEdge(t *testing.T) {
 	// Four condition values with the host header's fifth fit.
 	mustDecode(t, attachCtx(map[string]any{"routes": []any{map[string]any{"name": "a", "paths": []any{"/a", "/b"}, "methods": []any{"GET", "HEAD"}}}}))
 }
+
+func TestExampleAttachValidates(t *testing.T) {
+	t.Parallel()
+	c := mustDecode(t, ExampleAttach())
+	if !c.Attach() || !c.HasFunction() || c.StackName != "AlbCognitoSiteAttach" {
+		t.Errorf("ExampleAttach: Attach %v, HasFunction %v, stack %s", c.Attach(), c.HasFunction(), c.StackName)
+	}
+	if first, last := c.RulePriorities(); first != 1000 || last != 1003 {
+		t.Errorf("priorities %d-%d, want 1000-1003", first, last)
+	}
+}

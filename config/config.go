@@ -297,6 +297,23 @@ func ExampleMachine() map[string]any {
 	return ctx
 }
 
+//go:embed example_attach.json
+var exampleAttachJSON []byte
+
+// ExampleAttach returns a complete flat example configuration that attaches
+// the site shop.example.com to an existing load balancer's HTTPS listener
+// (listenerArn and the load balancer's attributes, rule priorities from
+// 1000), with a sign-in route for group admins, a machine route and an API
+// route; the stack is AlbCognitoSiteAttach. It passes FromContext. Each
+// call returns a fresh map.
+func ExampleAttach() map[string]any {
+	var ctx map[string]any
+	if err := json.Unmarshal(exampleAttachJSON, &ctx); err != nil {
+		panic("config: example_attach.json is not a JSON object: " + err.Error())
+	}
+	return ctx
+}
+
 // IsExample reports whether c deploys to the example account, that is whether it
 // is still the shipped example rather than a real configuration.
 func (c Config) IsExample() bool {

@@ -351,8 +351,8 @@ var specs = []spec{
 			Example:     `"TLS13_13_PQ"`,
 			Description: "The HTTPS listener's security policy, as a CDK SslPolicy name that allows TLS 1.3 (TLS13_13_PQ, TLS13_12_RES_PQ, RECOMMENDED_TLS, FIPS_TLS13_13, ...).",
 		},
-		what:       "a CDK SslPolicy name such as " + defaultTLSPolicy,
-		field:      func(c *Config) any { return &c.TLSPolicy },
+		what:  "a CDK SslPolicy name such as " + defaultTLSPolicy,
+		field: func(c *Config) any { return &c.TLSPolicy },
 		setDefault: func(c *Config) {
 			if !c.Attach() {
 				c.TLSPolicy = defaultTLSPolicy
@@ -396,7 +396,7 @@ var specs = []spec{
 			Example:     `30`,
 			Description: "Days the function's log group (and the VPC flow logs' group, when the stack creates the VPC) keeps events: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653.",
 		},
-		field:      func(c *Config) any { return &c.LogRetentionDays },
+		field: func(c *Config) any { return &c.LogRetentionDays },
 		setDefault: func(c *Config) {
 			if c.HasFunction() {
 				c.LogRetentionDays = defaultLogRetentionDays
@@ -437,8 +437,8 @@ var specs = []spec{
 				"(usually an http.Handler started with albhttp.Start). Put your app in its own folder and name it here; " +
 				"the build and the asset hash follow it.",
 		},
-		what:       "a folder under lambda/ holding a package main",
-		field:      func(c *Config) any { return &c.FunctionPackage },
+		what:  "a folder under lambda/ holding a package main",
+		field: func(c *Config) any { return &c.FunctionPackage },
 		setDefault: func(c *Config) {
 			if c.HasFunction() {
 				c.FunctionPackage = defaultFunctionPackage
@@ -451,7 +451,7 @@ var specs = []spec{
 			Example:     `256`,
 			Description: "The function's memory in MiB, 128 to 10240.",
 		},
-		field:      func(c *Config) any { return &c.FunctionMemoryMiB },
+		field: func(c *Config) any { return &c.FunctionMemoryMiB },
 		setDefault: func(c *Config) {
 			if c.HasFunction() {
 				c.FunctionMemoryMiB = defaultFunctionMemoryMiB
@@ -464,7 +464,7 @@ var specs = []spec{
 			Example:     `10`,
 			Description: "The function's timeout in seconds, 5 to 60: longer than the function's 3-second key fetch.",
 		},
-		field:      func(c *Config) any { return &c.FunctionTimeoutSeconds },
+		field: func(c *Config) any { return &c.FunctionTimeoutSeconds },
 		setDefault: func(c *Config) {
 			if c.HasFunction() {
 				c.FunctionTimeoutSeconds = defaultFunctionTimeoutSeconds

@@ -246,3 +246,36 @@ func TestExampleAttachValidates(t *testing.T) {
 		t.Errorf("priorities %d-%d, want 1000-1003", first, last)
 	}
 }
+
+// Two stages on one listener need disjoint priority blocks and their own
+// session cookie names.
+func TestStagesSharingAListener(t *testing.T) {
+	t.Parallel()
+	stagesCtx := func(devBase, prodBase float64, cookie any) map[string]any {
+		ctx := attachCtx(map[string]any{"recordName": absent, "rulePriorityBase": absent, "routes": []any{
+			map[string]any{"name": "a", "paths": []any{"/a"}}, map[string]any{"name": "b", "paths": []any{"/b"}}}}) // 3 rules each
+		dev := map[string]any{"recordName": "dev.example.com", "rulePriorityBase": devBase}
+		prod := map[string]any{"recordName": "prod.example.com", "rulePriorityBase": prodBase}
+		if cookie != nil {
+			ctx["sessionCookieName"] = cookie
+		}
+		ctx[StagesKey] = map[string]any{"dev": dev, "prod": prod}
+		return ctx
+	}
+	if _, err := StagesFromContext(stagesCtx(1000, 1001, nil)); err == nil || !strings.Contains(err.Error(), "stages.prod.rulePriorityBase: stages dev and prod attach to the same listener") {
+		t.Errorf("overlapping blocks: %v", err)
+	}
+	if _, err := StagesFromContext(stagesCtx(1002, 1000, nil)); err == nil {
+		t.Error("blocks overlapping at one priority were accepted")
+	}
+	if _, err := StagesFromContext(stagesCtx(1000, 2000, "Shared")); err == nil || !strings.Contains(err.Error(), "stages.prod.sessionCookieName: is Shared") {
+		t.Errorf("one cookie name on one listener: %v", err)
+	}
+	stages, err := StagesFromContext(stagesCtx(1000, 1003, nil))
+	if err != nil {
+		t.Fatalf("adjacent blocks: %v", err)
+	}
+	if stages[0].Config.SessionCookieName == stages[1].Config.SessionCookieName {
+		t.Error("the stages share the default cookie name")
+	}
+}

@@ -10,6 +10,14 @@
 // user pool, its domain, the certificate and the hosted zone; it never creates,
 // replaces or deletes them.
 //
+// With Props.Existing it creates none of the load balancer's resources: it
+// imports an existing HTTPS listener by attributes and adds its rules to it,
+// each with a host-header condition for Props.DomainName, plus a catch-all
+// rule for that host in place of the default action, the certificate (for
+// SNI) and, when asked, one egress rule to Cognito. With Props.TargetGroupArn
+// every rule forwards to that existing target group and there is no function:
+// Auth.Settings are then what the app behind it needs.
+//
 // Each of Props.Routes except machine routes (routes.Route.Machine, whose
 // jwt-validation rules the machineauth construct writes) becomes one more
 // listener rule, in order: a path-pattern

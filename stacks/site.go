@@ -236,7 +236,7 @@ func publishSettings(stack awscdk.Stack, cfg config.Config, auth albauth.Auth) a
 		Tier:          tier,
 		Description:   jsii.String("Identity settings of " + cfg.SiteURL() + " for the app behind its target group (lambda/identity environment variable names)"),
 	})
-	output(stack, "IdentityParameterName", cfg.IdentityParameterName, "The SSM parameter holding the app's identity settings as JSON; its task role needs ssm:GetParameter on IdentityParameterArn")
+	output(stack, "IdentityParameterName", cfg.IdentityParameterName, "The SSM parameter holding the app's identity settings as JSON; the role that reads it (an ECS task execution role for secrets valueFrom) needs ssm:GetParameter(s) on IdentityParameterArn")
 	output(stack, "IdentityParameterArn", *param.ParameterArn(), "The ARN of that parameter, for the app's role (ssm:GetParameter)")
 	output(stack, "LoadBalancerArn", *settings[identity.EnvALBARN], "The load balancer's ARN, the signer of x-amzn-oidc-data ("+identity.EnvALBARN+")")
 	output(stack, "TokenIssuer", *settings[identity.EnvIssuer], "The user pool's token issuer ("+identity.EnvIssuer+")")

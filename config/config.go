@@ -73,6 +73,40 @@ type Config struct {
 	// "dualstack-without-public-ipv4" is refused: the load balancer cannot reach
 	// Cognito without a public IPv4 address.
 	IPAddressType string
+	// ListenerArn is context key "listenerArn": the ARN of an existing
+	// Application Load Balancer's HTTPS listener to attach the site to,
+	// arn:<partition>:elasticloadbalancing:<region>:<account>:listener/app/<name>/<lb id>/<listener id>,
+	// in the stack's partition, region and account. Set, the stack creates
+	// no VPC, load balancer, listeners, access-log bucket or web ACL: it adds
+	// listener rules for RecordName at RulePriorityBase onwards, its
+	// certificate and its alias records (attach mode, see Attach). Requires
+	// the three LoadBalancer* keys and RulePriorityBase. Empty: the stack
+	// creates its own load balancer.
+	ListenerArn string
+	// LoadBalancerSecurityGroupID is context key "loadBalancerSecurityGroupId":
+	// the security group of that listener's load balancer, sg-..., which the
+	// authenticate actions' Cognito egress concerns. Attach mode only.
+	LoadBalancerSecurityGroupID string
+	// LoadBalancerDNSName is context key "loadBalancerDnsName": that load
+	// balancer's DNS name (<name>-<id>.<region>.elb.amazonaws.com, without
+	// the dualstack. prefix), the alias records' target. Attach mode only.
+	LoadBalancerDNSName string
+	// LoadBalancerCanonicalHostedZoneID is context key "loadBalancerCanonicalHostedZoneId":
+	// that load balancer's canonical
+	// hosted zone ID (Z...), the alias records' hosted zone. Attach mode only.
+	LoadBalancerCanonicalHostedZoneID string
+	// RulePriorityBase is context key "rulePriorityBase": the first of the
+	// listener rule priorities the site uses on the shared listener: the
+	// routes get RulePriorityBase, RulePriorityBase+1, ... in order, and the
+	// site's catch-all rule (host header only) the next one (RulePriorities).
+	// Required in attach mode, refused otherwise; 0 means not set.
+	RulePriorityBase int
+	// AddCognitoEgressRule is context key "addCognitoEgressRule": whether the
+	// stack adds an egress rule for TCP 443 to 0.0.0.0/0 to the shared load
+	// balancer's security group, which the authenticate action needs to reach
+	// Cognito's token and user-info endpoints. Attach mode only. Default false:
+	// the stack leaves the security group alone and says what it needs.
+	AddCognitoEgressRule bool
 	// OAuthScopes is context key "oauthScopes": the OAuth scopes the load balancer
 	// requests. "openid" always comes first; duplicates are removed.
 	// Default ["openid"].
@@ -130,6 +164,20 @@ type Config struct {
 	// CloudWatch log group, and the VPC flow logs' group when the stack creates
 	// the VPC, keep events, one of the periods CloudWatch Logs allows. Default 30.
 	LogRetentionDays int
+	// TargetGroupArn is context key "targetGroupArn": an existing target
+	// group (ECS, EC2 or IP targets),
+	// arn:<partition>:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>,
+	// that every authenticated rule forwards to. Set, the stack creates no
+	// function, Lambda target groups or invoke permissions, and publishes
+	// what the app needs to verify requests itself in the SSM parameter
+	// IdentityParameterName. With its own load balancer the stack then needs
+	// VpcID, the target group's VPC. Empty: the stack's Go function is the target.
+	TargetGroupArn string
+	// IdentityParameterName is context key "identityParameterName": the name
+	// of the SSM String parameter the stack writes the app's identity
+	// settings to, as one flat JSON object, when TargetGroupArn is set.
+	// Default /<recordName>/identity; refused without TargetGroupArn.
+	IdentityParameterName string
 	// FunctionPackage is context key "functionPackage": the function's main
 	// package, a slash-separated folder under lambda/ relative to the module
 	// root, e.g. lambda/notes. Default lambda/whoami. Validate checks its
@@ -245,6 +293,23 @@ func ExampleMachine() map[string]any {
 	var ctx map[string]any
 	if err := json.Unmarshal(exampleMachineJSON, &ctx); err != nil {
 		panic("config: example_machine.json is not a JSON object: " + err.Error())
+	}
+	return ctx
+}
+
+//go:embed example_attach.json
+var exampleAttachJSON []byte
+
+// ExampleAttach returns a complete flat example configuration that attaches
+// the site shop.example.com to an existing load balancer's HTTPS listener
+// (listenerArn and the load balancer's attributes, rule priorities from
+// 1000), with a sign-in route for group admins, a machine route and an API
+// route; the stack is AlbCognitoSiteAttach. It passes FromContext. Each
+// call returns a fresh map.
+func ExampleAttach() map[string]any {
+	var ctx map[string]any
+	if err := json.Unmarshal(exampleAttachJSON, &ctx); err != nil {
+		panic("config: example_attach.json is not a JSON object: " + err.Error())
 	}
 	return ctx
 }

@@ -725,22 +725,27 @@ func TestKeysDescribeTheConfig(t *testing.T) {
 			t.Errorf("%s: Example %s is not JSON: %v", k.Name, k.Example, err)
 			continue
 		}
-		set := map[string]any{k.Name: v}
+		partners := map[string]any{}
 		switch k.Name { // keys that need a partner
 		case "vpcId":
-			set["publicSubnetIds"] = "subnet-0123456789abcdef0,subnet-0fedcba9876543210"
+			partners["publicSubnetIds"] = "subnet-0123456789abcdef0,subnet-0fedcba9876543210"
 		case "publicSubnetIds":
-			set["vpcId"] = "vpc-0123456789abcdef0"
+			partners["vpcId"] = "vpc-0123456789abcdef0"
 		case "machineClients", "createResourceServer":
-			maps.Copy(set, machinePartners(k.Name))
+			maps.Copy(partners, machinePartners(k.Name))
+		case "listenerArn", "loadBalancerSecurityGroupId", "loadBalancerDnsName", "loadBalancerCanonicalHostedZoneId", "rulePriorityBase", "addCognitoEgressRule":
+			maps.Copy(partners, attachPartners())
+		case "targetGroupArn", "identityParameterName":
+			maps.Copy(partners, targetPartners())
 		}
+		delete(partners, k.Name)
+		set := maps.Clone(partners)
+		set[k.Name] = v
 		if _, err := FromContext(exampleWith(set)); err != nil {
 			t.Errorf("%s: Example %s does not validate:\n%v", k.Name, k.Example, err)
 		}
-		cli := map[string]any{k.Name: s.cliExample()}
-		if k.Name == "machineClients" || k.Name == "createResourceServer" {
-			maps.Copy(cli, machinePartners(k.Name))
-		}
+		cli := maps.Clone(partners)
+		cli[k.Name] = s.cliExample()
 		if _, err := FromContext(exampleWith(cli)); err != nil && k.Name != "vpcId" && k.Name != "publicSubnetIds" {
 			t.Errorf("%s: -c %s=%s does not validate:\n%v", k.Name, k.Name, s.cliExample(), err)
 		}
@@ -751,6 +756,34 @@ func TestKeysDescribeTheConfig(t *testing.T) {
 		}
 	}
 }
+
+// attachPartners are the keys that attach the example to a shared listener,
+// without the example's deletionProtection, which attach mode refuses.
+func attachPartners() map[string]any {
+	return map[string]any{
+		"listenerArn":                       exampleListenerArn,
+		"loadBalancerSecurityGroupId":       "sg-0123456789abcdef0",
+		"loadBalancerDnsName":               "shared-alb-1234567890.eu-west-1.elb.amazonaws.com",
+		"loadBalancerCanonicalHostedZoneId": "Z32O12XQLNTSW2",
+		"rulePriorityBase":                  1000.0,
+		"deletionProtection":                absent,
+	}
+}
+
+// targetPartners are the keys that make the example forward to an existing
+// target group, in an existing VPC.
+func targetPartners() map[string]any {
+	return map[string]any{
+		"targetGroupArn":  exampleTargetGroupArn,
+		"vpcId":           "vpc-0123456789abcdef0",
+		"publicSubnetIds": []any{"subnet-0123456789abcdef0", "subnet-0fedcba9876543210"},
+	}
+}
+
+const (
+	exampleListenerArn    = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/shared-alb/50dc6c495c0c9188/f2f7dc8efc522ab2"
+	exampleTargetGroupArn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/my-service/73e2d6bc24d8a067"
+)
 
 // machinePartners returns the keys the example of key (machineClients or
 // createResourceServer) needs to validate: the other one and a machine route

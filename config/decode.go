@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -81,6 +82,13 @@ func FromContext(ctx map[string]any) (Config, error) {
 			if !failed[p.Key] {
 				ps = append(ps, p)
 			}
+		}
+	}
+	// A key refused in the configuration's mode is refused even when its
+	// value is the zero one Validate cannot tell from unset (false, 0).
+	for _, p := range refusedKeys(c, func(k string) bool { return given[k] }) {
+		if !failed[p.Key] && !slices.Contains(ps, p) {
+			ps = append(ps, p)
 		}
 	}
 	if err := ps.asError(); err != nil {

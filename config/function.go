@@ -101,8 +101,12 @@ func slicesContains(list []string, s string) bool {
 // only (go/build), so it needs no Node.js kernel; FromContext leaves it out
 // because it depends on where the source is, so the app calls it after
 // FromContext succeeds. The error is a Problems for key functionPackage.
+// Without a function (targetGroupArn) there is nothing to check.
 func (c Config) CheckFunctionPackage(moduleDir string) error {
 	const key = "functionPackage"
+	if !c.HasFunction() {
+		return nil
+	}
 	p := c.FunctionPackage
 	fail := func(format string, args ...any) error {
 		return Problems{{key, fmt.Sprintf(format, args...)}}

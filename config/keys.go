@@ -157,14 +157,14 @@ var specs = []spec{
 	},
 	{
 		Key: Key{
-			Name: "availabilityZones", Default: "[<region>a, <region>b]",
+			Name: "availabilityZones", Default: "[<region>a, <region>b]; none with listenerArn",
 			Example: `["eu-west-1a", "eu-west-1b"]`,
 			Description: "At least two availability zones of the region for the load balancer, so synth never looks them up. " +
 				"Set it if your region has no zone a or b.",
 		},
 		field: func(c *Config) any { return &c.AvailabilityZones },
 		setDefault: func(c *Config) {
-			if r := c.Region(); regionRe.MatchString(r) {
+			if r := c.Region(); regionRe.MatchString(r) && !c.Attach() {
 				c.AvailabilityZones = []string{r + "a", r + "b"}
 			}
 		},
@@ -200,6 +200,64 @@ var specs = []spec{
 	},
 	{
 		Key: Key{
+			Name: "listenerArn", Default: "none: the stack creates its own load balancer",
+			Example: `"arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/shared-alb/50dc6c495c0c9188/f2f7dc8efc522ab2"`,
+			Description: "An existing Application Load Balancer's HTTPS listener, by ARN, in the stack's account and region, to attach the site to " +
+				"instead of creating a load balancer. The stack then adds only its listener rules (host header recordName, priorities from rulePriorityBase), " +
+				"its certificate and its alias records. Requires loadBalancerSecurityGroupId, loadBalancerDnsName, loadBalancerCanonicalHostedZoneId and " +
+				"rulePriorityBase; refuses the keys of an own load balancer. See docs/shared-listener.md.",
+		},
+		what:  "the ARN of an Application Load Balancer's HTTPS listener",
+		field: func(c *Config) any { return &c.ListenerArn },
+	},
+	{
+		Key: Key{
+			Name: "loadBalancerSecurityGroupId", Default: "none; required with listenerArn",
+			Example:     `"sg-0123456789abcdef0"`,
+			Description: "The security group of listenerArn's load balancer. The stack adds to it only with addCognitoEgressRule.",
+		},
+		what:  "the load balancer's security group ID",
+		field: func(c *Config) any { return &c.LoadBalancerSecurityGroupID },
+	},
+	{
+		Key: Key{
+			Name: "loadBalancerDnsName", Default: "none; required with listenerArn",
+			Example: `"shared-alb-1234567890.eu-west-1.elb.amazonaws.com"`,
+			Description: "The DNS name of listenerArn's load balancer, as the console shows it (without dualstack.): the alias records' target. " +
+				"Given, not looked up, so synth needs no credentials.",
+		},
+		what:  "the load balancer's DNS name",
+		field: func(c *Config) any { return &c.LoadBalancerDNSName },
+	},
+	{
+		Key: Key{
+			Name: "loadBalancerCanonicalHostedZoneId", Default: "none; required with listenerArn",
+			Example:     `"Z32O12XQLNTSW2"`,
+			Description: "The canonical hosted zone ID of listenerArn's load balancer (EC2 console: Load balancers > yours > Details > Hosted zone), for the alias records.",
+		},
+		what:  "the load balancer's canonical hosted zone ID",
+		field: func(c *Config) any { return &c.LoadBalancerCanonicalHostedZoneID },
+	},
+	{
+		Key: Key{
+			Name: "rulePriorityBase", Default: "none; required with listenerArn",
+			Example: `1000`,
+			Description: "The first listener rule priority the site takes on the shared listener: its routes get rulePriorityBase, +1, ... in order, " +
+				"and its catch-all rule for recordName the next one. The range must be free on the listener and end at 50000 at most.",
+		},
+		field: func(c *Config) any { return &c.RulePriorityBase },
+	},
+	{
+		Key: Key{
+			Name: "addCognitoEgressRule", Default: "false",
+			Example: `true`,
+			Description: "With listenerArn: whether the stack adds an egress rule for HTTPS (TCP 443) to 0.0.0.0/0 to loadBalancerSecurityGroupId, " +
+				"which the load balancer needs to reach Cognito during sign-in. Leave it false when the group already allows that.",
+		},
+		field: func(c *Config) any { return &c.AddCognitoEgressRule },
+	},
+	{
+		Key: Key{
 			Name: "oauthScopes", Default: `["openid"]`,
 			Example: `["openid", "email"]`,
 			Description: "OAuth scopes the load balancer requests: openid (always added), email, profile, phone " +
@@ -231,13 +289,13 @@ var specs = []spec{
 	},
 	{
 		Key: Key{
-			Name: "sessionCookieName", Default: defaultSessionCookieName,
+			Name: "sessionCookieName", Default: defaultSessionCookieName + "; with listenerArn " + defaultSessionCookieName + "-<8 hex digits of recordName>",
 			Example:     `"AWSELBAuthSessionCookie"`,
-			Description: "Name of the load balancer's session cookie.",
+			Description: "Name of the load balancer's session cookie. With listenerArn the default is the site's own, so that sites sharing a listener never share a session cookie's name.",
 		},
 		what:       "a cookie name",
 		field:      func(c *Config) any { return &c.SessionCookieName },
-		setDefault: func(c *Config) { c.SessionCookieName = defaultSessionCookieName },
+		setDefault: func(c *Config) { c.SessionCookieName = c.defaultSessionCookieName() },
 	},
 	{
 		Key: Key{
@@ -289,22 +347,26 @@ var specs = []spec{
 	},
 	{
 		Key: Key{
-			Name: "tlsPolicy", Default: defaultTLSPolicy,
+			Name: "tlsPolicy", Default: defaultTLSPolicy + "; none with listenerArn",
 			Example:     `"TLS13_13_PQ"`,
 			Description: "The HTTPS listener's security policy, as a CDK SslPolicy name that allows TLS 1.3 (TLS13_13_PQ, TLS13_12_RES_PQ, RECOMMENDED_TLS, FIPS_TLS13_13, ...).",
 		},
-		what:       "a CDK SslPolicy name such as " + defaultTLSPolicy,
-		field:      func(c *Config) any { return &c.TLSPolicy },
-		setDefault: func(c *Config) { c.TLSPolicy = defaultTLSPolicy },
+		what:  "a CDK SslPolicy name such as " + defaultTLSPolicy,
+		field: func(c *Config) any { return &c.TLSPolicy },
+		setDefault: func(c *Config) {
+			if !c.Attach() {
+				c.TLSPolicy = defaultTLSPolicy
+			}
+		},
 	},
 	{
 		Key: Key{
-			Name: "deletionProtection", Default: "true",
+			Name: "deletionProtection", Default: "true; none with listenerArn",
 			Example:     `true`,
 			Description: "Whether the load balancer has deletion protection. Set it to false before destroying the stack.",
 		},
 		field:      func(c *Config) any { return &c.DeletionProtection },
-		setDefault: func(c *Config) { c.DeletionProtection = true },
+		setDefault: func(c *Config) { c.DeletionProtection = !c.Attach() },
 	},
 	{
 		Key: Key{
@@ -323,49 +385,91 @@ var specs = []spec{
 		},
 		field: func(c *Config) any { return &c.AccessLogsExpirationDays },
 		setDefault: func(c *Config) {
-			if c.AccessLogsBucket == "" {
+			if c.AccessLogsBucket == "" && !c.Attach() {
 				c.AccessLogsExpirationDays = defaultAccessLogsExpirationDays
 			}
 		},
 	},
 	{
 		Key: Key{
-			Name: "logRetentionDays", Default: "30",
+			Name: "logRetentionDays", Default: "30; none with targetGroupArn",
 			Example:     `30`,
 			Description: "Days the function's log group (and the VPC flow logs' group, when the stack creates the VPC) keeps events: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653.",
 		},
-		field:      func(c *Config) any { return &c.LogRetentionDays },
-		setDefault: func(c *Config) { c.LogRetentionDays = defaultLogRetentionDays },
+		field: func(c *Config) any { return &c.LogRetentionDays },
+		setDefault: func(c *Config) {
+			if c.HasFunction() {
+				c.LogRetentionDays = defaultLogRetentionDays
+			}
+		},
 	},
 	{
 		Key: Key{
-			Name: "functionPackage", Default: defaultFunctionPackage + " (the identity page)",
+			Name: "targetGroupArn", Default: "none: the stack's Go function is the target",
+			Example: `"arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/my-service/73e2d6bc24d8a067"`,
+			Description: "An existing target group (ECS, EC2 or IP targets), by ARN, in the stack's account and region, that every authenticated rule forwards to. " +
+				"The stack then creates no function and publishes what the app needs to verify requests in the SSM parameter identityParameterName. " +
+				"With the stack's own load balancer it requires vpcId (the target group's VPC). See docs/shared-listener.md.",
+		},
+		what:  "the ARN of an existing target group",
+		field: func(c *Config) any { return &c.TargetGroupArn },
+	},
+	{
+		Key: Key{
+			Name: "identityParameterName", Default: "/<recordName>/identity, with targetGroupArn only",
+			Example: `"/app.example.com/identity"`,
+			Description: "The SSM String parameter the stack writes the app's identity settings to (one flat JSON object: ALB_ARN, USER_POOL_CLIENT_ID, ...) " +
+				"when targetGroupArn is set: a name starting with /, of letters, digits, _ . - and /.",
+		},
+		what:  "an SSM parameter name starting with /",
+		field: func(c *Config) any { return &c.IdentityParameterName },
+		setDefault: func(c *Config) {
+			if c.TargetGroupArn != "" && c.RecordName != "" {
+				c.IdentityParameterName = "/" + c.RecordName + "/identity"
+			}
+		},
+	},
+	{
+		Key: Key{
+			Name: "functionPackage", Default: defaultFunctionPackage + " (the identity page); none with targetGroupArn",
 			Example: `"lambda/notes"`,
 			Description: "The function's main package: a folder under lambda/, relative to the module root, holding a package main " +
 				"(usually an http.Handler started with albhttp.Start). Put your app in its own folder and name it here; " +
 				"the build and the asset hash follow it.",
 		},
-		what:       "a folder under lambda/ holding a package main",
-		field:      func(c *Config) any { return &c.FunctionPackage },
-		setDefault: func(c *Config) { c.FunctionPackage = defaultFunctionPackage },
+		what:  "a folder under lambda/ holding a package main",
+		field: func(c *Config) any { return &c.FunctionPackage },
+		setDefault: func(c *Config) {
+			if c.HasFunction() {
+				c.FunctionPackage = defaultFunctionPackage
+			}
+		},
 	},
 	{
 		Key: Key{
-			Name: "functionMemoryMiB", Default: "256",
+			Name: "functionMemoryMiB", Default: "256; none with targetGroupArn",
 			Example:     `256`,
 			Description: "The function's memory in MiB, 128 to 10240.",
 		},
-		field:      func(c *Config) any { return &c.FunctionMemoryMiB },
-		setDefault: func(c *Config) { c.FunctionMemoryMiB = defaultFunctionMemoryMiB },
+		field: func(c *Config) any { return &c.FunctionMemoryMiB },
+		setDefault: func(c *Config) {
+			if c.HasFunction() {
+				c.FunctionMemoryMiB = defaultFunctionMemoryMiB
+			}
+		},
 	},
 	{
 		Key: Key{
-			Name: "functionTimeoutSeconds", Default: "10",
+			Name: "functionTimeoutSeconds", Default: "10; none with targetGroupArn",
 			Example:     `10`,
 			Description: "The function's timeout in seconds, 5 to 60: longer than the function's 3-second key fetch.",
 		},
-		field:      func(c *Config) any { return &c.FunctionTimeoutSeconds },
-		setDefault: func(c *Config) { c.FunctionTimeoutSeconds = defaultFunctionTimeoutSeconds },
+		field: func(c *Config) any { return &c.FunctionTimeoutSeconds },
+		setDefault: func(c *Config) {
+			if c.HasFunction() {
+				c.FunctionTimeoutSeconds = defaultFunctionTimeoutSeconds
+			}
+		},
 	},
 	{
 		Key: Key{

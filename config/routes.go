@@ -12,7 +12,7 @@ import (
 // with their derived fields (priorities, requested scopes, session cookie
 // names) filled in by routes.Derive from OAuthScopes and SessionCookieName.
 func (c Config) RouteTable() routes.Table {
-	t := routes.Derive(c.Routes, c.OAuthScopes, c.SessionCookieName)
+	t := routes.Derive(c.ListenerRoutes(), c.OAuthScopes, c.SessionCookieName)
 	t.OnUnauthenticatedRequest = c.OnUnauthenticatedRequest
 	return t
 }
@@ -83,6 +83,9 @@ func (v *validator) routes(c Config) {
 		f := fmt.Sprintf("%s[%d].priority", key, i)
 		if c.Routes[i].Priority == 0 && r.Priority > routes.MaxPriority {
 			derivedPriority[f] = true
+			if c.Attach() {
+				continue // rulePriorityBase's problem (attach)
+			}
 			v.add(f, "is not set, and the priority derived for it, %d (the next multiple of %d after %s's %d), is above %d, the highest "+
 				"listener rule priority; give the earlier routes lower priorities, so that this one's is at most %d", r.Priority, routes.PriorityStep,
 				prevField, prev, routes.MaxPriority, routes.MaxPriority)

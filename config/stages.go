@@ -165,6 +165,7 @@ func StagesFromContext(ctx map[string]any) ([]Stage, error) {
 		ps = append(ps, p)
 	}
 	ps = append(ps, conflicts(stages, bodies, cli)...)
+	ps = append(ps, sharedListenerConflicts(stages)...)
 	ps = append(ps, sharedAcrossRegions(stages, shared, bodies, cli)...)
 	ps = append(ps, resourceServerConflicts(stages, bodies, cli)...)
 	if selected != "" && bodies[selected] == nil {
@@ -469,5 +470,33 @@ func sortStageProblems(ps Problems, names []string) error {
 		}
 		return a3 < b3
 	})
+	return ps
+}
+
+// sharedListenerConflicts finds stages attached to one listener whose rule
+// priority blocks overlap (a listener holds each priority once, so the
+// second deploy would fail) or whose session cookies share a name.
+func sharedListenerConflicts(stages []Stage) Problems {
+	var ps Problems
+	for i, a := range stages {
+		for _, b := range stages[i+1:] {
+			ca, cb := a.Config, b.Config
+			if !ca.Attach() || ca.ListenerArn != cb.ListenerArn {
+				continue
+			}
+			fa, la := ca.RulePriorities()
+			fb, lb := cb.RulePriorities()
+			if fa <= lb && fb <= la {
+				ps = append(ps, Problem{StagesKey + "." + b.Name + ".rulePriorityBase", fmt.Sprintf("stages %s and %s attach to the same listener "+
+					"with overlapping rule priorities (%d-%d and %d-%d); a listener holds each priority once: give stage %s a rulePriorityBase above %d "+
+					"or one whose block ends below %d", a.Name, b.Name, fa, la, fb, lb, b.Name, la, fa)})
+			}
+			if ca.SessionCookieName == cb.SessionCookieName {
+				ps = append(ps, Problem{StagesKey + "." + b.Name + ".sessionCookieName", fmt.Sprintf("is %s, as stage %s's, and both stages attach to the same "+
+					"listener: give each site its own session cookie name (or leave it unset: in attach mode it defaults to one per recordName)",
+					cb.SessionCookieName, a.Name)})
+			}
+		}
+	}
 	return ps
 }

@@ -38,7 +38,12 @@ func (c Config) Validate() error {
 	}
 	v.account(c.AccountID, cert, certOK)
 	v.region(c.RegionCode, pool, poolOK, cert, certOK)
-	v.network(c)
+	if !c.Attach() {
+		v.network(c)
+	}
+	v.attach(c)
+	v.targetGroup(c)
+	v.identityParameterName(c)
 	v.ipAddressType(c.IPAddressType)
 	v.oauthScopes(c.OAuthScopes)
 	v.identityProviders(c.IdentityProviders)
@@ -46,16 +51,21 @@ func (c Config) Validate() error {
 	v.session(c)
 	v.tokens(c)
 	v.routes(c)
-	v.tlsPolicy(c.TLSPolicy)
-	v.accessLogs(c.AccessLogsBucket, c.AccessLogsExpirationDays)
-	v.logRetention(c.LogRetentionDays)
-	v.functionPackage(c.FunctionPackage)
-	v.intRange("functionMemoryMiB", c.FunctionMemoryMiB, 128, 10240, "")
-	v.intRange("functionTimeoutSeconds", c.FunctionTimeoutSeconds, 5, 60,
-		" (the function fetches the load balancer's signing key with a 3-second timeout, so it needs at least 5)")
-	if c.ReservedConcurrency != 0 {
-		v.intRange("reservedConcurrency", c.ReservedConcurrency, 1, 1000, ", or 0 for no reservation (the default)")
+	if !c.Attach() {
+		v.tlsPolicy(c.TLSPolicy)
+		v.accessLogs(c.AccessLogsBucket, c.AccessLogsExpirationDays)
 	}
+	if c.HasFunction() {
+		v.logRetention(c.LogRetentionDays)
+		v.functionPackage(c.FunctionPackage)
+		v.intRange("functionMemoryMiB", c.FunctionMemoryMiB, 128, 10240, "")
+		v.intRange("functionTimeoutSeconds", c.FunctionTimeoutSeconds, 5, 60,
+			" (the function fetches the load balancer's signing key with a 3-second timeout, so it needs at least 5)")
+		if c.ReservedConcurrency != 0 {
+			v.intRange("reservedConcurrency", c.ReservedConcurrency, 1, 1000, ", or 0 for no reservation (the default)")
+		}
+	}
+	v.ps = append(v.ps, refusedKeys(c, nil)...)
 	v.machine(c)
 	v.alarmTopicArn(c)
 	if v.text("stackName", c.StackName) && !stackNameRe.MatchString(c.StackName) {

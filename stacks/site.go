@@ -2,6 +2,7 @@
 package stacks
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	golambda "github.com/aws/aws-cdk-go/awscdklambdagoalpha/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -62,6 +64,9 @@ type Site struct {
 	Machine machineauth.Machine
 	// Monitoring is the alarms, the dashboard and the saved log queries.
 	Monitoring *monitoring.Monitoring
+	// IdentityParameter is the SSM parameter holding the app's identity
+	// settings; nil unless the target is an existing target group.
+	IdentityParameter awsssm.StringParameter
 }
 
 // newMachine adds the machine routes' listener rules, the machine clients and
@@ -81,6 +86,7 @@ func newMachine(stack awscdk.Stack, cfg config.Config, pool awscognito.IUserPool
 	}
 	m := machineauth.New(stack, "Machine", &machineauth.Props{
 		Listener:             auth.Listener(),
+		HostHeader:           auth.HostHeader(),
 		UserPool:             pool,
 		UserPoolIssuer:       cfg.IssuerForm(),
 		ResourceServerID:     cfg.ResourceServerID,
@@ -100,7 +106,7 @@ func newMachine(stack awscdk.Stack, cfg config.Config, pool awscognito.IUserPool
 				"aws cognito-idp describe-user-pool-client --user-pool-id " + cfg.UserPoolID() + " --client-id <id> --query UserPoolClient.ClientSecret --output text"),
 		})
 	}
-	auth.Function().AddEnvironment(jsii.String(bearer.ClientsEnvVar), stack.ToJsonString(ids, nil), nil)
+	auth.SetSetting(bearer.ClientsEnvVar, stack.ToJsonString(ids, nil))
 	// A scope of the created resource server granted to the site's client
 	// (asked by oauthScopes or a sign-in route) must exist before the client.
 	if server := m.ResourceServer(); server != nil {
@@ -123,14 +129,30 @@ func NewSite(scope constructs.Construct, id string, props *SiteProps) *Site {
 		sp.Description = jsii.String("Web app behind an Application Load Balancer with Amazon Cognito login and a Go Lambda target")
 	}
 	stack := awscdk.NewStack(scope, jsii.String(id), &sp)
-	// The VPC construct asks the stack for its zones even when they are given,
-	// which is a context lookup that needs credentials. Answer it up front with
-	// the configured zones, as a cached lookup in cdk.context.json would.
-	stack.Node().SetContext(jsii.String(fmt.Sprintf("availability-zones:account=%s:region=%s", cfg.Account(), cfg.Region())),
-		jsii.Strings(cfg.AvailabilityZones...))
 
-	vpc := newVpc(stack, cfg)
-	fn := newFunction(stack, cfg, props.ModuleDir)
+	var vpc awsec2.IVpc
+	var existing *albauth.ExistingListener
+	if cfg.Attach() {
+		existing = &albauth.ExistingListener{
+			ListenerArn:           cfg.ListenerArn,
+			SecurityGroupID:       cfg.LoadBalancerSecurityGroupID,
+			DNSName:               cfg.LoadBalancerDNSName,
+			CanonicalHostedZoneID: cfg.LoadBalancerCanonicalHostedZoneID,
+			CatchAllPriority:      cfg.CatchAllPriority(),
+			AddCognitoEgressRule:  cfg.AddCognitoEgressRule,
+		}
+	} else {
+		// The VPC construct asks the stack for its zones even when they are given,
+		// which is a context lookup that needs credentials. Answer it up front with
+		// the configured zones, as a cached lookup in cdk.context.json would.
+		stack.Node().SetContext(jsii.String(fmt.Sprintf("availability-zones:account=%s:region=%s", cfg.Account(), cfg.Region())),
+			jsii.Strings(cfg.AvailabilityZones...))
+		vpc = newVpc(stack, cfg)
+	}
+	var fn awslambda.Function
+	if cfg.HasFunction() {
+		fn = newFunction(stack, cfg, props.ModuleDir)
+	}
 
 	var logs awss3.IBucket
 	if cfg.AccessLogsBucket != "" {
@@ -139,6 +161,8 @@ func NewSite(scope constructs.Construct, id string, props *SiteProps) *Site {
 	pool := awscognito.UserPool_FromUserPoolArn(stack, jsii.String("UserPool"), jsii.String(cfg.UserPoolArn))
 	auth := albauth.New(stack, "Site", &albauth.Props{
 		Vpc:                       vpc,
+		Existing:                  existing,
+		TargetGroupArn:            cfg.TargetGroupArn,
 		Certificate:               awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("Certificate"), jsii.String(cfg.CertificateArn)),
 		UserPool:                  pool,
 		UserPoolDomain:            cfg.UserPoolDomain,
@@ -156,9 +180,9 @@ func NewSite(scope constructs.Construct, id string, props *SiteProps) *Site {
 		RefreshTokenValidity:      cfg.RefreshTokenValidity,
 		ClassicHostedUI:           !cfg.ManagedLogin(),
 		OnUnauthenticatedRequest:  cfg.OnUnauthenticatedRequest,
-		Routes:                    cfg.Routes,
+		Routes:                    cfg.ListenerRoutes(),
 		SSLPolicy:                 elb.SslPolicy(cfg.TLSPolicy),
-		DisableDeletionProtection: !cfg.DeletionProtection,
+		DisableDeletionProtection: !cfg.DeletionProtection && !cfg.Attach(),
 		AccessLogsBucket:          logs,
 		AccessLogsExpiry:          time.Duration(cfg.AccessLogsExpirationDays) * 24 * time.Hour,
 		WAF:                       cfg.WAFEnabled,
@@ -173,10 +197,109 @@ func NewSite(scope constructs.Construct, id string, props *SiteProps) *Site {
 	site.Machine = newMachine(stack, cfg, pool, auth)
 	if cfg.ResourceServerID != "" {
 		// The one audience an access token bound to a resource may name.
-		auth.Function().AddEnvironment(jsii.String(identity.EnvResourceServerID), jsii.String(cfg.ResourceServerID), nil)
+		auth.SetSetting(identity.EnvResourceServerID, jsii.String(cfg.ResourceServerID))
+	}
+	if cfg.Attach() {
+		first, last := cfg.RulePriorities()
+		rng := fmt.Sprintf("%d-%d", first, last)
+		output(stack, "ListenerRulePriorities", rng, fmt.Sprintf("The listener rule priorities the site takes on the shared listener: "+
+			"%d route rule(s) from %d, then the catch-all rule for %s at %d", len(cfg.Routes), first, cfg.RecordName, last))
+		awscdk.Annotations_Of(stack).AddInfo(jsii.String(fmt.Sprintf("Listener rules of %s on the shared listener: priorities %s "+
+			"(routes from %d, catch-all %d); they must be free on %s", cfg.RecordName, rng, first, last, cfg.ListenerArn)))
+	}
+	if !cfg.HasFunction() {
+		site.IdentityParameter = publishSettings(stack, cfg, auth)
 	}
 	site.Monitoring = newMonitoring(stack, cfg, auth)
 	return site
+}
+
+// publishSettings writes the settings the app behind targetGroupArn needs
+// to verify requests (auth.Settings, the same map that is a function's
+// environment) to one SSM String parameter as a flat JSON object, and
+// outputs them one by one. It runs last, after every SetSetting.
+func publishSettings(stack awscdk.Stack, cfg config.Config, auth albauth.Auth) awsssm.StringParameter {
+	settings := auth.Settings()
+	bound := SettingsBound(settings, func(v *string) bool { return *awscdk.Token_IsUnresolved(v) }, len(cfg.MachineClients))
+	tier, err := IdentityParameterTier(bound)
+	if err != nil {
+		panic(fmt.Sprintf("stacks: %v", err))
+	}
+	if tier != awsssm.ParameterTier_STANDARD {
+		awscdk.Annotations_Of(stack).AddInfo(jsii.String(fmt.Sprintf("The identity parameter %s may hold up to %d bytes, more than the %d of a "+
+			"standard parameter: it is Intelligent-Tiering, which stores it as an advanced parameter (charged) only if it is larger",
+			cfg.IdentityParameterName, bound, StandardParameterBytes)))
+	}
+	param := awsssm.NewStringParameter(stack, jsii.String("IdentityParameter"), &awsssm.StringParameterProps{
+		ParameterName: jsii.String(cfg.IdentityParameterName),
+		StringValue:   stack.ToJsonString(settings, nil),
+		Tier:          tier,
+		Description:   jsii.String("Identity settings of " + cfg.SiteURL() + " for the app behind its target group (lambda/identity environment variable names)"),
+	})
+	output(stack, "IdentityParameterName", cfg.IdentityParameterName, "The SSM parameter holding the app's identity settings as JSON; the role that reads it (an ECS task execution role for secrets valueFrom) needs ssm:GetParameter(s) on IdentityParameterArn")
+	output(stack, "IdentityParameterArn", *param.ParameterArn(), "The ARN of that parameter, for the app's role (ssm:GetParameter)")
+	output(stack, "LoadBalancerArn", *settings[identity.EnvALBARN], "The load balancer's ARN, the signer of x-amzn-oidc-data ("+identity.EnvALBARN+")")
+	output(stack, "TokenIssuer", *settings[identity.EnvIssuer], "The user pool's token issuer ("+identity.EnvIssuer+")")
+	output(stack, "JwksUrl", *auth.JWKSURL(), "The user pool's key set, for access tokens")
+	output(stack, "UserPoolDomainHost", *settings[identity.EnvUserPoolDomain], "The user pool's domain host, for sign-out ("+identity.EnvUserPoolDomain+")")
+	output(stack, "SessionCookieName", *settings[identity.EnvSessionCookieName], "The load balancer's session cookie of the default action ("+identity.EnvSessionCookieName+")")
+	return param
+}
+
+// StandardParameterBytes is the largest value of a standard SSM parameter;
+// an advanced one holds AdvancedParameterBytes ("Standard: 4 KB, Advanced:
+// 8 KB", Systems Manager's parameter tiers).
+const (
+	StandardParameterBytes = 4096
+	AdvancedParameterBytes = 8192
+)
+
+// IdentityParameterTier is the tier of an identity parameter of at most n
+// bytes: Standard when it fits one, else Intelligent-Tiering, which
+// Parameter Store makes advanced only when the value needs it; an error
+// beyond an advanced parameter.
+func IdentityParameterTier(n int) (awsssm.ParameterTier, error) {
+	switch {
+	case n <= StandardParameterBytes:
+		return awsssm.ParameterTier_STANDARD, nil
+	case n <= AdvancedParameterBytes:
+		return awsssm.ParameterTier_INTELLIGENT_TIERING, nil
+	}
+	return "", fmt.Errorf("the identity parameter may hold up to %d bytes, more than the %d of an advanced SSM parameter; use fewer or shorter routes", n, AdvancedParameterBytes)
+}
+
+// Upper bounds of the settings' values that are unknown until deploy
+// (tokens): an app client ID has at most 128 characters (Cognito), a load
+// balancer ARN at most 32 for the name, 16 for the ID and the rest of
+// arn:aws-us-gov:elasticloadbalancing:us-gov-west-1:<account>:loadbalancer/app/.
+const (
+	tokenBound         = 256
+	clientIDBound      = 128
+	machineClientBound = 64 + clientIDBound + 6 // "name":"id", with a name of at most 64
+)
+
+// SettingsBound is an upper bound of the settings' size as a JSON object:
+// known values as they are, each unresolved value (isToken) at its bound,
+// the machine clients' object at machineClients clients.
+func SettingsBound(settings map[string]*string, isToken func(*string) bool, machineClients int) int {
+	plain := make(map[string]string, len(settings))
+	for k, v := range settings {
+		switch {
+		case !isToken(v):
+			plain[k] = *v
+		case k == identity.EnvClientID:
+			plain[k] = strings.Repeat("x", clientIDBound)
+		case k == identity.EnvMachineClients:
+			plain[k] = strings.Repeat("x", 2+machineClients*(machineClientBound+1))
+		default:
+			plain[k] = strings.Repeat("x", tokenBound)
+		}
+	}
+	b, err := json.Marshal(plain)
+	if err != nil {
+		panic(fmt.Sprintf("stacks: settings do not encode: %v", err))
+	}
+	return len(b)
 }
 
 // newMonitoring adds the alarms (notifying alarmTopicArn when set), the
@@ -186,14 +309,15 @@ func newMonitoring(stack awscdk.Stack, cfg config.Config, auth albauth.Auth) *mo
 	if cfg.AlarmTopicArn != "" {
 		topic = awssns.Topic_FromTopicArn(stack, jsii.String("AlarmTopic"), jsii.String(cfg.AlarmTopicArn))
 	}
-	m := monitoring.New(stack, "Monitoring", &monitoring.Props{
-		Name:            *stack.StackName(),
-		LoadBalancer:    auth.LoadBalancer(),
-		Function:        auth.Function(),
-		FunctionTimeout: time.Duration(cfg.FunctionTimeoutSeconds) * time.Second,
-		LogGroup:        auth.Function().LogGroup(),
-		Topic:           topic,
-	})
+	p := &monitoring.Props{
+		Name:         *stack.StackName(),
+		LoadBalancer: auth.LoadBalancer(),
+		Topic:        topic,
+	}
+	if fn := auth.Function(); fn != nil {
+		p.Function, p.FunctionTimeout, p.LogGroup = fn, time.Duration(cfg.FunctionTimeoutSeconds)*time.Second, fn.LogGroup()
+	}
+	m := monitoring.New(stack, "Monitoring", p)
 	output(stack, "DashboardName", *m.Dashboard.DashboardName(),
 		"The site's CloudWatch dashboard (CloudWatch console > Dashboards): alarms, sign-ins, refusals, latency, errors")
 	return m

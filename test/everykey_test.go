@@ -12,11 +12,14 @@ import (
 )
 
 // TestEveryKeySynthesizes: testdata/every-key.json sets every key of
-// config.Keys, most to a value other than their default, in two stages (one
-// with the VPC, access-log bucket and resource server the stack creates, one
-// with existing ones, which exclude accessLogsExpirationDays). Both stacks synthesize
-// without a cdk-nag error, and TestMain's template checks (cfn-lint,
-// cfnschema) run on them with the rest.
+// config.Keys, most to a value other than their default, in three stages:
+// one with the VPC, access-log bucket and resource server the stack creates,
+// one with existing ones (which exclude accessLogsExpirationDays), and one
+// attached to an existing listener and forwarding to an existing target
+// group (which exclude the own load balancer's and the function's keys, so
+// those are set per stage). All stacks synthesize without a cdk-nag error,
+// and TestMain's template checks (cfn-lint, cfnschema) run on them with the
+// rest.
 func TestEveryKeySynthesizes(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("testdata", "every-key.json"))
 	if err != nil {

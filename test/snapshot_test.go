@@ -22,6 +22,7 @@ func TestSnapshot(t *testing.T) {
 	t.Run("example", func(t *testing.T) { checkSnapshot(t, exampleSite(t)) })
 	t.Run("example with routes", func(t *testing.T) { checkSnapshot(t, routesSite(t)) })
 	t.Run("example with machine routes", func(t *testing.T) { checkSnapshot(t, machineSite(t)) })
+	t.Run("example attached to a shared listener", func(t *testing.T) { checkSnapshot(t, attachSite(t)) })
 	for _, s := range exampleStages(t) {
 		t.Run("example stage "+*s.site.Stack.StackName(), func(t *testing.T) { checkSnapshot(t, s) })
 	}

@@ -10,6 +10,14 @@
 // user pool, its domain, the certificate and the hosted zone; it never creates,
 // replaces or deletes them.
 //
+// With Props.Existing it creates none of the load balancer's resources: it
+// imports an existing HTTPS listener by attributes and adds its rules to it,
+// each with a host-header condition for Props.DomainName, plus a catch-all
+// rule for that host in place of the default action, the certificate (for
+// SNI) and, when asked, one egress rule to Cognito. With Props.TargetGroupArn
+// every rule forwards to that existing target group and there is no function:
+// Auth.Settings are then what the app behind it needs.
+//
 // Each of Props.Routes except machine routes (routes.Route.Machine, whose
 // jwt-validation rules the machineauth construct writes) becomes one more
 // listener rule, in order: a path-pattern
@@ -26,11 +34,14 @@ package albauth
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/alb-cognito/alb-cognito-cdk/internal/elbarn"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
@@ -66,8 +77,14 @@ const (
 // Props configures an Auth construct. Plain Go types are used for settings;
 // existing AWS resources are passed as imported CDK references.
 type Props struct {
-	// Vpc holds the load balancer in its public subnets. Required.
+	// Vpc holds the load balancer in its public subnets. Required, unless
+	// Existing is set.
 	Vpc awsec2.IVpc
+	// Existing, when set, attaches the site to an existing load balancer's
+	// HTTPS listener instead of creating a load balancer: see
+	// ExistingListener. Vpc, SSLPolicy, DisableDeletionProtection,
+	// AccessLogsBucket, AccessLogsExpiry and WAF must then be unset.
+	Existing *ExistingListener
 	// Certificate is the existing ACM certificate for DomainName, in the load
 	// balancer's region. Required.
 	Certificate awscertificatemanager.ICertificate
@@ -93,9 +110,16 @@ type Props struct {
 	// HostedZone, when set, gets alias records for DomainName that point at the
 	// load balancer. DomainName must lie inside it.
 	HostedZone awsroute53.IHostedZone
-	// Function answers the authenticated requests. Required. The construct adds
-	// the verifier's environment variables to it.
+	// Function answers the authenticated requests. Required unless
+	// TargetGroupArn is set. The construct adds the verifier's environment
+	// variables to it (Auth.Settings).
 	Function awslambda.Function
+	// TargetGroupArn is an existing target group (ECS, EC2 or IP targets),
+	// instead of Function, that every rule forwards to: the construct then
+	// creates no Lambda target group or invoke permission. The app behind it
+	// verifies requests itself with Auth.Settings, which then hold
+	// IDENTITY_TARGET=http instead of TARGET_GROUP_PREFIX.
+	TargetGroupArn string
 
 	// Scopes are the OAuth scopes requested; "openid" is always included.
 	Scopes []string
@@ -160,24 +184,67 @@ type Props struct {
 	WAF bool
 }
 
+// ExistingListener is an existing Application Load Balancer's HTTPS
+// listener to attach to, given by attributes only (no lookups). The
+// construct adds to it only its listener rules, each with a host-header
+// condition for Props.DomainName, the certificate (for SNI), and, with
+// AddCognitoEgressRule, one egress rule to the load balancer's security
+// group. It never changes the listener's default action, policy or other
+// rules, nor the load balancer.
+type ExistingListener struct {
+	// ListenerArn is the HTTPS listener's ARN; the load balancer's ARN, the
+	// signer the verifier expects, is derived from it
+	// (elbarn.LoadBalancerOfListener). Required.
+	ListenerArn string
+	// SecurityGroupID is the load balancer's security group. Required.
+	SecurityGroupID string
+	// DNSName and CanonicalHostedZoneID are the load balancer's, for the
+	// alias records. Required.
+	DNSName, CanonicalHostedZoneID string
+	// CatchAllPriority is the catch-all rule's priority: the routes' rules
+	// take the priorities the routes carry, which must be lower, so the
+	// catch-all rule, host header only, is evaluated after them. Required.
+	CatchAllPriority int
+	// AddCognitoEgressRule adds an egress rule for TCP 443 to 0.0.0.0/0 to
+	// the security group, which the authenticate action needs to reach
+	// Cognito's token and user-info endpoints. Without it the construct
+	// leaves the group alone and adds an info annotation saying so.
+	AddCognitoEgressRule bool
+}
+
 // Auth is the load balancer, its Cognito login and the Lambda target.
 type Auth interface {
 	constructs.Construct
-	// LoadBalancer is the internet-facing Application Load Balancer.
-	LoadBalancer() elb.ApplicationLoadBalancer
+	// LoadBalancer is the internet-facing Application Load Balancer: the
+	// created one, or the existing one imported by attributes.
+	LoadBalancer() elb.IApplicationLoadBalancer
+	// LoadBalancerArn is its ARN, the signer the verifier expects (ALB_ARN).
+	LoadBalancerArn() *string
 	// Listener is the HTTPS listener that authenticates and forwards.
-	Listener() elb.ApplicationListener
-	// TargetGroup is the Lambda target group of the default action's
-	// policy.
-	TargetGroup() elb.ApplicationTargetGroup
-	// PolicyTargetGroup is the Lambda target group of the policy with this
-	// ID (routes.Policy.ID), or nil: every listener rule forwards to its
-	// route's.
-	PolicyTargetGroup(id string) elb.ApplicationTargetGroup
+	Listener() elb.IApplicationListener
+	// TargetGroup is the target group of the default action's policy: a
+	// Lambda target group, or the existing one of Props.TargetGroupArn.
+	TargetGroup() elb.IApplicationTargetGroup
+	// PolicyTargetGroup is the target group of the policy with this ID
+	// (routes.Policy.ID), or nil: every listener rule forwards to its
+	// route's. With Props.TargetGroupArn every policy's is that one.
+	PolicyTargetGroup(id string) elb.IApplicationTargetGroup
+	// HostHeader is the host-header condition's value every rule carries
+	// on an existing listener (Props.DomainName), "" on the construct's own.
+	HostHeader() string
 	// Client is the user pool client the load balancer signs users in with.
 	Client() awscognito.UserPoolClient
-	// Function is the Lambda function behind the load balancer.
+	// Function is the Lambda function behind the load balancer; nil with
+	// Props.TargetGroupArn.
 	Function() awslambda.Function
+	// Settings are the verifier's settings by environment variable name
+	// (the lambda/identity Env* constants): the function's environment, or,
+	// with Props.TargetGroupArn, what the app behind the target group must
+	// be given. It returns a copy.
+	Settings() map[string]*string
+	// SetSetting adds or replaces one setting, in the function's
+	// environment too when there is a function.
+	SetSetting(name string, value *string)
 	// URL is the site's address, https://<DomainName>.
 	URL() string
 	// CallbackURL is the client's callback, https://<DomainName>/oauth2/idpresponse.
@@ -192,21 +259,35 @@ type Auth interface {
 
 type auth struct {
 	constructs.Construct
-	lb       elb.ApplicationLoadBalancer
-	listener elb.ApplicationListener
-	tg       elb.ApplicationTargetGroup
-	tgs      map[string]elb.ApplicationTargetGroup
+	lb       elb.IApplicationLoadBalancer
+	lbArn    *string
+	listener elb.IApplicationListener
+	tg       elb.IApplicationTargetGroup
+	tgs      map[string]elb.IApplicationTargetGroup
+	host     string
 	client   awscognito.UserPoolClient
 	fn       awslambda.Function
 	url      string
 	issuer   string
+	settings map[string]*string
 }
 
-func (a *auth) LoadBalancer() elb.ApplicationLoadBalancer { return a.lb }
-func (a *auth) Listener() elb.ApplicationListener         { return a.listener }
-func (a *auth) TargetGroup() elb.ApplicationTargetGroup   { return a.tg }
-func (a *auth) PolicyTargetGroup(id string) elb.ApplicationTargetGroup {
+func (a *auth) LoadBalancer() elb.IApplicationLoadBalancer { return a.lb }
+func (a *auth) LoadBalancerArn() *string                   { return a.lbArn }
+func (a *auth) Listener() elb.IApplicationListener         { return a.listener }
+func (a *auth) TargetGroup() elb.IApplicationTargetGroup   { return a.tg }
+func (a *auth) PolicyTargetGroup(id string) elb.IApplicationTargetGroup {
 	return a.tgs[id]
+}
+func (a *auth) HostHeader() string { return a.host }
+func (a *auth) Settings() map[string]*string {
+	return maps.Clone(a.settings)
+}
+func (a *auth) SetSetting(name string, value *string) {
+	a.settings[name] = value
+	if a.fn != nil {
+		a.fn.AddEnvironment(jsii.String(name), value, nil)
+	}
 }
 func (a *auth) Client() awscognito.UserPoolClient { return a.client }
 func (a *auth) Function() awslambda.Function      { return a.fn }
@@ -233,10 +314,167 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 	a := &auth{Construct: c, fn: p.Function, url: "https://" + p.DomainName,
 		issuer: cognitoissuer.URL(p.UserPoolIssuer, *stack.Region(), *stack.UrlSuffix(), *p.UserPool.UserPoolId())}
 
+	var domain awscognito.IUserPoolDomain
+	table, tableJSON, err := routeTable(p)
+	if err != nil {
+		panic(fmt.Sprintf("albauth %s: %v", id, err))
+	}
+	if p.Existing == nil {
+		a.newLoadBalancer(c, p)
+	} else {
+		a.importListener(c, p)
+	}
+	a.client = newClient(c, p, append(slices.Clone(p.Scopes), table.Scopes()...))
+	if !p.ClassicHostedUI {
+		newManagedLoginStyle(c, p.UserPool, a.client)
+	}
+	domain = awscognito.UserPoolDomain_FromDomainName(c, jsii.String("UserPoolDomain"), jsii.String(p.UserPoolDomain))
+
+	prefix := ""
+	a.tgs = map[string]elb.IApplicationTargetGroup{}
+	if p.TargetGroupArn != "" {
+		// The existing target group receives every policy's requests: the
+		// app behind it takes each request's policy from its path.
+		a.tg = elb.ApplicationTargetGroup_FromTargetGroupAttributes(c, jsii.String("TargetGroup"), &elb.TargetGroupAttributes{
+			TargetGroupArn: jsii.String(p.TargetGroupArn),
+		})
+
+		for _, pol := range table.Policies() {
+			a.tgs[pol.ID()] = a.tg
+		}
+	} else {
+		// One target group per authorization policy of the table, all with the
+		// function as their target: the target group a request arrives through
+		// tells the function which policy the load balancer's rule applied.
+		prefix = targetGroupPrefix(c)
+		for i, pol := range table.Policies() {
+			id := "TargetGroup"
+			if i > 0 {
+				id += "-" + pol.ID()
+			}
+			name := routes.TargetGroupName(prefix, pol)
+			tg := elb.NewApplicationTargetGroup(c, jsii.String(id), &elb.ApplicationTargetGroupProps{
+				TargetType:               elb.TargetType_LAMBDA,
+				TargetGroupName:          jsii.String(name),
+				MultiValueHeadersEnabled: jsii.Bool(true),
+				Targets:                  &[]elb.IApplicationLoadBalancerTarget{&lambdaTarget{fn: p.Function}},
+			})
+			tg.Node().AddDependency(allowInvoke(c, p.Function, id, name, stack))
+			a.tgs[pol.ID()] = tg
+			if i == 0 {
+				a.tg = tg
+			}
+		}
+	}
+
+	// The default action's: authenticate with the site's settings, then
+	// forward to the default policy's target group. On its own listener it
+	// is the listener's default action and lets the load balancer's
+	// security group reach Cognito (its only egress rule, TCP 443); on a
+	// shared listener it is the site's last rule, for its host only, and
+	// the shared security group is left to ExistingListener's setting.
+	defaultAction := awselasticloadbalancingv2actions.NewAuthenticateCognitoAction(&awselasticloadbalancingv2actions.AuthenticateCognitoActionProps{
+		UserPool:                 p.UserPool,
+		UserPoolClient:           a.client,
+		UserPoolDomain:           domain,
+		Scope:                    jsii.String(strings.Join(p.Scopes, " ")),
+		SessionCookieName:        jsii.String(p.SessionCookieName),
+		SessionTimeout:           awscdk.Duration_Seconds(jsii.Number(p.SessionTimeout.Seconds())),
+		OnUnauthenticatedRequest: unauthenticatedAction(p.OnUnauthenticatedRequest),
+		AllowHttpsOutbound:       jsii.Bool(p.Existing == nil && p.TargetGroupArn == ""), // with a target group the group allows all outbound
+		Next:                     elb.ListenerAction_Forward(&[]elb.IApplicationTargetGroup{a.tg}, nil),
+	})
+	if p.Existing == nil {
+		listener := a.lb.(elb.ApplicationLoadBalancer).AddListener(jsii.String("Https"), &elb.BaseApplicationListenerProps{
+			Port:          jsii.Number(443),
+			Protocol:      elb.ApplicationProtocol_HTTPS,
+			Open:          jsii.Bool(false),
+			SslPolicy:     p.SSLPolicy,
+			Certificates:  &[]elb.IListenerCertificate{elb.ListenerCertificate_FromCertificateManager(p.Certificate)},
+			DefaultAction: defaultAction,
+		})
+		listener.SetAttribute(jsii.String("routing.http.response.strict_transport_security.header_value"), jsii.String(HSTSHeaderValue))
+		listener.SetAttribute(jsii.String("routing.http.response.server.enabled"), jsii.String("false"))
+		a.listener = listener
+	} else {
+		elb.NewApplicationListenerRule(c, jsii.String("CatchAll"), &elb.ApplicationListenerRuleProps{
+			Listener:   a.listener,
+			Priority:   jsii.Number(float64(p.Existing.CatchAllPriority)),
+			Conditions: &[]elb.ListenerCondition{elb.ListenerCondition_HostHeaders(jsii.Strings(a.host))},
+			Action:     defaultAction,
+		})
+	}
+	for _, r := range table.Routes {
+		if r.Machine() {
+			// Bearer-token only: the machineauth construct writes its
+			// jwt-validation rule, forwarding to PolicyTargetGroup; the
+			// route is still in ROUTE_TABLE.
+			continue
+		}
+		addRoute(a.listener, r, a.host, p, a.client, domain, a.tgs[r.Policy().ID()])
+	}
+
+	if p.HostedZone != nil {
+		target := awsroute53.RecordTarget_FromAlias(awsroute53targets.NewLoadBalancerTarget(a.lb, nil))
+		awsroute53.NewARecord(c, jsii.String("AliasRecord"), &awsroute53.ARecordProps{
+			Zone:       p.HostedZone,
+			RecordName: jsii.String(p.DomainName + "."),
+			Target:     target,
+			Comment:    jsii.String("Cognito-authenticated site behind the load balancer"),
+		})
+		if p.DualStack {
+			awsroute53.NewAaaaRecord(c, jsii.String("AliasRecordIpv6"), &awsroute53.AaaaRecordProps{
+				Zone:       p.HostedZone,
+				RecordName: jsii.String(p.DomainName + "."),
+				Target:     target,
+				Comment:    jsii.String("Cognito-authenticated site behind the load balancer, over IPv6"),
+			})
+		}
+	}
+
+	a.settings = map[string]*string{
+		identity.EnvALBARN:            a.lbArn,
+		identity.EnvClientID:          a.client.UserPoolClientId(),
+		identity.EnvIssuer:            a.Issuer(),
+		identity.EnvUserPoolDomain:    domainHost(stack, p.UserPoolDomain, p.UserPoolDomainHost),
+		identity.EnvAppURL:            jsii.String(a.url),
+		identity.EnvSessionCookieName: jsii.String(p.SessionCookieName),
+		identity.EnvRouteTable:        jsii.String(string(tableJSON)),
+	}
+	if p.TargetGroupArn != "" {
+		a.settings[identity.EnvTarget] = jsii.String(identity.TargetHTTP)
+	} else {
+		a.settings[identity.EnvTargetGroupPrefix] = jsii.String(prefix)
+	}
+	if p.TargetGroupArn != "" {
+		// Acknowledged after the rules that forward to it are added.
+		awscdk.Annotations_Of(a.tg).AcknowledgeWarning(jsii.String("@aws-cdk/aws-elbv2:albTargetGroupCannotRegisterListener"),
+			jsii.String("The targets' security groups are their owner's: they must admit the load balancer's security group on the targets' port "+
+				"(docs/shared-listener.md); on its own load balancer the construct allows the group all outbound traffic, since it cannot know the targets' port"))
+	}
+	if a.fn != nil {
+		for _, k := range slices.Sorted(maps.Keys(a.settings)) {
+			a.fn.AddEnvironment(jsii.String(k), a.settings[k], nil)
+		}
+	}
+	return a
+}
+
+// newLoadBalancer creates the load balancer, its security group, access
+// logs, port-80 redirect and (optionally) web ACL.
+func (a *auth) newLoadBalancer(c constructs.Construct, p Props) {
+	// Out: HTTPS to the identity provider only (the authenticate action's
+	// rule), when the targets are Lambda functions, which need none. An
+	// existing target group's targets listen on a port the construct does
+	// not know, so then the group allows all outbound traffic.
+	description := "Load balancer: HTTPS in, HTTP in for the redirect only, HTTPS out to the identity provider"
+	if p.TargetGroupArn != "" {
+		description = "Load balancer: HTTPS in, HTTP in for the redirect only, out to the identity provider and the targets of an existing target group"
+	}
 	sg := awsec2.NewSecurityGroup(c, jsii.String("SecurityGroup"), &awsec2.SecurityGroupProps{
 		Vpc:              p.Vpc,
-		Description:      jsii.String("Load balancer: HTTPS in, HTTP in for the redirect only, HTTPS out to the identity provider"),
-		AllowAllOutbound: jsii.Bool(false),
+		Description:      jsii.String(description),
+		AllowAllOutbound: jsii.Bool(p.TargetGroupArn != ""),
 	})
 	sg.AddIngressRule(awsec2.Peer_AnyIpv4(), awsec2.Port_Tcp(jsii.Number(443)), jsii.String("HTTPS from the internet"), nil)
 	sg.AddIngressRule(awsec2.Peer_AnyIpv4(), awsec2.Port_Tcp(jsii.Number(80)), jsii.String("HTTP from the internet, redirected to HTTPS"), nil)
@@ -257,80 +495,13 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 	}
 	suppress(sg, "AwsSolutions-EC23", "A public website: the load balancer must accept HTTPS (443) and HTTP (80, redirected to HTTPS) from anyone; every request is then authenticated by Cognito before it reaches the target")
 
-	a.lb = elb.NewApplicationLoadBalancer(c, jsii.String("LoadBalancer"), lbProps)
+	lb := elb.NewApplicationLoadBalancer(c, jsii.String("LoadBalancer"), lbProps)
 	bucket := p.AccessLogsBucket
 	if bucket == nil {
 		bucket = newLogBucket(c, p.AccessLogsExpiry)
 	}
-	a.lb.LogAccessLogs(bucket, jsii.String(AccessLogsPrefix))
-
-	table, tableJSON, err := routeTable(p)
-	if err != nil {
-		panic(fmt.Sprintf("albauth %s: %v", id, err))
-	}
-	a.client = newClient(c, p, append(slices.Clone(p.Scopes), table.Scopes()...))
-	if !p.ClassicHostedUI {
-		newManagedLoginStyle(c, p.UserPool, a.client)
-	}
-	domain := awscognito.UserPoolDomain_FromDomainName(c, jsii.String("UserPoolDomain"), jsii.String(p.UserPoolDomain))
-
-	// One target group per authorization policy of the table, all with the
-	// function as their target: the target group a request arrives through
-	// tells the function which policy the load balancer's rule applied.
-	prefix := targetGroupPrefix(c)
-	a.tgs = map[string]elb.ApplicationTargetGroup{}
-	for i, pol := range table.Policies() {
-		id := "TargetGroup"
-		if i > 0 {
-			id += "-" + pol.ID()
-		}
-		name := routes.TargetGroupName(prefix, pol)
-		tg := elb.NewApplicationTargetGroup(c, jsii.String(id), &elb.ApplicationTargetGroupProps{
-			TargetType:               elb.TargetType_LAMBDA,
-			TargetGroupName:          jsii.String(name),
-			MultiValueHeadersEnabled: jsii.Bool(true),
-			Targets:                  &[]elb.IApplicationLoadBalancerTarget{&lambdaTarget{fn: p.Function}},
-		})
-		tg.Node().AddDependency(allowInvoke(c, p.Function, id, name, stack))
-		a.tgs[pol.ID()] = tg
-		if i == 0 {
-			a.tg = tg
-		}
-	}
-
-	a.listener = a.lb.AddListener(jsii.String("Https"), &elb.BaseApplicationListenerProps{
-		Port:         jsii.Number(443),
-		Protocol:     elb.ApplicationProtocol_HTTPS,
-		Open:         jsii.Bool(false),
-		SslPolicy:    p.SSLPolicy,
-		Certificates: &[]elb.IListenerCertificate{elb.ListenerCertificate_FromCertificateManager(p.Certificate)},
-		DefaultAction: awselasticloadbalancingv2actions.NewAuthenticateCognitoAction(&awselasticloadbalancingv2actions.AuthenticateCognitoActionProps{
-			UserPool:                 p.UserPool,
-			UserPoolClient:           a.client,
-			UserPoolDomain:           domain,
-			Scope:                    jsii.String(strings.Join(p.Scopes, " ")),
-			SessionCookieName:        jsii.String(p.SessionCookieName),
-			SessionTimeout:           awscdk.Duration_Seconds(jsii.Number(p.SessionTimeout.Seconds())),
-			OnUnauthenticatedRequest: unauthenticatedAction(p.OnUnauthenticatedRequest),
-			// The load balancer calls the Cognito token and user-info endpoints:
-			// this adds the security group's only egress rule, TCP 443.
-			AllowHttpsOutbound: jsii.Bool(true),
-			Next:               elb.ListenerAction_Forward(&[]elb.IApplicationTargetGroup{a.tg}, nil),
-		}),
-	})
-	for _, r := range table.Routes {
-		if r.Machine() {
-			// Bearer-token only: the machineauth construct writes its
-			// jwt-validation rule, forwarding to PolicyTargetGroup; the
-			// route is still in ROUTE_TABLE.
-			continue
-		}
-		addRoute(a.listener, r, p, a.client, domain, a.tgs[r.Policy().ID()])
-	}
-	a.listener.SetAttribute(jsii.String("routing.http.response.strict_transport_security.header_value"), jsii.String(HSTSHeaderValue))
-	a.listener.SetAttribute(jsii.String("routing.http.response.server.enabled"), jsii.String("false"))
-
-	redirect := a.lb.AddRedirect(&elb.ApplicationLoadBalancerRedirectConfig{
+	lb.LogAccessLogs(bucket, jsii.String(AccessLogsPrefix))
+	redirect := lb.AddRedirect(&elb.ApplicationLoadBalancerRedirectConfig{
 		SourcePort:     jsii.Number(80),
 		SourceProtocol: elb.ApplicationProtocol_HTTP,
 		TargetPort:     jsii.Number(443),
@@ -338,42 +509,60 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 		Open:           jsii.Bool(false),
 	})
 	redirect.SetAttribute(jsii.String("routing.http.response.server.enabled"), jsii.String("false"))
-
 	if p.WAF {
-		newWebACL(c, a.lb)
+		newWebACL(c, lb)
 	}
-	if p.HostedZone != nil {
-		target := awsroute53.RecordTarget_FromAlias(awsroute53targets.NewLoadBalancerTarget(a.lb, nil))
-		awsroute53.NewARecord(c, jsii.String("AliasRecord"), &awsroute53.ARecordProps{
-			Zone:       p.HostedZone,
-			RecordName: jsii.String(p.DomainName + "."),
-			Target:     target,
-			Comment:    jsii.String("Cognito-authenticated site behind the load balancer"),
-		})
-		if p.DualStack {
-			awsroute53.NewAaaaRecord(c, jsii.String("AliasRecordIpv6"), &awsroute53.AaaaRecordProps{
-				Zone:       p.HostedZone,
-				RecordName: jsii.String(p.DomainName + "."),
-				Target:     target,
-				Comment:    jsii.String("Cognito-authenticated site behind the load balancer, over IPv6"),
-			})
-		}
-	}
+	a.lb, a.lbArn = lb, lb.LoadBalancerArn()
+}
 
-	env := map[string]*string{
-		"ALB_ARN":             a.lb.LoadBalancerArn(),
-		"USER_POOL_CLIENT_ID": a.client.UserPoolClientId(),
-		"TOKEN_ISSUER":        a.Issuer(),
-		"USER_POOL_DOMAIN":    domainHost(stack, p.UserPoolDomain, p.UserPoolDomainHost),
-		"APP_URL":             jsii.String(a.url),
-		"SESSION_COOKIE_NAME": jsii.String(p.SessionCookieName),
-		"TARGET_GROUP_PREFIX": jsii.String(prefix),
-		routes.EnvVar:         jsii.String(string(tableJSON)),
+// importListener imports the existing listener, its load balancer and
+// security group by attributes, adds the site's certificate to the
+// listener's certificate list (served by SNI for DomainName), and the
+// Cognito egress rule when asked.
+func (a *auth) importListener(c constructs.Construct, p Props) {
+	e := p.Existing
+	lbArn, err := elbarn.LoadBalancerOfListener(e.ListenerArn)
+	if err != nil {
+		panic(fmt.Sprintf("albauth %s: Existing.ListenerArn: %v", *c.Node().Id(), err))
 	}
-	for _, k := range []string{"ALB_ARN", "USER_POOL_CLIENT_ID", "TOKEN_ISSUER", "USER_POOL_DOMAIN", "APP_URL", "SESSION_COOKIE_NAME", "TARGET_GROUP_PREFIX", routes.EnvVar} {
-		p.Function.AddEnvironment(jsii.String(k), env[k], nil)
+	// Not mutable unless asked: nothing the construct does may add a rule
+	// to a security group it does not own, except the one egress rule.
+	sg := awsec2.SecurityGroup_FromSecurityGroupId(c, jsii.String("LoadBalancerSecurityGroup"), jsii.String(e.SecurityGroupID), &awsec2.SecurityGroupImportOptions{
+		AllowAllOutbound: jsii.Bool(false),
+		Mutable:          jsii.Bool(e.AddCognitoEgressRule),
+	})
+	a.lb = elb.ApplicationLoadBalancer_FromApplicationLoadBalancerAttributes(c, jsii.String("LoadBalancer"), &elb.ApplicationLoadBalancerAttributes{
+		LoadBalancerArn:                   jsii.String(lbArn),
+		SecurityGroupId:                   jsii.String(e.SecurityGroupID),
+		LoadBalancerDnsName:               jsii.String(e.DNSName),
+		LoadBalancerCanonicalHostedZoneId: jsii.String(e.CanonicalHostedZoneID),
+		SecurityGroupAllowsAllOutbound:    jsii.Bool(true), // never add egress through this import
+	})
+	a.lbArn = jsii.String(lbArn)
+	a.listener = elb.ApplicationListener_FromApplicationListenerAttributes(c, jsii.String("Listener"), &elb.ApplicationListenerAttributes{
+		ListenerArn:   jsii.String(e.ListenerArn),
+		SecurityGroup: sg,
+		DefaultPort:   jsii.Number(443),
+	})
+	a.host = p.DomainName
+	elb.NewApplicationListenerCertificate(c, jsii.String("ListenerCertificate"), &elb.ApplicationListenerCertificateProps{
+		Listener:     a.listener,
+		Certificates: &[]elb.IListenerCertificate{elb.ListenerCertificate_FromCertificateManager(p.Certificate)},
+	})
+	if e.AddCognitoEgressRule {
+		sg.AddEgressRule(awsec2.Peer_AnyIpv4(), awsec2.Port_Tcp(jsii.Number(443)),
+			jsii.String("HTTPS to Cognito's token and user-info endpoints, for the sign-in of "+p.DomainName), jsii.Bool(false))
+	} else {
+		awscdk.Annotations_Of(c).AddInfo(jsii.String(EgressNote(e.SecurityGroupID)))
 	}
-	return a
+}
+
+// EgressNote is the info annotation the construct adds on an existing
+// listener without ExistingListener.AddCognitoEgressRule.
+func EgressNote(securityGroupID string) string {
+	return "The load balancer's security group " + securityGroupID + " must allow outbound HTTPS (TCP 443) to 0.0.0.0/0: during sign-in " +
+		"the load balancer calls Cognito's token and user-info endpoints, which have no fixed addresses; without it sign-ins fail with HTTP 500. " +
+		"The stack leaves the group alone: set addCognitoEgressRule to true to have it add that rule (docs/shared-listener.md)."
 }
 
 // withDefaults checks the required props and fills in defaults.
@@ -382,8 +571,11 @@ func (props *Props) withDefaults() (Props, error) {
 		return Props{}, fmt.Errorf("props are required")
 	}
 	p := *props
+	if err := p.checkExisting(); err != nil {
+		return p, err
+	}
 	switch {
-	case p.Vpc == nil:
+	case p.Vpc == nil && p.Existing == nil:
 		return p, fmt.Errorf("Vpc is required")
 	case p.Certificate == nil:
 		return p, fmt.Errorf("Certificate is required")
@@ -393,8 +585,15 @@ func (props *Props) withDefaults() (Props, error) {
 		return p, fmt.Errorf("UserPoolDomain must be a Cognito prefix or a domain name, not %q", p.UserPoolDomain)
 	case p.DomainName == "" || p.DomainName != strings.ToLower(p.DomainName) || strings.HasSuffix(p.DomainName, "."):
 		return p, fmt.Errorf("DomainName must be a lower-case domain name without a trailing dot, not %q", p.DomainName)
-	case p.Function == nil:
-		return p, fmt.Errorf("Function is required")
+	case p.Function == nil && p.TargetGroupArn == "":
+		return p, fmt.Errorf("Function or TargetGroupArn is required")
+	case p.Function != nil && p.TargetGroupArn != "":
+		return p, fmt.Errorf("Function and TargetGroupArn are both set; give one target")
+	}
+	if p.TargetGroupArn != "" {
+		if _, err := elbarn.TargetGroup(p.TargetGroupArn); err != nil {
+			return p, fmt.Errorf("TargetGroupArn: %v", err)
+		}
 	}
 	if p.UserPoolIssuer == "" {
 		p.UserPoolIssuer = cognitoissuer.Original
@@ -424,6 +623,9 @@ func (props *Props) withDefaults() (Props, error) {
 	if unauthenticatedAction(p.OnUnauthenticatedRequest) == "" {
 		return p, fmt.Errorf("OnUnauthenticatedRequest must be authenticate, deny or allow, not %q", p.OnUnauthenticatedRequest)
 	}
+	if p.Existing != nil {
+		return p, nil
+	}
 	if p.SSLPolicy == "" {
 		p.SSLPolicy = DefaultSSLPolicy
 	}
@@ -434,6 +636,37 @@ func (props *Props) withDefaults() (Props, error) {
 		return p, fmt.Errorf("AccessLogsExpiry must be at least one day, not %s", p.AccessLogsExpiry)
 	}
 	return p, nil
+}
+
+// checkExisting checks ExistingListener and the props it excludes.
+func (p Props) checkExisting() error {
+	e := p.Existing
+	if e == nil {
+		return nil
+	}
+	switch {
+	case p.Vpc != nil || p.SSLPolicy != "" || p.DisableDeletionProtection || p.AccessLogsBucket != nil || p.AccessLogsExpiry != 0 || p.WAF:
+		return fmt.Errorf("Vpc, SSLPolicy, DisableDeletionProtection, AccessLogsBucket, AccessLogsExpiry and WAF concern a load balancer the construct creates; " +
+			"leave them unset with Existing")
+	case e.SecurityGroupID == "" || e.DNSName == "" || e.CanonicalHostedZoneID == "":
+		return fmt.Errorf("Existing: ListenerArn, SecurityGroupID, DNSName and CanonicalHostedZoneID are all required")
+	case e.CatchAllPriority < 1 || e.CatchAllPriority > routes.MaxPriority:
+		return fmt.Errorf("Existing: CatchAllPriority must be 1 to %d, not %d", routes.MaxPriority, e.CatchAllPriority)
+	}
+	if _, err := elbarn.LoadBalancerOfListener(e.ListenerArn); err != nil {
+		return fmt.Errorf("Existing.ListenerArn: %v", err)
+	}
+	for _, r := range p.Routes {
+		if n := len(r.Paths) + len(r.Methods); n+1 > routes.MaxConditionValues {
+			return fmt.Errorf("route %s: %d paths and methods plus the host-header condition are more than the %d condition values a rule takes",
+				r.Name, n, routes.MaxConditionValues)
+		}
+		if r.Priority == 0 || r.Priority >= e.CatchAllPriority {
+			return fmt.Errorf("route %s: on an existing listener every route needs a priority below the catch-all rule's %d, not %d",
+				r.Name, e.CatchAllPriority, r.Priority)
+		}
+	}
+	return nil
 }
 
 // withOpenID returns scopes with "openid" first and no duplicates.
@@ -487,7 +720,7 @@ func routeTable(p Props) (routes.Table, []byte, error) {
 // action and extra parameters, then forward to the target group. The rule's
 // construct ID comes from the route's name, so reordering or adding routes
 // changes no other rule's logical ID.
-func addRoute(l elb.ApplicationListener, r routes.Route, p Props, client awscognito.IUserPoolClient, domain awscognito.IUserPoolDomain, tg elb.IApplicationTargetGroup) {
+func addRoute(l elb.IApplicationListener, r routes.Route, host string, p Props, client awscognito.IUserPoolClient, domain awscognito.IUserPoolDomain, tg elb.IApplicationTargetGroup) {
 	var extra *map[string]*string
 	if len(r.AuthenticationRequestExtraParams) > 0 {
 		m := make(map[string]*string, len(r.AuthenticationRequestExtraParams))
@@ -498,7 +731,7 @@ func addRoute(l elb.ApplicationListener, r routes.Route, p Props, client awscogn
 	}
 	l.AddAction(jsii.String("Route-"+r.Name), &elb.AddApplicationActionProps{
 		Priority:   jsii.Number(float64(r.Priority)),
-		Conditions: Conditions(r),
+		Conditions: Conditions(r, host),
 		Action: awselasticloadbalancingv2actions.NewAuthenticateCognitoAction(&awselasticloadbalancingv2actions.AuthenticateCognitoActionProps{
 			UserPool:                         p.UserPool,
 			UserPoolClient:                   client,
@@ -508,18 +741,25 @@ func addRoute(l elb.ApplicationListener, r routes.Route, p Props, client awscogn
 			SessionTimeout:                   awscdk.Duration_Seconds(jsii.Number(p.SessionTimeout.Seconds())),
 			OnUnauthenticatedRequest:         unauthenticatedAction(r.Unauthenticated()),
 			AuthenticationRequestExtraParams: extra,
-			// The default action's rule already lets the load balancer reach
-			// the Cognito endpoints.
+			// The default action's rule (or, on a shared listener,
+			// ExistingListener.AddCognitoEgressRule) lets the load balancer
+			// reach the Cognito endpoints.
 			AllowHttpsOutbound: jsii.Bool(false),
 			Next:               elb.ListenerAction_Forward(&[]elb.IApplicationTargetGroup{tg}, nil),
 		}),
 	})
 }
 
-// Conditions are a route's listener rule conditions: its path patterns and,
-// when it names methods, an http-request-method condition.
-func Conditions(r routes.Route) *[]elb.ListenerCondition {
-	cs := []elb.ListenerCondition{elb.ListenerCondition_PathPatterns(jsii.Strings(r.Paths...))}
+// Conditions are a route's listener rule conditions: on a shared listener
+// (host not empty) a host-header condition for the site's host, then its
+// path patterns and, when it names methods, an http-request-method
+// condition. The host is one of the rule's MaxConditionValues values.
+func Conditions(r routes.Route, host string) *[]elb.ListenerCondition {
+	var cs []elb.ListenerCondition
+	if host != "" {
+		cs = append(cs, elb.ListenerCondition_HostHeaders(jsii.Strings(host)))
+	}
+	cs = append(cs, elb.ListenerCondition_PathPatterns(jsii.Strings(r.Paths...)))
 	if len(r.Methods) > 0 {
 		cs = append(cs, elb.ListenerCondition_HttpRequestMethods(jsii.Strings(r.Methods...)))
 	}

@@ -74,6 +74,10 @@ type Route struct {
 type Props struct {
 	// Listener is the HTTPS listener the rules are added to. Required.
 	Listener elb.IApplicationListener
+	// HostHeader, when set, adds a host-header condition for it to every
+	// rule: on a listener shared with other sites (albauth.Auth.HostHeader).
+	// It is one of the rule's condition values.
+	HostHeader string
 	// UserPool is the existing pool that issues the tokens. Required.
 	UserPool awscognito.IUserPool
 	// UserPoolIssuer is the form of the pool's token issuer, its
@@ -219,7 +223,7 @@ func New(scope constructs.Construct, id string, props *Props) Machine {
 		rule := elb.NewApplicationListenerRule(c, jsii.String("Rule-"+r.Name), &elb.ApplicationListenerRuleProps{
 			Listener:   p.Listener,
 			Priority:   jsii.Number(float64(r.Priority)),
-			Conditions: albauth.Conditions(routes.Route{Paths: r.Paths, Methods: r.Methods}),
+			Conditions: albauth.Conditions(routes.Route{Paths: r.Paths, Methods: r.Methods}, p.HostHeader),
 			Action: elb.ListenerAction_AuthenticateJwt(&elb.AuthenticateJwtOptions{
 				Issuer:       m.issuer,
 				JwksEndpoint: m.jwks,
@@ -371,13 +375,17 @@ func (props *Props) withDefaults() (Props, error) {
 		return p, fmt.Errorf("TokenValidity must be whole minutes from 5m to 24h, not %s", p.TokenValidity)
 	}
 	used := map[string]bool{}
+	host := 0
+	if p.HostHeader != "" {
+		host = 1
+	}
 	for _, r := range p.Routes {
 		switch {
 		case r.Name == "" || r.Priority < 1 || r.Priority > 50000:
 			return p, fmt.Errorf("route %q: a name and a priority from 1 to 50000 are required", r.Name)
-		case len(r.Paths) == 0 || len(r.Paths)+len(r.Methods) > routes.MaxConditionValues:
+		case len(r.Paths) == 0 || host+len(r.Paths)+len(r.Methods) > routes.MaxConditionValues:
 			return p, fmt.Errorf("route %s: 1 path pattern or more, and at most %d patterns and methods together, not %d and %d",
-				r.Name, routes.MaxConditionValues, len(r.Paths), len(r.Methods))
+				r.Name, routes.MaxConditionValues-host, len(r.Paths), len(r.Methods))
 		case r.TargetGroup == nil:
 			return p, fmt.Errorf("route %s: TargetGroup is required", r.Name)
 		case len(r.Scopes) == 0 || len(r.Scopes) > MaxClaimValues:

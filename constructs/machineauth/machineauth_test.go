@@ -377,3 +377,28 @@ func TestResourceServerNameIsValid(t *testing.T) {
 		}
 	}
 }
+
+// On a shared listener every rule carries the host-header condition first,
+// and it counts toward the rule's five condition values: a route with five
+// paths and methods of its own is refused.
+func TestHostHeaderOnASharedListener(t *testing.T) {
+	_, doc, err := synthesizeWith(func(p *machineauth.Props) { p.HostHeader = "app.example.com" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, r := range resources(doc, "AWS::ElasticLoadBalancingV2::ListenerRule") {
+		cs := r["Conditions"].([]any)
+		first := cs[0].(map[string]any)
+		if first["Field"] != "host-header" || js(first["HostHeaderConfig"]) != `{"Values":["app.example.com"]}` {
+			t.Errorf("rule %s: first condition %s, want host-header app.example.com", id, js(first))
+		}
+	}
+	_, _, err = synthesizeWith(func(p *machineauth.Props) {
+		p.HostHeader = "app.example.com"
+		p.Routes[1].Paths = []string{"/a", "/b", "/c"}
+		p.Routes[1].Methods = []string{"GET", "POST"}
+	})
+	if err == nil || !strings.Contains(err.Error(), "at most 4 patterns and methods together") {
+		t.Errorf("five paths and methods with a host header: %v", err)
+	}
+}

@@ -39,16 +39,20 @@ type Props struct {
 	// which must be unique in the account and region: the stack's name.
 	// Required.
 	Name string
-	// LoadBalancer is the site's load balancer. Required.
-	LoadBalancer elb.ApplicationLoadBalancer
+	// LoadBalancer is the site's load balancer, created or imported; its
+	// metrics' LoadBalancer dimension (app/<name>/<id>) comes from its ARN.
+	// On a load balancer shared with other sites its metrics are the whole
+	// load balancer's: see docs/shared-listener.md. Required.
+	LoadBalancer elb.IApplicationLoadBalancer
 	// Function is the function behind it, running lambda/identity's
-	// middleware. Required.
+	// middleware. Nil when the target is an existing target group: then
+	// there are no function or middleware alarms, widgets or queries.
 	Function awslambda.Function
 	// FunctionTimeout is the function's timeout; the duration alarm fires
-	// near it. Required.
+	// near it. Required with Function.
 	FunctionTimeout time.Duration
 	// LogGroup is the function's log group, which the queries search.
-	// Required.
+	// Required with Function.
 	LogGroup awslogs.ILogGroup
 	// Topic, when set, is notified when an alarm enters ALARM and when it
 	// returns to OK.
@@ -67,11 +71,16 @@ type Monitoring struct {
 
 // New adds the alarms, the dashboard and the queries to scope.
 func New(scope constructs.Construct, id string, p *Props) *Monitoring {
-	if p == nil || p.Name == "" || p.LoadBalancer == nil || p.Function == nil || p.FunctionTimeout <= 0 || p.LogGroup == nil {
-		panic(fmt.Sprintf("monitoring %s: Name, LoadBalancer, Function, FunctionTimeout and LogGroup are required", id))
+	if p == nil || p.Name == "" || p.LoadBalancer == nil || (p.Function != nil && (p.FunctionTimeout <= 0 || p.LogGroup == nil)) {
+		panic(fmt.Sprintf("monitoring %s: Name and LoadBalancer are required, and FunctionTimeout and LogGroup with Function", id))
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
-	m := &Monitoring{Specs: Alarms(p.FunctionTimeout)}
+	m := &Monitoring{}
+	for _, s := range Alarms(p.FunctionTimeout) {
+		if p.Function != nil || s.Source == SourceLoadBalancer {
+			m.Specs = append(m.Specs, s)
+		}
+	}
 	var action awscloudwatch.IAlarmAction
 	if p.Topic != nil {
 		action = awscloudwatchactions.NewSnsAction(p.Topic)
@@ -94,7 +103,9 @@ func New(scope constructs.Construct, id string, p *Props) *Monitoring {
 		m.Alarms = append(m.Alarms, alarm)
 	}
 	m.Dashboard = dashboard(c, p, m.Alarms)
-	m.Queries = queries(c, p)
+	if p.Function != nil {
+		m.Queries = queries(c, p)
+	}
 	return m
 }
 
@@ -144,6 +155,9 @@ func dashboard(scope constructs.Construct, p *Props, alarms []awscloudwatch.Alar
 	}
 	lb := p.LoadBalancer.Metrics()
 	alb := func(name string) awscloudwatch.Metric { return lb.Custom(jsii.String(name), nil) }
+	if p.Function == nil {
+		return loadBalancerDashboard(scope, p, alarms, sum, stat, alb)
+	}
 	fn := func(name string) awscloudwatch.Metric { return p.Function.Metric(jsii.String(name), nil) }
 	outcome := func(o string) awscloudwatch.IMetric {
 		return middlewareMetric(p, identity.MetricRequests, o, &awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: five, Label: jsii.String(o)})
@@ -191,6 +205,37 @@ func dashboard(scope constructs.Construct, p *Props, alarms []awscloudwatch.Alar
 				graph("Errors (per 5 minutes)", false,
 					sum("function 5xx", alb("HTTPCode_Target_5XX_Count")), sum("load balancer 5xx", alb("HTTPCode_ELB_5XX_Count")),
 					sum("function errors", fn("Errors")), sum("function throttles", fn("Throttles")), outcome(identity.OutcomeKeyFetchFailed)),
+			},
+		},
+	})
+}
+
+// loadBalancerDashboard is the dashboard of a site without a function:
+// the alarms, sign-ins, latency and errors of the load balancer.
+func loadBalancerDashboard(scope constructs.Construct, p *Props, alarms []awscloudwatch.Alarm,
+	sum func(string, awscloudwatch.Metric) awscloudwatch.IMetric, stat func(string, string, awscloudwatch.Metric) awscloudwatch.IMetric,
+	alb func(string) awscloudwatch.Metric) awscloudwatch.Dashboard {
+	refs := make([]interfacesawscloudwatch.IAlarmRef, len(alarms))
+	for i, a := range alarms {
+		refs[i] = a
+	}
+	graph := func(title string, metrics ...awscloudwatch.IMetric) awscloudwatch.IWidget {
+		return awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: jsii.String(title), Left: &metrics, Width: jsii.Number(12), Height: jsii.Number(6)})
+	}
+	return awscloudwatch.NewDashboard(scope, jsii.String("Dashboard"), &awscloudwatch.DashboardProps{
+		DashboardName:   jsii.String(p.Name + "-" + *awscdk.Stack_Of(scope).Region()),
+		DefaultInterval: awscdk.Duration_Hours(jsii.Number(3)),
+		Widgets: &[]*[]awscloudwatch.IWidget{
+			{awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{Title: jsii.String("Alarms (runbook: " + RunbookPath + ")"),
+				Alarms: &refs, Width: jsii.Number(24), Height: jsii.Number(4)})},
+			{
+				graph("Sign-ins at the load balancer (per 5 minutes)",
+					sum("signed in", alb("ELBAuthSuccess")), sum("session refreshed", alb("ELBAuthRefreshTokenSuccess")),
+					sum("failed (ELBAuthFailure)", alb("ELBAuthFailure")), sum("error (ELBAuthError)", alb("ELBAuthError")),
+					sum("claims too large", alb("ELBAuthUserClaimsSizeExceeded"))),
+				graph("Latency and errors",
+					stat("sign-in calls to Cognito p99 (ms)", "p99", alb("ELBAuthLatency")),
+					sum("target 5xx", alb("HTTPCode_Target_5XX_Count")), sum("load balancer 5xx", alb("HTTPCode_ELB_5XX_Count"))),
 			},
 		},
 	})

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/alb-cognito/alb-cognito-cdk/config"
 )
 
 // captureCommand is the hidden subcommand the CDK CLI runs as --app: see captureEnv.
@@ -211,6 +213,17 @@ func benchSynth(e *env) error {
 		"with %d `go build` of the function; the trivial app took %s. The CLI's own start-up is in both of these and in neither timed figure.",
 		seconds(cli[project.name].wall.Seconds()), coldBuilds, seconds(cli[floor.name].wall.Seconds()))
 
+	// The same app in attach mode (config.ExampleAttach: a shared listener,
+	// no VPC, load balancer or bucket of its own), against the own-ALB
+	// example above. Untimed first run: builds its function's asset.
+	attach, err := attachApp(e, project)
+	if err != nil {
+		return err
+	}
+	if r := timed(attach.cmd(e, g)); r.err != nil {
+		return fmt.Errorf("%s (warm-up): %w\n%s", attach.name, r.err, tail(r.out, 30))
+	}
+
 	// Timed, alternating. The app's first timed run is also the warm check:
 	// the second synth into the cold run's output directory must not build.
 	asset, mtime := findAsset(project.outdir)
@@ -218,7 +231,7 @@ func benchSynth(e *env) error {
 	before := len(g.calls())
 	n := e.opts.synthRuns
 	for i := range n {
-		for _, a := range apps {
+		for _, a := range append(apps, attach) {
 			mark := len(g.calls())
 			r := timed(a.cmd(e, g))
 			if r.err != nil {
@@ -270,6 +283,17 @@ func benchSynth(e *env) error {
 	if builds > 0 {
 		return fmt.Errorf("the function was rebuilt %d times during the timed synth runs", builds)
 	}
+	aw := median(wall(attach))
+	e.addRow(row{
+		measure: fmt.Sprintf("synth, attach-mode example (shared listener) vs the own-ALB example (median of %d, wall)", n),
+		project: seconds(aw), floor: seconds(pw) + " (own load balancer)", ratio: aw / pw,
+		target: "≤ 1.0×", met: yesNo(aw/pw <= 1.0),
+	})
+	e.notef("Attach mode: the same prebuilt app with config.ExampleAttach's context (an existing listener, three routes, one of them a machine route), "+
+		"timed in the same alternation, into its own output directory holding the function's asset. Wall %s vs the own-ALB example's %s; "+
+		"CPU median %s vs %s; peak RSS median %.0f vs %.0f MiB.",
+		spread(wall(attach), seconds), spread(wall(project), seconds), seconds(median(cpu(attach))), seconds(median(cpu(project))),
+		median(rss(attach)), median(rss(project)))
 
 	// Diagnosis, not in the ratio: aws-cdk-lib's built-in CloudFormation
 	// validation (a Rego engine in WebAssembly) runs in every synth unless
@@ -292,6 +316,43 @@ func benchSynth(e *env) error {
 		"so it is about %.0f%% of the app's synth and %.0f%% of the floor's.",
 		seconds(nv), seconds(nf), nv/nf, 100*(1-nv/pw), 100*(1-nf/fw))
 	return nil
+}
+
+// attachApp is the project's app synthesizing config.ExampleAttach: the
+// project's captured CLI variables, with the context's CDK keys (feature
+// flags and the CLI's own) kept and its settings replaced by the example's.
+func attachApp(e *env, project *synthApp) (*synthApp, error) {
+	raw := []byte(project.vars["CDK_CONTEXT_JSON"])
+	if p := project.vars[overflowVar]; p != "" {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		raw = b
+	}
+	var ctx map[string]any
+	if err := json.Unmarshal(raw, &ctx); err != nil {
+		return nil, fmt.Errorf("the CLI's context: %w", err)
+	}
+	c := config.ExampleAttach()
+	for k, v := range ctx {
+		if config.IsCDKKey(k) {
+			c[k] = v
+		}
+	}
+	js, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	a := &synthApp{name: "attach", bin: project.bin, outdir: filepath.Join(e.work, "cdk.out-attach"), vars: map[string]string{}}
+	for k, v := range project.vars {
+		if k != overflowVar {
+			a.vars[k] = v
+		}
+	}
+	a.vars["CDK_CONTEXT_JSON"] = string(js)
+	a.vars["CDK_OUTDIR"] = a.outdir
+	return a, nil
 }
 
 // firstStage returns the first stage of cdk.json's "stages" by name, "" for a

@@ -2,6 +2,7 @@ package test
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"sort"
@@ -248,6 +249,62 @@ func joined(t *testing.T, v any) string {
 	return b.String()
 }
 
+// deployedValue stands in for what CloudFormation resolves a reference of
+// the identity document to: the partition's URL suffix, or the id of an app
+// client (the only other references the document has).
+func deployedValue(t *testing.T, ref any) string {
+	t.Helper()
+	m, _ := ref.(map[string]any)
+	if m["Ref"] == "AWS::URLSuffix" {
+		return "amazonaws.com"
+	}
+	if id, ok := m["Ref"].(string); ok && strings.Contains(id, "Client") {
+		return "4lbc0gn1t0cl13nt1d" + fmt.Sprint(len(id)%10) // an app client id: 1-128 word characters
+	}
+	t.Fatalf("unexpected reference in the identity document: %s", js(ref))
+	return ""
+}
+
+// The document the stack publishes is one the app's reader accepts:
+// identity.ConfigFromDocument, with its strict key list and every value
+// check of the function's environment, agrees with what the stack writes,
+// and reads back the route table the listener rules were written from.
+func TestIdentityDocumentIsReadByTheApp(t *testing.T) {
+	s := attachTargetSite(t)
+	_, param := s.only(t, "AWS::SSM::Parameter")
+	v := props(param)["Value"]
+	var b strings.Builder
+	if str, ok := v.(string); ok {
+		b.WriteString(str)
+	} else {
+		for _, part := range v.(map[string]any)["Fn::Join"].([]any)[1].([]any) {
+			if str, ok := part.(string); ok {
+				b.WriteString(str)
+			} else {
+				b.WriteString(deployedValue(t, part))
+			}
+		}
+	}
+	cfg, err := identity.ConfigFromDocument([]byte(b.String()))
+	if err != nil {
+		t.Fatalf("the app refuses the published document: %v", err)
+	}
+	want, err := config.FromContext(config.ExampleAttach())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.TargetGroupPrefix != "" || cfg.Token.ALBARN != attachLBArn || cfg.AppURL != "https://"+attachHost {
+		t.Errorf("read back prefix %q, ALB %q, app URL %q", cfg.TargetGroupPrefix, cfg.Token.ALBARN, cfg.AppURL)
+	}
+	got, _ := json.Marshal(cfg.Routes)
+	if w := want.RouteTableJSON(); string(got) != w {
+		t.Errorf("route table read back:\n%s\nwant\n%s", got, w)
+	}
+	if len(cfg.MachineClients) == 0 {
+		t.Error("no machine clients read back")
+	}
+}
+
 // With an existing target group the stack creates no function, target group
 // or invoke permission; every rule forwards to the target group; the SSM
 // parameter holds exactly the settings the app needs, as flat JSON.
@@ -302,7 +359,8 @@ func TestTargetGroupOnASharedListener(t *testing.T) {
 	for k, v := range map[string]string{
 		identity.EnvTarget: identity.TargetHTTP, identity.EnvALBARN: attachLBArn, identity.EnvAppURL: "https://" + attachHost,
 		identity.EnvSessionCookieName: config.SiteSessionCookieName(attachHost), identity.EnvRouteTable: cfg.RouteTableJSON(),
-		identity.EnvIssuer: "https://cognito-idp.eu-west-1.<ref>/eu-west-1_Example1", // AWS::URLSuffix identity.EnvResourceServerID: "https://" + attachHost,
+		identity.EnvIssuer:           "https://cognito-idp.eu-west-1.<ref>/eu-west-1_Example1", // <ref>: AWS::URLSuffix
+		identity.EnvResourceServerID: "https://" + attachHost,
 	} {
 		if doc[k] != v {
 			t.Errorf("%s = %v, want %v", k, doc[k], v)

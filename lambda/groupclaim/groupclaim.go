@@ -212,9 +212,6 @@ func (c Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("separator: %q is not a separator; use comma, space, or leave it out (a plain string is one group)", string(c.Separator)))
 	}
-	if c.Separator != SeparatorNone && len(c.UserClaims()) == 0 {
-		errs = append(errs, fmt.Errorf("separator: applies to user claims such as custom:groups, and none is listed; remove it"))
-	}
 	return errors.Join(errs...)
 }
 

@@ -256,7 +256,7 @@ func TestParseConfig(t *testing.T) {
 	for _, bad := range []string{
 		`{"claims":["sub"]}`, `{"claims":[]}`, `{}`, `{"claims":["custom:groups"],"extra":1}`, `{"claims":["custom:groups"]} x`,
 		`{"claims":["custom:groups"],"separator":"semicolon"}`, `{"claims":["custom:groups","custom:groups"]}`,
-		`{"claims":["cognito:groups"],"separator":"comma"}`, `["custom:groups"]`, `custom:groups`,
+		`["custom:groups"]`, `custom:groups`,
 		`{"claims":["custom:a","custom:b","custom:c","custom:d","custom:e"]}`,
 	} {
 		if _, err := groupclaim.ParseConfig(bad); err == nil {

@@ -225,7 +225,7 @@ var specs = []spec{
 			Description: "Parameters the load balancer adds to its redirect to Cognito's authorize endpoint, for the default action and for every route " +
 				"that does not set its own (a route's own replace these whole; {} gives a route none): identity_provider (one of identityProviders: " +
 				"straight to that provider's sign-in page), idp_identifier, lang (managed login only: de, en, es, fr, id, it, ja, ko, pt-BR, zh-CN, zh-TW), " +
-				"prompt (managed login only: login, select_account, consent, space-separated) and login_hint. See docs/federation.md. With -c, give the JSON object as one string.",
+				"prompt (managed login only: login, select_account or consent) and login_hint. See docs/federation.md. With -c, give the JSON object as one string.",
 		},
 		field: func(c *Config) any { return &c.AuthenticationRequestExtraParams },
 	},

@@ -182,13 +182,13 @@ func (v *validator) authorizeParamProblems(field string, params map[string]strin
 				v.add(kf, "needs managed login: \"Managed login pages can be localized, but hosted UI (classic) pages can't\"; set loginPages to managed or remove lang")
 			}
 		case "prompt":
-			for _, p := range strings.Split(val, " ") {
+			for _, p := range strings.Fields(val) {
 				switch {
 				case p == "none":
 					v.add(kf, "none makes Cognito answer login_required instead of showing a sign-in page to anyone without a Cognito session, "+
 						"and the load balancer has no way to fall back to one; use login, select_account or consent")
 				case !slices.Contains(promptValues, p):
-					v.add(kf, "%q is not a prompt value; use login, select_account or consent, several separated by single spaces", p)
+					v.add(kf, "%q is not a prompt value; use login, select_account or consent", p)
 				}
 			}
 			if !c.ManagedLogin() {

@@ -20,8 +20,9 @@
 // The function receives the settings that a verifier of the load balancer's
 // signed user claims needs (see the lambda/albjwt package) as environment
 // variables: ALB_ARN, USER_POOL_CLIENT_ID, TOKEN_ISSUER, USER_POOL_DOMAIN,
-// APP_URL and SESSION_COOKIE_NAME, and the route table as JSON in
-// ROUTE_TABLE (see the lambda/routes package).
+// APP_URL and SESSION_COOKIE_NAME, the route table as JSON in
+// ROUTE_TABLE (see the lambda/routes package), and, when Props.GroupClaims
+// is not the default, GROUP_CLAIMS (see the lambda/groupclaim package).
 package albauth
 
 import (

@@ -50,11 +50,12 @@ func (c Config) CatchAllPriority() int {
 	return last
 }
 
-// ListenerRoutes returns Routes as the stack writes them: in attach mode
-// with the priorities RulePriorities assigns, in order; otherwise as
-// configured (routes.Derive fills in the missing priorities).
+// ListenerRoutes returns Routes as the stack writes them: with the site's
+// authorize parameters where a route has none (RoutesWithSiteParams), and
+// in attach mode with the priorities RulePriorities assigns, in order;
+// otherwise as configured (routes.Derive fills in the missing priorities).
 func (c Config) ListenerRoutes() []routes.Route {
-	rs := slices.Clone(c.Routes)
+	rs := slices.Clone(c.RoutesWithSiteParams())
 	if c.Attach() {
 		for i := range rs {
 			rs[i].Priority = c.RulePriorityBase + i

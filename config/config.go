@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/groupclaim"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
@@ -114,6 +115,11 @@ type Config struct {
 	// IdentityProviders is context key "identityProviders": the identity
 	// providers users may sign in with, by name. Default ["COGNITO"].
 	IdentityProviders []string
+	// AuthenticationRequestExtraParams is context key "authenticationRequestExtraParams":
+	// the query parameters the load balancer adds to its redirect to the authorize endpoint, for the
+	// default action and every route without its own (see
+	// RoutesWithSiteParams). Default none.
+	AuthenticationRequestExtraParams map[string]string
 	// LoginPages is context key "loginPages": which sign-in pages the user
 	// pool's domain serves, "managed" (managed login, the domain's
 	// ManagedLoginVersion 2) or "classic" (the hosted UI, version 1). With
@@ -202,6 +208,14 @@ type Config struct {
 	// matches keep the default action. Default: none. The derived fields
 	// (priorities, requested scopes, cookie names) come from RouteTable.
 	Routes []routes.Route
+	// GroupClaims is context key "groupClaims": the claims holding the
+	// groups routes check, groupclaim.AccessTokenClaim and custom
+	// attributes of the user claims. Default ["cognito:groups"].
+	GroupClaims []string
+	// GroupClaimSeparator is context key "groupClaimSeparator": how a group
+	// claim's plain string splits (a groupclaim.Separator: "", comma or
+	// space). Default "", none.
+	GroupClaimSeparator string
 	// MachineClients is context key "machineClients": the names of the
 	// machine-to-machine app clients the stack creates on the pool, one per
 	// script, job or service that calls the machine routes. Each may use only
@@ -230,6 +244,12 @@ type Config struct {
 	// StackName is context key "stackName": the CloudFormation stack's name (and
 	// the CDK stack's id). Default AlbCognitoSite.
 	StackName string
+}
+
+// GroupClaimConfig is GroupClaims and GroupClaimSeparator as the function
+// reads them (groupclaim.EnvVar).
+func (c Config) GroupClaimConfig() groupclaim.Config {
+	return groupclaim.Config{Claims: c.GroupClaims, Separator: groupclaim.Separator(c.GroupClaimSeparator)}
 }
 
 // ExampleAccount is the account of the example configuration. IsExample reports

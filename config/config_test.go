@@ -76,6 +76,7 @@ func TestExampleDecodesWithDefaults(t *testing.T) {
 		MachineTokenValidity:     15 * time.Minute,
 		StackName:                "AlbCognitoSite",
 		UserPoolIssuer:           "original",
+		GroupClaims:              []string{"cognito:groups"},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("FromContext(Example()):\n got %+v\nwant %+v", c, want)

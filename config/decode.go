@@ -163,6 +163,17 @@ func decodeValue(s spec, v any) string {
 		if _, ok := toDuration(v); ok {
 			return ""
 		}
+	case kindParams:
+		m, detail, ok := toParams(v)
+		if ok {
+			for _, e := range m {
+				if msg := tokenProblem(e); msg != "" {
+					return msg
+				}
+			}
+			return ""
+		}
+		err = detail
 	}
 	if str, ok := v.(string); ok && str != strings.TrimSpace(str) {
 		err += " (remove the surrounding whitespace)"
@@ -220,13 +231,45 @@ func decodeInto(ptr, v any) {
 		*p, _ = toInt(v)
 	case *time.Duration:
 		*p, _ = toDuration(v)
+	case *map[string]string:
+		*p, _, _ = toParams(v)
 	}
+}
+
+// toParams accepts a JSON object of strings, or a string holding one (from
+// -c). When it doesn't, detail may say why.
+func toParams(v any) (map[string]string, string, bool) {
+	if str, ok := v.(string); ok {
+		if !strings.HasPrefix(strings.TrimSpace(str), "{") {
+			return nil, "", false
+		}
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(str), &obj); err != nil {
+			return nil, " that starts like a JSON object but is not valid JSON (" + err.Error() + ")", false
+		}
+		v = obj
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, "", false
+	}
+	out := make(map[string]string, len(obj))
+	for k, e := range obj {
+		s, ok := e.(string)
+		if !ok {
+			return nil, fmt.Sprintf(" whose member %q is %s, not a string", k, describe(e)), false
+		}
+		out[k] = s
+	}
+	return out, "", true
 }
 
 func expectation(k kind) string {
 	switch k {
 	case kindRoutes:
 		return `a list of route objects (a JSON array such as [{"name":"admin","paths":["/admin/*"],"groups":["admins"]}], or that array as a string)`
+	case kindParams:
+		return `an object of strings (a JSON object such as {"identity_provider":"EntraID"}, or that object as a string)`
 	case kindList:
 		return `a list of strings (a JSON array such as ["a","b"], or a string such as a,b)`
 	case kindBool:

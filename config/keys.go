@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/groupclaim"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
@@ -277,6 +278,17 @@ var specs = []spec{
 	},
 	{
 		Key: Key{
+			Name: "authenticationRequestExtraParams", Default: "none",
+			Example: `{"lang": "de", "prompt": "select_account"}`,
+			Description: "Parameters the load balancer adds to its redirect to Cognito's authorize endpoint, for the default action and for every route " +
+				"that does not set its own (a route's own replace these whole; {} gives a route none): identity_provider (one of identityProviders: " +
+				"straight to that provider's sign-in page), idp_identifier, lang (managed login only: de, en, es, fr, id, it, ja, ko, pt-BR, zh-CN, zh-TW), " +
+				"prompt (managed login only: login, select_account or consent) and login_hint. See docs/federation.md. With -c, give the JSON object as one string.",
+		},
+		field: func(c *Config) any { return &c.AuthenticationRequestExtraParams },
+	},
+	{
+		Key: Key{
 			Name: "loginPages", Default: defaultLoginPages,
 			Example: `"managed"`,
 			Description: "Which sign-in pages the user pool's domain serves: managed (managed login, ManagedLoginVersion 2) or classic (the hosted UI, " +
@@ -505,6 +517,29 @@ var specs = []spec{
 	},
 	{
 		Key: Key{
+			Name: "groupClaims", Default: `["cognito:groups"]`,
+			Example: `["cognito:groups", "custom:groups"]`,
+			Description: "The claims whose groups routes' groups are checked against: cognito:groups (the access token's Cognito groups) and custom " +
+				"attributes of the verified user claims, such as custom:groups mapped from a federated provider's groups attribute. Listing a custom " +
+				"attribute alone uses it instead of cognito:groups; listing both uses them beside each other. The app client is given read access " +
+				"to the custom attributes named, which must exist in the pool. See docs/federation.md.",
+		},
+		field:      func(c *Config) any { return &c.GroupClaims },
+		setDefault: func(c *Config) { c.GroupClaims = []string{groupclaim.AccessTokenClaim} },
+	},
+	{
+		Key: Key{
+			Name: "groupClaimSeparator", Default: "none: a plain string is one group",
+			Example: `"comma"`,
+			Description: "How a group claim's plain string value (neither a JSON array nor Cognito's bracketed [a, b] join of a multi-valued SAML " +
+				"attribute, which are always read as lists) splits into groups: comma or space. Leave it unset when the provider sends one group " +
+				"as a plain string, so that a group name with a space stays one group. It does not apply to cognito:groups.",
+		},
+		what:  "comma or space",
+		field: func(c *Config) any { return &c.GroupClaimSeparator },
+	},
+	{
+		Key: Key{
 			Name: "machineClients", Default: "none",
 			Example: `["nightly-report", "billing-sync"]`,
 			Description: "Machine-to-machine app clients the stack creates on the pool, by name (letters, digits, hyphens): " +
@@ -580,6 +615,7 @@ const (
 	kindInt
 	kindDuration
 	kindRoutes
+	kindParams
 )
 
 func (k kind) String() string {
@@ -594,6 +630,8 @@ func (k kind) String() string {
 		return "duration"
 	case kindRoutes:
 		return "list of objects"
+	case kindParams:
+		return "object of strings"
 	}
 	return "string"
 }
@@ -610,6 +648,8 @@ func (s spec) kind() kind {
 		return kindDuration
 	case *[]routes.Route:
 		return kindRoutes
+	case *map[string]string:
+		return kindParams
 	}
 	return kindString
 }
@@ -617,7 +657,7 @@ func (s spec) kind() kind {
 // cliExample is the example as it would be written after -c key=: strings
 // unquoted, lists comma-separated, lists of objects as compact JSON.
 func (s spec) cliExample() string {
-	if s.kind() == kindRoutes {
+	if s.kind() == kindRoutes || s.kind() == kindParams {
 		var buf bytes.Buffer
 		if json.Compact(&buf, []byte(s.Example)) == nil {
 			return buf.String()

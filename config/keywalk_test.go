@@ -11,12 +11,13 @@ import (
 // of range or malformed, for a key of the given type.
 func badValues(typ string) []any {
 	wrongType := map[string][]any{
-		"string":          {5.0, true, []any{"x"}, map[string]any{"a": "b"}},
-		"string list":     {5.0, true, map[string]any{"a": "b"}, []any{1.0}, []any{[]any{"x"}}, "[x,", "a,,b"},
-		"boolean":         {"yes", 1.0, []any{true}, map[string]any{}},
-		"integer":         {"abc", 1.5, true, []any{1.0}, 1e300, "12x"},
-		"duration":        {true, []any{"1h"}, map[string]any{}, "abc", "1 hour", 1e300},
-		"list of objects": {5.0, true, "x", map[string]any{"name": "a"}, []any{5.0}, []any{[]any{}}, `[{"name":`},
+		"string":            {5.0, true, []any{"x"}, map[string]any{"a": "b"}},
+		"string list":       {5.0, true, map[string]any{"a": "b"}, []any{1.0}, []any{[]any{"x"}}, "[x,", "a,,b"},
+		"boolean":           {"yes", 1.0, []any{true}, map[string]any{}},
+		"integer":           {"abc", 1.5, true, []any{1.0}, 1e300, "12x"},
+		"duration":          {true, []any{"1h"}, map[string]any{}, "abc", "1 hour", 1e300},
+		"list of objects":   {5.0, true, "x", map[string]any{"name": "a"}, []any{5.0}, []any{[]any{}}, `[{"name":`},
+		"object of strings": {5.0, true, "x", []any{"x"}, map[string]any{"lang": 1.0}, `{"lang":`},
 	}
 	outOfRange := map[string][]any{
 		"string": {" x", "x ", "a\x00b", strings.Repeat("a", 2000), "#{Token[TOKEN.1]}", "ÄÖÜ"},
@@ -24,6 +25,11 @@ func badValues(typ string) []any {
 			[]any{"-1.8881545897087626e+289"}},
 		"integer":  {-1.0, 0.5e9, -1e9, "999999999999999"},
 		"duration": {-1.0, 1e9, "-5m", "100000h", "1ns", 0.0},
+		"object of strings": {
+			map[string]any{"lang": "xx"}, map[string]any{"prompt": "none"}, map[string]any{"identity_provider": "Nope"},
+			map[string]any{"redirect_uri": "https://evil.example"}, map[string]any{"foo": "bar"}, map[string]any{"login_hint": "a b"},
+			map[string]any{"login_hint": "#{Token[TOKEN.1]}"},
+		},
 		"list of objects": {
 			[]any{map[string]any{"name": "", "paths": []any{}}},
 			[]any{map[string]any{"name": "a", "paths": []any{"/a"}, "priority": -1.0}},

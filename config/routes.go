@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -55,13 +57,6 @@ func (v *validator) routes(c Config) {
 			v.add(fmt.Sprintf("%s[%d].sessionCookieName", key, i), "is derived from sessionCookieName and the route's scopes; remove it")
 		}
 	}
-	for i, r := range c.Routes {
-		if idp, ok := r.AuthenticationRequestExtraParams["identity_provider"]; ok && idp != "" && !slices.Contains(c.IdentityProviders, idp) {
-			v.add(fmt.Sprintf("%s[%d].authenticationRequestExtraParams.identity_provider", key, i),
-				"%q is not in identityProviders (%s), so the app client may not use it and Cognito would refuse the sign-in; "+
-					"add it to identityProviders, or use one of those", idp, strings.Join(c.IdentityProviders, ", "))
-		}
-	}
 	t := c.RouteTable()
 	cookieOK := cookieRe.MatchString(c.SessionCookieName)
 	// The routes' own cookies (all but the first name) are
@@ -99,6 +94,9 @@ func (v *validator) routes(c Config) {
 			if derivedPriority[p.Field] {
 				continue
 			}
+			if inheritedParams(c, p.Field) {
+				continue // the site's parameters, reported once under their own key
+			}
 			derived := strings.HasSuffix(p.Field, ".sessionCookieName") || strings.HasSuffix(p.Field, ".requestScopes")
 			if derived && (!cookieOK || !slices.Contains(c.OAuthScopes, "openid")) {
 				continue // the base setting's own problem is reported
@@ -114,4 +112,127 @@ func (v *validator) routes(c Config) {
 		v.add(key, "the route table is %d bytes as JSON, more than the %d the function's environment can hold (Lambda allows 4 KB for all variables); "+
 			"use fewer routes, or shorter names, patterns, groups and scopes", n, routes.MaxJSONBytes)
 	}
+}
+
+// RoutesWithSiteParams returns Routes with the site's
+// AuthenticationRequestExtraParams given to every route that sets none of
+// its own: a route's own parameters replace the site's whole (as a stage's
+// key replaces the shared value), and a route's explicit {} keeps none.
+// The listener rules and the function's route table both come from it.
+func (c Config) RoutesWithSiteParams() []routes.Route {
+	if len(c.AuthenticationRequestExtraParams) == 0 || len(c.Routes) == 0 {
+		return c.Routes
+	}
+	out := slices.Clone(c.Routes)
+	for i, r := range out {
+		if r.AuthenticationRequestExtraParams == nil && !r.Machine() {
+			out[i].AuthenticationRequestExtraParams = maps.Clone(c.AuthenticationRequestExtraParams)
+		}
+	}
+	return out
+}
+
+// authorizeParams are the authorize endpoint's parameters an extra
+// parameter may be ("The redirect and authorization endpoint", Amazon
+// Cognito Developer Guide): the others are the load balancer's own
+// (routes.ReservedParams). Cognito documents no pass-through of other
+// parameters to identity providers (it forwards prompt, except none, and
+// login_hint to OIDC providers and Google), so another key would do nothing
+// and is refused as a likely misspelling.
+var authorizeParams = []string{"identity_provider", "idp_identifier", "lang", "prompt", "login_hint", "resource"}
+
+// managedLoginLanguages are the languages of managed login
+// ("Managed login localization", Amazon Cognito Developer Guide).
+var managedLoginLanguages = []string{"de", "en", "es", "fr", "id", "it", "ja", "ko", "pt-BR", "zh-CN", "zh-TW"}
+
+// promptValues are the documented values of prompt, space-separated; none
+// is refused (see authorizeParamProblems).
+var promptValues = []string{"login", "select_account", "consent"}
+
+var idpIdentifierRe = regexp.MustCompile(`^[\w\s+=.@-]{1,40}$`)
+
+// authorizeParamProblems checks extra parameters against what Cognito's
+// authorize endpoint accepts: known keys only, identity_provider one of
+// identityProviders, idp_identifier in Cognito's pattern and not beside
+// identity_provider, lang a managed login language, prompt documented
+// values, lang and prompt only with managed login, resource only the site's
+// resource server.
+func (v *validator) authorizeParamProblems(field string, params map[string]string, c Config) {
+	keys := slices.Sorted(maps.Keys(params))
+	for _, k := range keys {
+		val := params[k]
+		kf := field + "." + k
+		if slices.Contains(routes.ReservedParams, strings.ToLower(k)) {
+			continue // routes.ParamProblems reports it
+		}
+		switch k {
+		case "identity_provider":
+			if val != "" && !slices.Contains(c.IdentityProviders, val) {
+				v.add(kf, "%q is not in identityProviders (%s), so the app client may not use it and Cognito would refuse the sign-in; "+
+					"add it to identityProviders, or use one of those", val, strings.Join(c.IdentityProviders, ", "))
+			}
+			if _, both := params["idp_identifier"]; both {
+				v.add(kf, "is set beside idp_identifier; each sends the user straight to one provider: keep one")
+			}
+		case "idp_identifier":
+			if !idpIdentifierRe.MatchString(val) {
+				v.add(kf, "%q is not an identity provider identifier (1 to 40 letters, digits, spaces and _ + = . @ -, as Cognito allows)", val)
+			}
+		case "lang":
+			if !slices.Contains(managedLoginLanguages, val) {
+				v.add(kf, "%q is not a language of managed login; use one of %s (case as shown)", val, strings.Join(managedLoginLanguages, ", "))
+			} else if !c.ManagedLogin() {
+				v.add(kf, "needs managed login: \"Managed login pages can be localized, but hosted UI (classic) pages can't\"; set loginPages to managed or remove lang")
+			}
+		case "prompt":
+			for _, p := range strings.Fields(val) {
+				switch {
+				case p == "none":
+					v.add(kf, "none makes Cognito answer login_required instead of showing a sign-in page to anyone without a Cognito session, "+
+						"and the load balancer has no way to fall back to one; use login, select_account or consent")
+				case !slices.Contains(promptValues, p):
+					v.add(kf, "%q is not a prompt value; use login, select_account or consent", p)
+				}
+			}
+			if !c.ManagedLogin() {
+				v.add(kf, "needs managed login: prompt is \"available in the managed login branding version only, not in the classic hosted UI\"; set loginPages to managed or remove prompt")
+			}
+		case "login_hint":
+		case "resource":
+			if val != c.ResourceServerID {
+				v.add(kf, "%q binds every access token to that audience, and the function accepts an access token with aud only when aud is resourceServerId (%q); "+
+					"set resource to resourceServerId or remove it", val, c.ResourceServerID)
+			}
+		default:
+			if len(k) <= 64 && !strings.ContainsAny(k, " \t") {
+				v.add(kf, "is not a parameter of Cognito's authorize endpoint, which does not pass other parameters on to identity providers; use %s",
+					strings.Join(authorizeParams, ", "))
+			}
+		}
+	}
+}
+
+// siteParams checks authenticationRequestExtraParams and every route's own.
+func (v *validator) siteParams(c Config) {
+	const key = "authenticationRequestExtraParams"
+	for _, p := range routes.ParamProblems(key, c.AuthenticationRequestExtraParams) {
+		v.ps = append(v.ps, Problem{p.Field, p.Message})
+	}
+	v.authorizeParamProblems(key, c.AuthenticationRequestExtraParams, c)
+	for i, r := range c.Routes {
+		if !r.Machine() {
+			v.authorizeParamProblems(fmt.Sprintf("routes[%d].%s", i, key), r.AuthenticationRequestExtraParams, c)
+		}
+	}
+}
+
+// inheritedParams reports whether field names a route's
+// authenticationRequestExtraParams that the route inherits from the site.
+func inheritedParams(c Config, field string) bool {
+	for i, r := range c.Routes {
+		if r.AuthenticationRequestExtraParams == nil && strings.HasPrefix(field, fmt.Sprintf("routes[%d].authenticationRequestExtraParams", i)) {
+			return true
+		}
+	}
+	return false
 }

@@ -51,6 +51,8 @@ func (c Config) Validate() error {
 	v.session(c)
 	v.tokens(c)
 	v.routes(c)
+	v.siteParams(c)
+	v.groupClaims(c)
 	if !c.Attach() {
 		v.tlsPolicy(c.TLSPolicy)
 		v.accessLogs(c.AccessLogsBucket, c.AccessLogsExpirationDays)
@@ -840,5 +842,49 @@ func (v *validator) intRange(key string, n, lo, hi int, why string) {
 	if n < lo || n > hi {
 		sp, _ := lookup(key)
 		v.add(key, "%d is out of range; use %d to %d%s, e.g. %s", n, lo, hi, why, sp.cliExample())
+	}
+}
+
+// groupClaims checks groupClaims and groupClaimSeparator (groupclaim's
+// rules), and that the load balancer's userInfo call can return a custom
+// attribute: Cognito's userInfo returns "all user attributes that the app
+// client can read" for openid alone and custom attributes with profile, but
+// for openid email and openid phone only "basic profile information and"
+// those attributes ("The user attributes endpoint", Amazon Cognito
+// Developer Guide).
+func (v *validator) groupClaims(c Config) {
+	if c.GroupClaims != nil && len(c.GroupClaims) == 0 {
+		v.add("groupClaims", "is empty; list the claims holding groups, e.g. [\"custom:groups\"], or remove it for cognito:groups")
+		return
+	}
+	gc := c.GroupClaimConfig()
+	if err := gc.Validate(); err != nil {
+		for _, e := range strings.Split(err.Error(), "\n") {
+			key, msg := "groupClaims", e
+			if rest, ok := strings.CutPrefix(e, "separator: "); ok {
+				key, msg = "groupClaimSeparator", rest
+			} else if i := strings.Index(e, ": "); i > 0 && strings.HasPrefix(e, "claims") {
+				key, msg = "groupClaims"+strings.TrimPrefix(e[:i], "claims"), e[i+2:]
+			}
+			v.add(key, "%s", msg)
+		}
+		return
+	}
+	if len(gc.UserClaims()) == 0 {
+		return
+	}
+	sets := [][]string{c.OAuthScopes}
+	for _, r := range c.Routes {
+		if !r.Machine() && len(r.Scopes) > 0 {
+			sets = append(sets, append(slices.Clone(c.OAuthScopes), r.Scopes...))
+		}
+	}
+	for _, set := range sets {
+		if !slices.Contains(set, "profile") && (slices.Contains(set, "email") || slices.Contains(set, "phone")) {
+			v.add("groupClaims", "names %s, a user attribute, but the load balancer requests the scopes %s, for which Cognito's userInfo endpoint "+
+				"documents only basic profile information and the email or phone attributes; add profile to oauthScopes (it returns custom attributes), "+
+				"or request openid alone", strings.Join(gc.UserClaims(), ", "), strings.Join(set, " "))
+			return
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/alb-cognito/alb-cognito-cdk/config"
 	"github.com/alb-cognito/alb-cognito-cdk/constructs/albauth"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/groupclaim"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 )
 
@@ -41,7 +42,9 @@ var (
 	// attachTargetSite: an existing listener and an existing target group,
 	// with the Cognito egress rule.
 	attachTargetSite = shared("attach with target group", func() (*synthesized, error) {
-		return synth(attachContext(map[string]any{"targetGroupArn": attachTGArn, "addCognitoEgressRule": true, "stackName": "AlbCognitoSiteAttachTarget"}))
+		return synth(attachContext(map[string]any{"targetGroupArn": attachTGArn, "addCognitoEgressRule": true, "stackName": "AlbCognitoSiteAttachTarget",
+			// Groups from a federated provider beside Cognito's: the combination issue 20 asks to synthesize.
+			"groupClaims": []any{"cognito:groups", "custom:groups"}, "groupClaimSeparator": "comma"}))
 	})
 	// ownTargetSite: the stack's own load balancer, in an existing VPC,
 	// forwarding to an existing target group.
@@ -303,6 +306,9 @@ func TestIdentityDocumentIsReadByTheApp(t *testing.T) {
 	if len(cfg.MachineClients) == 0 {
 		t.Error("no machine clients read back")
 	}
+	if gc := cfg.GroupClaims; !slices.Equal(gc.Claims, []string{"cognito:groups", "custom:groups"}) || gc.Separator != groupclaim.SeparatorComma {
+		t.Errorf("group claims read back: %+v", gc)
+	}
 }
 
 // With an existing target group the stack creates no function, target group
@@ -342,7 +348,8 @@ func TestTargetGroupOnASharedListener(t *testing.T) {
 		t.Fatalf("the parameter's value is not JSON: %v\n%s", err, joined(t, pp["Value"]))
 	}
 	want := []string{identity.EnvALBARN, identity.EnvAppURL, identity.EnvTarget, identity.EnvMachineClients, identity.EnvResourceServerID,
-		identity.EnvRouteTable, identity.EnvSessionCookieName, identity.EnvIssuer, identity.EnvClientID, identity.EnvUserPoolDomain}
+		identity.EnvRouteTable, identity.EnvSessionCookieName, identity.EnvIssuer, identity.EnvClientID, identity.EnvUserPoolDomain,
+		identity.EnvGroupClaims}
 	slices.Sort(want)
 	if got := slices.Sorted(maps.Keys(doc)); !slices.Equal(got, want) {
 		t.Errorf("parameter keys %v, want %v", got, want)

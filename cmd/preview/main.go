@@ -23,6 +23,7 @@ import (
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
 	"github.com/alb-cognito/alb-cognito-cdk/internal/preview"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/groupclaim"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 	"github.com/alb-cognito/alb-cognito-cdk/version"
@@ -54,6 +55,11 @@ replaces those defaults with the file's claims (a JSON object, any claims);
 exp and iss are always set by the load balancer, on every request.
 -groups and -scopes go into the access token: groups are the user's,
 scopes are what Cognito grants the app client (every user gets the same).
+A federated user's groups go in a user claim instead, in the form the
+identity provider's attribute mapping leaves them, e.g.
+-claim 'custom:groups=[staff, admins]' (a multi-valued SAML attribute) or a
+JSON array in a -user file; cdk.json's groupClaims (or -group-claims) says
+which claims count, and the startup lines show what each gave.
 
 The route table and the function (config key functionPackage) come from
 the project's cdk.json (beside go.mod), read through the config package as a
@@ -99,6 +105,7 @@ Examples:
   go run ./cmd/preview -routes example
   go run ./cmd/preview -routes machine-example
   go run ./cmd/preview -user me.json -claim custom:tier=gold
+  go run ./cmd/preview -routes example -group-claims custom:groups -claim 'custom:groups=[staff, admins]'
   go run ./cmd/preview -signed-out -addr 127.0.0.1:8081
   go run ./cmd/preview -upstream http://127.0.0.1:9000 -upstream-config /tmp/identity.json
     then, in examples/container: IDENTITY_CONFIG="$(cat /tmp/identity.json)" PORT=9000 go run .
@@ -137,6 +144,8 @@ func run(ctx context.Context, dir string, args []string, stdout, stderr io.Write
 	expired := fs.Bool("access-token-expired", false, "send an expired access token on every request of a session after its first")
 	routesFrom := fs.String("routes", "", "the route table: `example`, machine-example, none, or a cdk.json file whose context is the configuration (default: the project's cdk.json)")
 	stage := fs.String("stage", "", "the `stage` of cdk.json whose route table and functionPackage to use (default: its only stage, or every stage when they agree)")
+	groupClaims := fs.String("group-claims", "", "the claims holding the user's groups, `a,b`, e.g. cognito:groups,custom:groups (config key groupClaims; default: cdk.json's, else cognito:groups)")
+	groupSep := fs.String("group-claim-separator", "", "how a group claim's plain string splits: comma or space (config key groupClaimSeparator; with -group-claims)")
 	var extra claimFlags
 	fs.Var(&extra, "claim", "an extra string claim as `name=value`; repeat for more")
 	userFile := fs.String("user", "", "a JSON `file` holding the user's claims, replacing the defaults")
@@ -218,11 +227,22 @@ func run(ctx context.Context, dir string, args []string, stdout, stderr io.Write
 	if *upstream != "" {
 		fn = ""
 	}
+	gc := chosen.groupClaims
+	if *groupClaims != "" {
+		gc = groupclaim.Config{Claims: splitList(*groupClaims), Separator: groupclaim.Separator(*groupSep)}
+	} else if *groupSep != "" {
+		fmt.Fprintln(stderr, "preview: -group-claim-separator needs -group-claims")
+		return 2
+	}
+	if err := gc.Validate(); err != nil {
+		fmt.Fprintf(stderr, "preview: group claims: %s\n", strings.ReplaceAll(err.Error(), "\n", "; "))
+		return 2
+	}
 
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv, err := preview.Start(*addr, preview.Options{Claims: claims, SignedOut: *signedOut, Logger: logger,
 		Groups: splitList(*groups), Scopes: splitList(*scopes), AccessTokenExpired: *expired, Routes: table,
-		Function: fn, FunctionOutput: stderr, Issuer: cognitoissuer.Form(*issuer), Upstream: *upstream})
+		Function: fn, FunctionOutput: stderr, Issuer: cognitoissuer.Form(*issuer), Upstream: *upstream, GroupClaims: gc})
 	if err != nil {
 		fmt.Fprintf(stderr, "preview: %v\n", err)
 		return 1
@@ -251,6 +271,8 @@ func run(ctx context.Context, dir string, args []string, stdout, stderr io.Write
 		fmt.Fprint(stdout, ", expired after each session's first request")
 	}
 	fmt.Fprintln(stdout)
+	user := userGroups(gc, claims, splitList(*groups))
+	fmt.Fprintln(stdout, "  "+describeGroups(gc, user))
 	if len(table.Routes) == 0 {
 		fmt.Fprintln(stdout, "  no routes: every path lets any signed-in user in")
 	}
@@ -259,7 +281,7 @@ func run(ctx context.Context, dir string, args []string, stdout, stderr io.Write
 		if len(rt.Methods) > 0 {
 			what = strings.Join(rt.Methods, " ") + " " + what
 		}
-		fmt.Fprintf(stdout, "  route %-10s %s  %s\n", rt.Name, what, describeRoute(rt, splitList(*groups), splitList(*scopes)))
+		fmt.Fprintf(stdout, "  route %-10s %s  %s\n", rt.Name, what, describeRoute(rt, user, splitList(*scopes)))
 	}
 	printMachine(stdout, srv, table)
 	if *upstream == "" {
@@ -365,9 +387,36 @@ func describe(claims map[string]any) string {
 	return "a user with no email, username or sub"
 }
 
+// userGroups is the user's groups as the middleware reads them: the
+// configured group claims (groupclaim.Config.Collect) of the signed claims
+// and of the access token's cognito:groups.
+func userGroups(gc groupclaim.Config, claims map[string]any, access []string) *identity.Identity {
+	id := &identity.Identity{AccessVerified: true, Groups: access}
+	if !gc.IsDefault() {
+		id.Groups, id.GroupSources, id.GroupClaimError = gc.Collect(claims, access)
+	}
+	return id
+}
+
+// describeGroups is the startup line that says where the user's groups come
+// from.
+func describeGroups(gc groupclaim.Config, id *identity.Identity) string {
+	if gc.IsDefault() {
+		return "groups: the access token's cognito:groups [" + strings.Join(id.Groups, " ") + "]"
+	}
+	if id.GroupClaimError != nil {
+		return "groups: none: " + id.GroupClaimError.Error() + "; every route with groups answers 403"
+	}
+	parts := make([]string, 0, len(id.GroupSources))
+	for _, src := range id.GroupSources {
+		parts = append(parts, fmt.Sprintf("%s (%s) [%s]", src.Claim, src.Form, strings.Join(src.Groups, " ")))
+	}
+	return "groups: " + strings.Join(parts, ", ") + " → [" + strings.Join(id.Groups, " ") + "]"
+}
+
 // describeRoute says what the route needs and whether this user may enter,
 // by the middleware's own decision (identity.Identity.MayEnter).
-func describeRoute(rt routes.Route, groups, scopes []string) string {
+func describeRoute(rt routes.Route, user *identity.Identity, scopes []string) string {
 	if rt.Machine() {
 		return "(machine route: a bearer token of " + strings.Join(rt.Clients, " or ") + " with scopes " +
 			strings.Join(rt.Scopes, " and ") + ") → browsers get the load balancer's 401"
@@ -385,7 +434,8 @@ func describeRoute(rt routes.Route, groups, scopes []string) string {
 	if len(need) == 0 {
 		need = append(need, "any signed-in user")
 	}
-	id := &identity.Identity{AccessVerified: true, Groups: groups, Scopes: scopes}
+	id := *user
+	id.Scopes = scopes
 	verdict := "you may enter"
 	if ok, _ := id.MayEnter(rt); !ok {
 		verdict = "you get 403"

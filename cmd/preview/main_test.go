@@ -74,6 +74,9 @@ func TestRunRefuses(t *testing.T) {
 		{"an https upstream", []string{"-upstream", "https://127.0.0.1:9000"}, 2, "want http://127.0.0.1:<port>"},
 		{"an upstream and a function", []string{"-upstream", "http://127.0.0.1:9000", "-function", "lambda/notes"}, 2, "-function and -upstream"},
 		{"an upstream config without upstream", []string{"-upstream-config", filepath.Join(dir, "x.json")}, 2, "-upstream-config needs -upstream"},
+		{"a group claim that cannot hold groups", []string{"-group-claims", "sub"}, 2, `preview: group claims: claims[0]: "sub" cannot hold groups`},
+		{"a separator without group claims", []string{"-group-claim-separator", "comma"}, 2, "-group-claim-separator needs -group-claims"},
+		{"an unknown separator", []string{"-group-claims", "custom:groups", "-group-claim-separator", "tab"}, 2, `"tab" is not a separator`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -215,5 +218,54 @@ func TestShellQuote(t *testing.T) {
 		if got := shellQuote(in); got != want {
 			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// TestRunListsGroupClaimAccess: the startup listing reads the user's groups
+// from the configured group claim (cdk.json's groupClaims, or
+// -group-claims), in the form signed with -claim, as the function does.
+func TestRunListsGroupClaimAccess(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx := config.Example()
+	ctx["routes"] = config.ExampleRoutes()
+	ctx["identityProviders"] = []any{"COGNITO", "Google"}
+	ctx["groupClaims"] = []any{"custom:groups"}
+	writeModule(t, dir, ctx)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"from cdk.json", []string{"-claim", "custom:groups=[staff, admins]", "-groups", "editors"}, []string{
+			"groups: custom:groups (bracketed) [staff admins] → [staff admins]",
+			"route admin      /admin /admin/*  (group admins) → you may enter",
+			"route api-write  /api /api/*  (group editors; unauthenticated: deny) → you get 403"}},
+		{"beside cognito:groups by flag", []string{"-group-claims", "cognito:groups,custom:groups", "-claim", `custom:groups=["admins"]`, "-groups", "editors"}, []string{
+			"groups: cognito:groups (access-token) [editors], custom:groups (json-in-string) [admins] → [editors admins]",
+			"route admin      /admin /admin/*  (group admins) → you may enter",
+			"route api-write  /api /api/*  (group editors; unauthenticated: deny) → you may enter"}},
+		{"an invalid claim", []string{"-claim", "custom:groups=[staff,admins]", "-groups", "admins"}, []string{
+			"groups: none: group claim custom:groups: separator_in_name (form bracketed, 1 elements); every route with groups answers 403",
+			"route admin      /admin /admin/*  (group admins) → you get 403"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithCancel(context.Background())
+			stdout, stderr := &syncBuffer{}, &syncBuffer{}
+			done := make(chan int, 1)
+			go func() { done <- run(ctx, dir, append([]string{"-addr", "127.0.0.1:0"}, tc.args...), stdout, stderr) }()
+			for deadline := time.Now().Add(10 * time.Second); !strings.Contains(stdout.String(), "Ctrl-C stops") && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			}
+			cancel()
+			if code := <-done; code != 0 {
+				t.Fatalf("run = %d; stderr:\n%s", code, stderr.String())
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(stdout.String(), want) {
+					t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+				}
+			}
+		})
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/alb-cognito/alb-cognito-cdk/config"
 	"github.com/alb-cognito/alb-cognito-cdk/internal/preview"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/groupclaim"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
@@ -24,6 +25,7 @@ const defaultFunction = "lambda/whoami"
 // startup lines ("routes: cdk.json (stage dev)").
 type choice struct {
 	table        routes.Table
+	groupClaims  groupclaim.Config
 	routesFrom   string
 	function     string
 	functionFrom string
@@ -92,15 +94,16 @@ func choose(dir, routesFlag, functionFlag, stage string) (choice, error) {
 
 	// What cdk.json decides, by stage; every stage read must agree.
 	type decided struct {
-		table    routes.Table
-		function string
+		table       routes.Table
+		groupClaims groupclaim.Config
+		function    string
 	}
 	var first decided
 	var differ []string
 	for i, s := range stages {
 		var d decided
 		if routesFromFile {
-			d.table = s.Config.RouteTable()
+			d.table, d.groupClaims = s.Config.RouteTable(), s.Config.GroupClaimConfig()
 		}
 		if c.function == "" {
 			d.function = s.Config.FunctionPackage
@@ -111,6 +114,9 @@ func choose(dir, routesFlag, functionFlag, stage string) (choice, error) {
 		}
 		if !reflect.DeepEqual(d.table, first.table) && !slices.Contains(differ, "route tables") {
 			differ = append(differ, "route tables")
+		}
+		if !reflect.DeepEqual(d.groupClaims, first.groupClaims) && !slices.Contains(differ, "groupClaims") {
+			differ = append(differ, "groupClaims")
 		}
 		if d.function != first.function && !slices.Contains(differ, "functionPackage") {
 			differ = append(differ, "functionPackage")
@@ -132,7 +138,7 @@ func choose(dir, routesFlag, functionFlag, stage string) (choice, error) {
 		where += " (stage " + names[0] + ")"
 	}
 	if routesFromFile {
-		c.table, c.routesFrom = first.table, where
+		c.table, c.groupClaims, c.routesFrom = first.table, first.groupClaims, where
 	}
 	if c.function == "" {
 		c.function = first.function

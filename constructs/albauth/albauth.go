@@ -41,6 +41,7 @@ import (
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/elbarn"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/groupclaim"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -149,6 +150,16 @@ type Props struct {
 	ClassicHostedUI bool
 	// OnUnauthenticatedRequest is one of "authenticate" (default), "deny" or "allow".
 	OnUnauthenticatedRequest string
+	// AuthenticationRequestExtraParams are the default action's extra
+	// authorize parameters (routes carry their own), e.g.
+	// identity_provider=EntraID. Validate them before (config does).
+	AuthenticationRequestExtraParams map[string]string
+	// GroupClaims says which claims hold the users' groups; the zero value
+	// means cognito:groups only. Any other is written to the
+	// GROUP_CLAIMS setting (Auth.Settings), and the custom attributes it
+	// names are added to the client's read attributes (with every standard
+	// attribute) so that the load balancer's userInfo call returns them.
+	GroupClaims groupclaim.Config
 	// Routes are path rules in match order, each a listener rule with its own
 	// authenticate-cognito action. Their derived fields (priority, requested
 	// scopes, session cookie) are filled in by routes.Derive from Scopes and
@@ -374,15 +385,16 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 	// shared listener it is the site's last rule, for its host only, and
 	// the shared security group is left to ExistingListener's setting.
 	defaultAction := awselasticloadbalancingv2actions.NewAuthenticateCognitoAction(&awselasticloadbalancingv2actions.AuthenticateCognitoActionProps{
-		UserPool:                 p.UserPool,
-		UserPoolClient:           a.client,
-		UserPoolDomain:           domain,
-		Scope:                    jsii.String(strings.Join(p.Scopes, " ")),
-		SessionCookieName:        jsii.String(p.SessionCookieName),
-		SessionTimeout:           awscdk.Duration_Seconds(jsii.Number(p.SessionTimeout.Seconds())),
-		OnUnauthenticatedRequest: unauthenticatedAction(p.OnUnauthenticatedRequest),
-		AllowHttpsOutbound:       jsii.Bool(p.Existing == nil && p.TargetGroupArn == ""), // with a target group the group allows all outbound
-		Next:                     elb.ListenerAction_Forward(&[]elb.IApplicationTargetGroup{a.tg}, nil),
+		UserPool:                         p.UserPool,
+		UserPoolClient:                   a.client,
+		UserPoolDomain:                   domain,
+		Scope:                            jsii.String(strings.Join(p.Scopes, " ")),
+		SessionCookieName:                jsii.String(p.SessionCookieName),
+		SessionTimeout:                   awscdk.Duration_Seconds(jsii.Number(p.SessionTimeout.Seconds())),
+		OnUnauthenticatedRequest:         unauthenticatedAction(p.OnUnauthenticatedRequest),
+		AuthenticationRequestExtraParams: extraParams(p.AuthenticationRequestExtraParams),
+		AllowHttpsOutbound:               jsii.Bool(p.Existing == nil && p.TargetGroupArn == ""), // with a target group the group allows all outbound
+		Next:                             elb.ListenerAction_Forward(&[]elb.IApplicationTargetGroup{a.tg}, nil),
 	})
 	if p.Existing == nil {
 		listener := a.lb.(elb.ApplicationLoadBalancer).AddListener(jsii.String("Https"), &elb.BaseApplicationListenerProps{
@@ -440,6 +452,9 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 		identity.EnvAppURL:            jsii.String(a.url),
 		identity.EnvSessionCookieName: jsii.String(p.SessionCookieName),
 		identity.EnvRouteTable:        jsii.String(string(tableJSON)),
+	}
+	if !p.GroupClaims.IsDefault() {
+		a.settings[identity.EnvGroupClaims] = jsii.String(p.GroupClaims.JSON())
 	}
 	if p.TargetGroupArn != "" {
 		a.settings[identity.EnvTarget] = jsii.String(identity.TargetHTTP)
@@ -620,6 +635,12 @@ func (props *Props) withDefaults() (Props, error) {
 	if p.OnUnauthenticatedRequest == "" {
 		p.OnUnauthenticatedRequest = "authenticate"
 	}
+	if err := p.GroupClaims.Validate(); err != nil {
+		return p, fmt.Errorf("GroupClaims: %w", err)
+	}
+	if ps := routes.ParamProblems("AuthenticationRequestExtraParams", p.AuthenticationRequestExtraParams); ps != nil {
+		return p, ps
+	}
 	if unauthenticatedAction(p.OnUnauthenticatedRequest) == "" {
 		return p, fmt.Errorf("OnUnauthenticatedRequest must be authenticate, deny or allow, not %q", p.OnUnauthenticatedRequest)
 	}
@@ -721,14 +742,7 @@ func routeTable(p Props) (routes.Table, []byte, error) {
 // construct ID comes from the route's name, so reordering or adding routes
 // changes no other rule's logical ID.
 func addRoute(l elb.IApplicationListener, r routes.Route, host string, p Props, client awscognito.IUserPoolClient, domain awscognito.IUserPoolDomain, tg elb.IApplicationTargetGroup) {
-	var extra *map[string]*string
-	if len(r.AuthenticationRequestExtraParams) > 0 {
-		m := make(map[string]*string, len(r.AuthenticationRequestExtraParams))
-		for k, v := range r.AuthenticationRequestExtraParams {
-			m[k] = jsii.String(v)
-		}
-		extra = &m
-	}
+	extra := extraParams(r.AuthenticationRequestExtraParams)
 	l.AddAction(jsii.String("Route-"+r.Name), &elb.AddApplicationActionProps{
 		Priority:   jsii.Number(float64(r.Priority)),
 		Conditions: Conditions(r, host),
@@ -748,6 +762,18 @@ func addRoute(l elb.IApplicationListener, r routes.Route, host string, p Props, 
 			Next:               elb.ListenerAction_Forward(&[]elb.IApplicationTargetGroup{tg}, nil),
 		}),
 	})
+}
+
+// extraParams is params for an authenticate-cognito action, nil for none.
+func extraParams(params map[string]string) *map[string]*string {
+	if len(params) == 0 {
+		return nil
+	}
+	m := make(map[string]*string, len(params))
+	for k, v := range params {
+		m[k] = jsii.String(v)
+	}
+	return &m
 }
 
 // Conditions are a route's listener rule conditions: on a shared listener
@@ -801,6 +827,7 @@ func newClient(scope constructs.Construct, p Props, requested []string) awscogni
 			LogoutUrls:   jsii.Strings(url),
 		},
 		SupportedIdentityProviders: &idps,
+		ReadAttributes:             readAttributes(p.GroupClaims),
 		PreventUserExistenceErrors: jsii.Bool(true),
 		EnableTokenRevocation:      jsii.Bool(true),
 		IdTokenValidity:            awscdk.Duration_Minutes(jsii.Number(p.IDTokenValidity.Minutes())),
@@ -808,6 +835,26 @@ func newClient(scope constructs.Construct, p Props, requested []string) awscogni
 		RefreshTokenValidity:       awscdk.Duration_Minutes(jsii.Number(p.RefreshTokenValidity.Minutes())),
 		// RefreshTokenRotationGracePeriod stays unset: rotation off.
 	})
+}
+
+// readAttributes is nil (the client's default) unless the group claims name
+// custom attributes: then every standard attribute and those. Without
+// ReadAttributes, "your app can read the values of email_verified,
+// phone_number_verified, and the Standard attributes of your user pool"
+// (CloudFormation, AWS::Cognito::UserPoolClient ReadAttributes), so a
+// custom attribute must be listed for the load balancer's userInfo call to
+// return it ("all user attributes that the app client can read").
+func readAttributes(gc groupclaim.Config) awscognito.ClientAttributes {
+	custom := gc.CustomAttributes()
+	if len(custom) == 0 {
+		return nil
+	}
+	t := jsii.Bool(true)
+	return awscognito.NewClientAttributes().WithStandardAttributes(&awscognito.StandardAttributesMask{
+		Address: t, Birthdate: t, Email: t, EmailVerified: t, FamilyName: t, Fullname: t, Gender: t, GivenName: t,
+		LastUpdateTime: t, Locale: t, MiddleName: t, Nickname: t, PhoneNumber: t, PhoneNumberVerified: t,
+		PreferredUsername: t, ProfilePage: t, ProfilePicture: t, Timezone: t, Website: t,
+	}).WithCustomAttributes(*jsii.Strings(custom...)...)
 }
 
 // lambdaTarget registers a function in a target group without the CDK's

@@ -51,6 +51,7 @@ import (
 	"github.com/alb-cognito/alb-cognito-cdk/internal/lambdarun"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albhttp"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/groupclaim"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/webapp"
@@ -86,6 +87,11 @@ type Options struct {
 	// RoutesFromCDKJSON). The zero value means no routes: every path is
 	// open to any signed-in user.
 	Routes routes.Table
+	// GroupClaims are the claims holding the user's groups (config keys
+	// groupClaims, groupClaimSeparator), given to the function as
+	// GROUP_CLAIMS; the zero value means cognito:groups only. A claim such
+	// as custom:groups goes in Claims, in any form a provider sends.
+	GroupClaims groupclaim.Config
 	// Issuer is the form of the simulated user pool's issuer (config key
 	// userPoolIssuer): both the load balancer's user claims and the access
 	// tokens carry it in iss, and the function is given it as TOKEN_ISSUER.
@@ -257,6 +263,9 @@ func Start(addr string, opts Options) (*Server, error) {
 			// As Lambda would set it, and internal/lambdarun does: the
 			// FunctionName dimension of the log line's metrics.
 			identity.EnvFunctionName: "preview",
+		}
+		if !opts.GroupClaims.IsDefault() {
+			env[identity.EnvGroupClaims] = opts.GroupClaims.JSON()
 		}
 		if opts.Upstream != "" {
 			if s.UpstreamConfig, err = UpstreamDocument(env); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/bearer"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/groupclaim"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
@@ -75,6 +76,12 @@ const (
 	// holds the machine clients' app client ids by name, as a JSON object;
 	// see bearer.ClientsEnvVar.
 	EnvMachineClients = bearer.ClientsEnvVar
+	// EnvGroupClaims (optional) names the claims that hold the user's
+	// groups, as groupclaim.Config JSON, e.g.
+	// {"claims":["cognito:groups","custom:groups"]}; unset means the access
+	// token's cognito:groups only (groupclaim.Default). The stack writes it
+	// from the configuration key groupClaims.
+	EnvGroupClaims = groupclaim.EnvVar
 )
 
 // The values of EnvTarget.
@@ -122,6 +129,10 @@ type Config struct {
 	// access token with aud may name (accesstoken.Config.Audiences); empty
 	// means none.
 	ResourceServerID string
+	// GroupClaims says which claims hold the user's groups (Identity.Groups):
+	// the zero value means groupclaim.Default, the access token's
+	// cognito:groups only.
+	GroupClaims groupclaim.Config
 	// FunctionName is the FunctionName dimension of the log line's metrics
 	// (EnvFunctionName, which Lambda sets); empty means "local".
 	FunctionName string
@@ -173,6 +184,10 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg.JWKSURL = get(EnvJWKSURL)
 	cfg.ResourceServerID = get(EnvResourceServerID)
 	cfg.FunctionName = get(EnvFunctionName)
+	var groupErr error
+	if cfg.GroupClaims, groupErr = groupclaim.ParseConfig(get(EnvGroupClaims)); groupErr != nil {
+		groupErr = errors.New(EnvGroupClaims + ": " + strings.ReplaceAll(groupErr.Error(), "\n", "; "))
+	}
 	// The target decides whether the prefix is required (a function) or
 	// refused (an HTTP server, which no Lambda event tells its target group).
 	var targetErr error
@@ -204,12 +219,15 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	// A table that did not parse is reported once, above, not again by
 	// validate.
 	err := cfg.validate(envName)
-	if targetErr != nil {
+	for _, extra := range []error{targetErr, groupErr} {
+		if extra == nil {
+			continue
+		}
 		var ce *ConfigError
 		if !errors.As(err, &ce) {
 			ce = &ConfigError{}
 		}
-		ce.Problems = append(ce.Problems, targetErr.Error())
+		ce.Problems = append(ce.Problems, extra.Error())
 		err = ce
 	}
 	if tableErr != nil || clientsErr != nil {
@@ -253,6 +271,7 @@ var envNames = map[string]string{
 	"MachineClients":    EnvMachineClients,
 	"TargetGroupPrefix": EnvTargetGroupPrefix,
 	"ResourceServerID":  EnvResourceServerID,
+	"GroupClaims":       EnvGroupClaims,
 }
 
 func envName(field string) string {
@@ -264,7 +283,7 @@ func envName(field string) string {
 
 func fieldName(field string) string {
 	switch field {
-	case "UserPoolDomain", "AppURL", "SessionCookieName", "JWKSURL", "Routes", "MachineClients", "TargetGroupPrefix", "ResourceServerID":
+	case "UserPoolDomain", "AppURL", "SessionCookieName", "JWKSURL", "Routes", "MachineClients", "TargetGroupPrefix", "ResourceServerID", "GroupClaims":
 		return field
 	}
 	return "Token." + field
@@ -303,6 +322,9 @@ func (c Config) validate(name func(field string) string) error {
 	}
 	if c.ResourceServerID != "" && (len(c.ResourceServerID) > 256 || strings.ContainsAny(c.ResourceServerID, " \t\r\n\"\\")) {
 		add("ResourceServerID", errors.New("must be a resource server identifier: 1 to 256 printable characters without spaces, '\"' or '\\'"))
+	}
+	if err := c.GroupClaims.Validate(); err != nil {
+		add("GroupClaims", errors.New(strings.ReplaceAll(err.Error(), "\n", "; ")))
 	}
 	if err := c.Routes.Validate(); err != nil {
 		add("Routes", err)

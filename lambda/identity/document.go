@@ -29,7 +29,7 @@ const MaxDocument = 256 << 10
 // Lambda-set function name.
 var documentKeys = []string{
 	EnvALBARN, EnvClientID, EnvIssuer, EnvKeyEndpoint, EnvUserPoolDomain, EnvAppURL,
-	EnvSessionCookieName, EnvRouteTable, EnvJWKSURL, EnvResourceServerID, EnvMachineClients, EnvTarget,
+	EnvSessionCookieName, EnvRouteTable, EnvJWKSURL, EnvResourceServerID, EnvMachineClients, EnvGroupClaims, EnvTarget,
 }
 
 // maxShownKey bounds how much of an unknown key an error repeats.

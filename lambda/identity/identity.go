@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/groupclaim"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
 
@@ -22,9 +23,20 @@ type Identity struct {
 	// EmailVerified is true only when email_verified is true (the JSON
 	// boolean or the string "true", as Cognito's userinfo sends it).
 	EmailVerified bool
-	// Groups are the access token's cognito:groups: the groups Cognito put
-	// the user in. Empty when AccessVerified is false.
+	// Groups are the user's groups from the configured group claims
+	// (Config.GroupClaims): by default the access token's cognito:groups,
+	// the groups Cognito put the user in, empty when AccessVerified is
+	// false; with a federated provider's claim such as custom:groups,
+	// instead of or beside them, compared exactly (case included).
 	Groups []string
+	// GroupSources says which claim gave which groups, in the order of the
+	// configured claims; nil with the default configuration.
+	GroupSources []groupclaim.Source
+	// GroupClaimError is why a configured group claim held no usable list
+	// (a *groupclaim.Error: the claim, its form and element count, never
+	// its value). Groups is then empty and every route with groups refuses
+	// the user.
+	GroupClaimError error
 	// Scopes are the access token's scopes: granted per app client, not per
 	// user (see docs/authorization.md). Empty when
 	// AccessVerified is false.
@@ -78,6 +90,9 @@ type Denial struct {
 	// NoAccessToken is true when the route needs an access token and none
 	// was verified.
 	NoAccessToken bool
+	// GroupClaimInvalid is true when the route has groups and a configured
+	// group claim held no usable list (Identity.GroupClaimError).
+	GroupClaimInvalid bool
 }
 
 // MayEnter reports whether this identity satisfies route r's groups (any
@@ -97,6 +112,11 @@ func (id *Identity) MayEnter(r routes.Route) (ok bool, why Denial) {
 	}
 	if !id.AccessVerified {
 		return false, Denial{NoAccessToken: true}
+	}
+	if id.GroupClaimError != nil && len(r.Groups) > 0 {
+		_, d := authorize(r, nil, id.Scopes)
+		d.Groups, d.GroupClaimInvalid = r.Groups, true
+		return false, d
 	}
 	return authorize(r, id.Groups, id.Scopes)
 }

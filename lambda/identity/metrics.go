@@ -56,7 +56,7 @@ const (
 	OutcomeReauth             = "reauth"               // the access token had expired: sent to sign in again
 	OutcomeTokenMissing       = "token_missing"        // no user claims, access token or bearer token where one is required
 	OutcomeTokenInvalid       = "token_invalid"        // a token that did not verify, a duplicate header, tokens of two users
-	OutcomeGroupMissing       = "group_missing"        // 403: not in one of the route's groups
+	OutcomeGroupMissing       = "group_missing"        // 403: not in one of the route's groups (or the group claim held none: group_claim_invalid)
 	OutcomeScopeMissing       = "scope_missing"        // 403: the token lacks a scope the route requires
 	OutcomeClientNotAllowed   = "client_not_allowed"   // 403: a machine client the route does not list
 	OutcomeCrossOrigin        = "cross_origin"         // 403: an unsafe method with a session, from another origin
@@ -102,7 +102,8 @@ func outcomeOf(status int, reason string) string {
 		return OutcomeRouteMismatch
 	case strings.HasPrefix(reason, "path_"):
 		return OutcomePathRefused
-	case reason == "group_missing":
+	case reason == "group_missing", reason == "group_claim_invalid":
+		// A group claim that holds no list of groups leaves the user in none.
 		return OutcomeGroupMissing
 	case reason == "scope_missing":
 		return OutcomeScopeMissing

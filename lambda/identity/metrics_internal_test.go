@@ -32,6 +32,7 @@ func TestOutcomeOf(t *testing.T) {
 		{400, "route_mismatch", OutcomeRouteMismatch},
 		{400, "path_not_canonical", OutcomePathRefused},
 		{403, "group_missing", OutcomeGroupMissing},
+		{403, "group_claim_invalid", OutcomeGroupMissing},
 		{403, "scope_missing", OutcomeScopeMissing},
 		{403, "client_not_allowed", OutcomeClientNotAllowed},
 		{403, "cross_origin", OutcomeCrossOrigin},

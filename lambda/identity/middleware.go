@@ -15,6 +15,7 @@ import (
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albctx"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/canonpath"
+	"github.com/alb-cognito/alb-cognito-cdk/lambda/groupclaim"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/page"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
@@ -120,6 +121,11 @@ type Middleware struct {
 	// noMetrics is Options.NoMetrics.
 	functionName slog.Attr
 	noMetrics    bool
+	// groupClaims are Config.GroupClaims; customGroups is false for the
+	// default (the access token's cognito:groups only), which keeps the
+	// default path free of any claim parsing.
+	groupClaims  groupclaim.Config
+	customGroups bool
 }
 
 // New validates cfg and returns the middleware. It fails if cfg is invalid
@@ -176,6 +182,7 @@ func New(cfg Config, o Options) (*Middleware, error) {
 		m.routePolicy = append(m.routePolicy, r.Policy().ID())
 	}
 	m.noMetrics = o.NoMetrics
+	m.groupClaims, m.customGroups = cfg.GroupClaims, !cfg.GroupClaims.IsDefault()
 	m.functionName = slog.String(DimensionFunctionName, cfg.FunctionName)
 	if cfg.FunctionName == "" {
 		m.functionName = slog.String(DimensionFunctionName, "local")
@@ -233,7 +240,10 @@ func (m *Middleware) Routes() routes.Table { return m.table }
 //     starts a fresh sign-in in a browser (see reauthenticate); an API
 //     request gets 401 JSON.
 //  7. Authorization: one of the route's groups, all of its scopes; 403
-//     naming what is missing.
+//     naming what is missing. The groups are those of Config.GroupClaims
+//     (by default the access token's cognito:groups); a configured group
+//     claim whose value is not a list of groups (groupclaim) fails every
+//     route with groups: 403, reason group_claim_invalid.
 //  8. next runs with the Identity in the context (FromContext), and
 //     without any x-amzn-oidc-* header the middleware did not verify.
 //
@@ -450,6 +460,17 @@ func (m *Middleware) decide(w http.ResponseWriter, r *http.Request, next http.Ha
 		id.AccessVerified = true
 		id.Groups, id.Scopes, id.AccessClaims = ac.Groups, ac.Scopes, ac.All
 	}
+	if m.customGroups {
+		// The configured group claims: cognito:groups of the verified
+		// access token (none without one) and claims of the verified user
+		// claims. A claim that holds no usable list leaves the user in no
+		// group at all.
+		var access []string
+		if id.AccessVerified {
+			access = id.Groups
+		}
+		id.Groups, id.GroupSources, id.GroupClaimError = m.groupClaims.Collect(user.All, access)
+	}
 
 	// 7. Authorization.
 	if routed {
@@ -458,6 +479,9 @@ func (m *Middleware) decide(w http.ResponseWriter, r *http.Request, next http.Ha
 			switch {
 			case why.NoAccessToken:
 				out.reason = "access_token_missing"
+			case why.GroupClaimInvalid:
+				// The claim's name, form and element count; never its value.
+				out.reason, out.detail = "group_claim_invalid", id.GroupClaimError.Error()
 			case why.Groups != nil:
 				out.reason = "group_missing"
 			default:

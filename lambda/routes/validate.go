@@ -141,7 +141,7 @@ func (t Table) Validate() error {
 		default:
 			v.add(f+".onUnauthenticatedRequest", "%q is not allowed; use authenticate (send to the sign-in page), deny (answer 401) or allow (pass on without a session)", r.OnUnauthenticatedRequest)
 		}
-		v.params(f, r.AuthenticationRequestExtraParams)
+		v.params(f+".authenticationRequestExtraParams", r.AuthenticationRequestExtraParams)
 		if r.Priority != 0 {
 			switch {
 			case r.Priority < 1 || r.Priority > MaxPriority:
@@ -451,11 +451,21 @@ func ScopeProblem(s string) string {
 	return ""
 }
 
-func (v *checker) params(f string, params map[string]string) {
+// ParamProblems checks extra authorize parameters the way Validate checks a
+// route's: the load balancer's limits, no parameter it sets itself, keys
+// that are query parameter names, non-empty values without whitespace or
+// controls. field names the parameters in problems, e.g.
+// authenticationRequestExtraParams.
+func ParamProblems(field string, params map[string]string) Problems {
+	v := &checker{}
+	v.params(field, params)
+	return v.ps
+}
+
+func (v *checker) params(pf string, params map[string]string) {
 	if len(params) == 0 {
 		return
 	}
-	pf := f + ".authenticationRequestExtraParams"
 	if len(params) > MaxExtraParams {
 		v.add(pf, "has %d parameters; the load balancer sends at most %d", len(params), MaxExtraParams)
 	}

@@ -273,7 +273,8 @@ func (p *Page) renderHTML(buf *bytes.Buffer, id *identity.Identity) error {
 	buf.WriteString(pageExpires)
 	escapeHTML(buf, string(exp.AppendFormat(tb[:0], "Mon, 2 Jan 2006 15:04:05 UTC")))
 	buf.WriteString(pageGroups)
-	writeCodeList(buf, id.AccessVerified, id.Groups)
+	writeCodeList(buf, id.AccessVerified || id.GroupSources != nil, id.Groups)
+	writeGroupSources(buf, id)
 	buf.WriteString(pageScopes)
 	writeCodeList(buf, id.AccessVerified, id.Scopes)
 	buf.WriteString(pageDetailsEnd)
@@ -340,6 +341,34 @@ func writeCodeList(buf *bytes.Buffer, verified bool, items []string) {
 	}
 }
 
+// writeGroupSources notes, after the groups, which claim gave which (only
+// when group claims other than cognito:groups are configured), or why a
+// claim gave none. Claim names and forms are configuration; the groups are
+// the parsed names, escaped.
+func writeGroupSources(buf *bytes.Buffer, id *identity.Identity) {
+	if id.GroupSources == nil {
+		return
+	}
+	buf.WriteString(` <span class="note" id="group-sources">(`)
+	if id.GroupClaimError != nil {
+		escapeHTML(buf, id.GroupClaimError.Error()+": no groups")
+	} else {
+		for i, src := range id.GroupSources {
+			if i > 0 {
+				buf.WriteString("; ")
+			}
+			escapeHTML(buf, fmt.Sprintf("%s, %s: %d", src.Claim, src.Form, len(src.Groups)))
+		}
+	}
+	buf.WriteString(`)</span>`)
+}
+
+type groupSourceJSON struct {
+	Claim  string   `json:"claim"`
+	Form   string   `json:"form"`
+	Groups []string `json:"groups"`
+}
+
 type routeJSON struct {
 	Name     string   `json:"name"`
 	Paths    []string `json:"paths"`
@@ -351,17 +380,19 @@ type routeJSON struct {
 }
 
 type whoami struct {
-	Username       string         `json:"username"`
-	Email          string         `json:"email"`
-	EmailVerified  bool           `json:"email_verified"`
-	Sub            string         `json:"sub"`
-	ExpiresAt      string         `json:"expires_at"`
-	AccessVerified bool           `json:"access_token_verified"`
-	Route          string         `json:"route,omitempty"`
-	Groups         []string       `json:"groups"`
-	Scopes         []string       `json:"scopes"`
-	Routes         []routeJSON    `json:"routes"`
-	Claims         map[string]any `json:"claims"`
+	Username       string            `json:"username"`
+	Email          string            `json:"email"`
+	EmailVerified  bool              `json:"email_verified"`
+	Sub            string            `json:"sub"`
+	ExpiresAt      string            `json:"expires_at"`
+	AccessVerified bool              `json:"access_token_verified"`
+	Route          string            `json:"route,omitempty"`
+	Groups         []string          `json:"groups"`
+	GroupSources   []groupSourceJSON `json:"group_sources,omitempty"`
+	GroupClaimErr  string            `json:"group_claim_error,omitempty"`
+	Scopes         []string          `json:"scopes"`
+	Routes         []routeJSON       `json:"routes"`
+	Claims         map[string]any    `json:"claims"`
 }
 
 // machineJSON is what a machine client's request gets: who called (the
@@ -399,6 +430,12 @@ func (p *Page) renderJSON(id *identity.Identity) ([]byte, error) {
 		Scopes:         nonNil(id.Scopes),
 		Routes:         []routeJSON{},
 		Claims:         id.Claims,
+	}
+	for _, src := range id.GroupSources {
+		out.GroupSources = append(out.GroupSources, groupSourceJSON{Claim: src.Claim, Form: string(src.Form), Groups: nonNil(src.Groups)})
+	}
+	if id.GroupClaimError != nil {
+		out.GroupClaimErr = id.GroupClaimError.Error()
 	}
 	for i := range p.rows {
 		rt := p.rows[i].route

@@ -311,6 +311,22 @@ func TestIdentityDocumentIsReadByTheApp(t *testing.T) {
 	}
 }
 
+// A user synthesizing the combined configuration sees no warning: the
+// CDK warns on an imported target group for every rule that forwards to it,
+// machine rules included, and the construct acknowledges them all.
+func TestCombinedConfigurationSynthesizesWithoutWarnings(t *testing.T) {
+	s := attachTargetSite(t)
+	var warns []string
+	guard(t, func() {
+		for _, m := range *assertions.Annotations_FromStack(s.site.Stack).FindWarning(jsii.String("*"), assertions.Match_AnyValue()) {
+			warns = append(warns, *m.Id+": "+fmt.Sprint(m.Entry.Data))
+		}
+	})
+	if len(warns) > 0 {
+		t.Errorf("synth warns:\n%s", strings.Join(warns, "\n"))
+	}
+}
+
 // With an existing target group the stack creates no function, target group
 // or invoke permission; every rule forwards to the target group; the SSM
 // parameter holds exactly the settings the app needs, as flat JSON.

@@ -462,10 +462,9 @@ func New(scope constructs.Construct, id string, props *Props) Auth {
 		a.settings[identity.EnvTargetGroupPrefix] = jsii.String(prefix)
 	}
 	if p.TargetGroupArn != "" {
-		// Acknowledged after the rules that forward to it are added.
-		awscdk.Annotations_Of(a.tg).AcknowledgeWarning(jsii.String("@aws-cdk/aws-elbv2:albTargetGroupCannotRegisterListener"),
-			jsii.String("The targets' security groups are their owner's: they must admit the load balancer's security group on the targets' port "+
-				"(docs/shared-listener.md); on its own load balancer the construct allows the group all outbound traffic, since it cannot know the targets' port"))
+		// Acknowledged when the app is synthesized, after every rule that
+		// forwards to it (machineauth's too) has been added: each one warns.
+		awscdk.Aspects_Of(a.tg).Add(&importedTargetGroupAck{}, nil)
 	}
 	if a.fn != nil {
 		for _, k := range slices.Sorted(maps.Keys(a.settings)) {
@@ -835,6 +834,17 @@ func newClient(scope constructs.Construct, p Props, requested []string) awscogni
 		RefreshTokenValidity:       awscdk.Duration_Minutes(jsii.Number(p.RefreshTokenValidity.Minutes())),
 		// RefreshTokenRotationGracePeriod stays unset: rotation off.
 	})
+}
+
+// importedTargetGroupAck acknowledges the warning the CDK adds to an
+// imported target group for each rule that forwards to it: the construct
+// cannot open the targets' security groups, and says so in the docs.
+type importedTargetGroupAck struct{}
+
+func (*importedTargetGroupAck) Visit(node constructs.IConstruct) {
+	awscdk.Annotations_Of(node).AcknowledgeWarning(jsii.String("@aws-cdk/aws-elbv2:albTargetGroupCannotRegisterListener"),
+		jsii.String("The targets' security groups are their owner's: they must admit the load balancer's security group on the targets' port "+
+			"(docs/shared-listener.md); on its own load balancer the construct allows the group all outbound traffic, since it cannot know the targets' port"))
 }
 
 // readAttributes is nil (the client's default) unless the group claims name

@@ -64,19 +64,35 @@ func TestFederatedGroupClaimsTemplate(t *testing.T) {
 	if slices.ContainsFunc(read, func(a any) bool { return strings.HasPrefix(a.(string), "custom:") && a != "custom:groups" }) {
 		t.Errorf("client ReadAttributes %s has custom attributes not named by groupClaims", js(read))
 	}
+	// Cognito updates a mapped attribute at each federated sign-in through
+	// this client, and refuses the sign-in if the client cannot write it.
+	write, _ := props(client)["WriteAttributes"].([]any)
+	for _, a := range []string{"custom:groups", "email", "name"} {
+		if !slices.Contains(write, any(a)) {
+			t.Errorf("client WriteAttributes %s lacks %s", js(write), a)
+		}
+	}
+	// The write access is usable by no user: no token of this client can
+	// carry the scope UpdateUserAttributes needs.
+	scopes, _ := props(client)["AllowedOAuthScopes"].([]any)
+	if slices.Contains(scopes, any("aws.cognito.signin.user.admin")) {
+		t.Errorf("client scopes %s include aws.cognito.signin.user.admin", js(scopes))
+	}
 }
 
 // TestDefaultGroupClaimsTemplate: without groupClaims nothing changes: no
 // GROUP_CLAIMS (the function's default is cognito:groups) and no
-// ReadAttributes (the client's default).
+// ReadAttributes or WriteAttributes (the client's defaults).
 func TestDefaultGroupClaimsTemplate(t *testing.T) {
 	s := exampleSite(t)
 	if v, ok := s.functionEnv(t)[identity.EnvGroupClaims]; ok {
 		t.Errorf("%s = %v without groupClaims", identity.EnvGroupClaims, v)
 	}
 	_, client := s.only(t, typeClient)
-	if v, ok := props(client)["ReadAttributes"]; ok {
-		t.Errorf("client ReadAttributes = %s without groupClaims", js(v))
+	for _, k := range []string{"ReadAttributes", "WriteAttributes"} {
+		if v, ok := props(client)[k]; ok {
+			t.Errorf("client %s = %s without groupClaims", k, js(v))
+		}
 	}
 }
 

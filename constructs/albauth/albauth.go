@@ -826,7 +826,8 @@ func newClient(scope constructs.Construct, p Props, requested []string) awscogni
 			LogoutUrls:   jsii.Strings(url),
 		},
 		SupportedIdentityProviders: &idps,
-		ReadAttributes:             readAttributes(p.GroupClaims),
+		ReadAttributes:             groupAttributes(p.GroupClaims),
+		WriteAttributes:            groupAttributes(p.GroupClaims),
 		PreventUserExistenceErrors: jsii.Bool(true),
 		EnableTokenRevocation:      jsii.Bool(true),
 		IdTokenValidity:            awscdk.Duration_Minutes(jsii.Number(p.IDTokenValidity.Minutes())),
@@ -847,14 +848,22 @@ func (*importedTargetGroupAck) Visit(node constructs.IConstruct) {
 			"(docs/shared-listener.md); on its own load balancer the construct allows the group all outbound traffic, since it cannot know the targets' port"))
 }
 
-// readAttributes is nil (the client's default) unless the group claims name
-// custom attributes: then every standard attribute and those. Without
-// ReadAttributes, "your app can read the values of email_verified,
-// phone_number_verified, and the Standard attributes of your user pool"
-// (CloudFormation, AWS::Cognito::UserPoolClient ReadAttributes), so a
-// custom attribute must be listed for the load balancer's userInfo call to
-// return it ("all user attributes that the app client can read").
-func readAttributes(gc groupclaim.Config) awscognito.ClientAttributes {
+// groupAttributes is nil (the client's defaults) unless the group claims
+// name custom attributes: then every standard attribute and those, for the
+// client's read and write attributes. Read: without ReadAttributes, "your
+// app can read the values of email_verified, phone_number_verified, and the
+// Standard attributes of your user pool" (CloudFormation,
+// AWS::Cognito::UserPoolClient ReadAttributes), and the load balancer's
+// userInfo call returns "all user attributes that the app client can read".
+// Write: "If your app client allows users to sign in through an IdP, this
+// array must include all attributes that you have mapped to IdP attributes
+// ... If your app client does not have write access to a mapped attribute,
+// Amazon Cognito throws an error" (WriteAttributes), and without it the
+// client writes only the standard attributes. No user can use that write
+// access: it needs an access token of this client with
+// aws.cognito.signin.user.admin, a scope the configuration refuses, and
+// the client's secret stays with the load balancer.
+func groupAttributes(gc groupclaim.Config) awscognito.ClientAttributes {
 	custom := gc.CustomAttributes()
 	if len(custom) == 0 {
 		return nil

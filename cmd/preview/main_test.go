@@ -8,31 +8,17 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/alb-cognito/alb-cognito-cdk/config"
+	"github.com/alb-cognito/alb-cognito-cdk/internal/syncbuf"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 )
 
 // syncBuffer is written by run while the test polls it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is the log output tests read while it is written.
+type syncBuffer = syncbuf.Buffer
 
 func TestRunRefuses(t *testing.T) {
 	t.Parallel()

@@ -1,7 +1,6 @@
 package lambdarun_test
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"sync"
@@ -10,24 +9,11 @@ import (
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
 	"github.com/alb-cognito/alb-cognito-cdk/internal/lambdarun"
+	"github.com/alb-cognito/alb-cognito-cdk/internal/syncbuf"
 )
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is the log output tests read while it is written.
+type syncBuffer = syncbuf.Buffer
 
 // TestFunctionRunsItsOwnMain builds a function's main package, runs it
 // against the local Runtime API and serves events through it, as the

@@ -17,12 +17,12 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
+	"github.com/alb-cognito/alb-cognito-cdk/internal/syncbuf"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albhttp"
 )
 
@@ -68,22 +68,8 @@ func recordTo(s *seen, then http.HandlerFunc) http.HandlerFunc {
 }
 
 // logBuffer is a concurrency-safe log sink.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+// logBuffer is the log output tests read while it is written.
+type logBuffer = syncbuf.Buffer
 
 // invoke runs ev through an adapter serving h and returns the decoded
 // response, the raw JSON's top-level keys and the log.

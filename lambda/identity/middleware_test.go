@@ -1,18 +1,17 @@
 package identity_test
 
 import (
-	"bytes"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
+	"github.com/alb-cognito/alb-cognito-cdk/internal/syncbuf"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
 )
@@ -33,22 +32,8 @@ var testTable = routes.Table{
 	},
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+// lockedBuffer is the log output tests read while it is written.
+type lockedBuffer = syncbuf.Buffer
 
 type fixture struct {
 	lb   *albsim.LoadBalancer

@@ -1,7 +1,6 @@
 package webapp_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -9,13 +8,13 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/albsim"
+	"github.com/alb-cognito/alb-cognito-cdk/internal/syncbuf"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albhttp"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/albjwt"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
@@ -25,22 +24,8 @@ import (
 
 // lockedBuffer collects log output; slog may write from the handler while a
 // test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+// lockedBuffer is the log output tests read while it is written.
+type lockedBuffer = syncbuf.Buffer
 
 const (
 	testDomain = "myprefix.auth.eu-west-1.amazoncognito.com"

@@ -1,12 +1,13 @@
 package test
 
-// Every template the tests synthesize is checked, once all tests have run,
-// by two independent template checkers: AWS's cfn-lint (pinned to
-// cfnLintVersion, rules ignored only in ../.cfnlintrc) and cfnschema, the
-// project's checker of the CloudFormation resource schemas and documented
-// service rules. Either finding anything fails the test binary. TestMain
-// calls lintTemplates after m.Run, so the templates of every test that ran
-// are covered, whatever -run selected.
+// Every template the tests synthesize is checked by two independent template
+// checkers: AWS's cfn-lint (pinned to cfnLintVersion, rules ignored only in
+// ../.cfnlintrc) and cfnschema, the project's checker of the CloudFormation
+// resource schemas and documented service rules. Either finding anything
+// fails the test binary. cfn-lint starts on each assembly's templates while
+// the tests go on (startCfnLint); TestMain calls lintTemplates after m.Run,
+// which lints what is left and runs cfnschema, so the templates of every
+// test that ran are covered, in their final contents, whatever -run selected.
 
 import (
 	"bytes"
@@ -249,6 +250,10 @@ var cfnLint struct {
 	done     chan struct{}   // closed when the worker has ended
 }
 
+// cfnLintMinBatch is how many templates the background worker waits for
+// before it starts a cfn-lint process (lintTemplates lints the rest).
+const cfnLintMinBatch = 4
+
 // lintCopy is one queued copy of a template.
 type lintCopy struct {
 	orig, copy, region string
@@ -271,6 +276,12 @@ func startCfnLint(tmp string) {
 				stopping = true
 			}
 			cfnLint.Lock()
+			if !stopping && len(cfnLint.queued) < cfnLintMinBatch {
+				// Each cfn-lint process spends over a second loading
+				// before it lints: wait for a few templates.
+				cfnLint.Unlock()
+				continue
+			}
 			batch := cfnLint.queued
 			cfnLint.queued = nil
 			cfnLint.Unlock()

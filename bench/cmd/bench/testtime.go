@@ -44,7 +44,7 @@ func makeVar(root, name string) (string, error) {
 
 // makeTestCommands are the go test commands of make test's recipe: -race on
 // RACE_PKGS (with RACE_ENV's variables), then every other package of ./...
-// without it. A leading NAME=value argument is an environment variable.
+// without it, TEST_FIRST first. A leading NAME=value argument is an environment variable.
 func makeTestCommands(e *env) ([][]string, error) {
 	pkgs, err := makeVar(e.root, "RACE_PKGS")
 	if err != nil {
@@ -55,7 +55,11 @@ func makeTestCommands(e *env) ([][]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, err := e.mustRun(e.command("go", "list", "./..."))
+	first, err := makeVar(e.root, "TEST_FIRST")
+	if err != nil {
+		return nil, err
+	}
+	all, err := e.mustRun(e.command("go", append(append([]string{"list"}, strings.Fields(first)...), "./...")...))
 	if err != nil {
 		return nil, err
 	}

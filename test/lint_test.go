@@ -23,6 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -286,7 +287,12 @@ func startCfnLint(tmp string) {
 			cfnLint.queued = nil
 			cfnLint.Unlock()
 			if len(batch) > 0 {
-				findings, err := runCfnLint(batch)
+				shards := 1
+				if stopping {
+					// The tests are done: the cores are free for the rest.
+					shards = runtime.NumCPU()
+				}
+				findings, err := runCfnLintSharded(batch, shards)
 				cfnLint.Lock()
 				cfnLint.findings = append(cfnLint.findings, findings...)
 				if err != nil && cfnLint.err == nil {
@@ -409,6 +415,26 @@ func finishCfnLint(templates []template) ([]string, string, error) {
 	findings := slices.Clone(cfnLint.findings)
 	slices.Sort(findings)
 	return slices.Compact(findings), "", nil
+}
+
+// runCfnLintSharded is runCfnLint on up to n shards of the copies at once,
+// a few templates each at least.
+func runCfnLintSharded(copies []lintCopy, n int) ([]string, error) {
+	n = max(1, min(n, len(copies)/cfnLintMinBatch))
+	var wg sync.WaitGroup
+	findings := make([][]string, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			var shard []lintCopy
+			for j := i; j < len(copies); j += n {
+				shard = append(shard, copies[j])
+			}
+			findings[i], errs[i] = runCfnLint(shard)
+		})
+	}
+	wg.Wait()
+	return slices.Concat(findings...), errors.Join(errs...)
 }
 
 // runCfnLint runs cfn-lint with the project's .cfnlintrc on the copies: one

@@ -82,13 +82,13 @@ RACE_ENV := GORACE=atexit_sleep_ms=0
 # The first build compiles the CDK's Go bindings and prints nothing while it
 # does: say so when the build cache lacks them (go list's Stale is a cache
 # lookup, under a second). $(1) is the minutes measured with a cold build
-# cache on a busy 2-core machine: make test 6.3 (4.5 CPU-minutes), make synth
-# 3.0 (2.4).
+# cache on a busy 2-core machine: make test 3.2 to 4.5 (5.5 CPU-minutes), make
+# synth 3.0 (2.4).
 CDK_BUILD_NOTE = @if [ "$$(go list -f '{{.Stale}}' github.com/aws/aws-cdk-go/awscdk/v2 2>/dev/null)" != false ]; then \
 	  echo "Compiling the CDK's Go bindings on the first run takes about $(1) minutes; later runs reuse them."; fi
 
 test: deps ## Run go vet, actionlint on .github/workflows and every test (-race for lambda/ and the preview).
-	$(call CDK_BUILD_NOTE,6)
+	$(call CDK_BUILD_NOTE,4)
 	go vet ./...
 	go tool actionlint
 	$(RACE_ENV) go test -race -count=1 $(RACE_PKGS)

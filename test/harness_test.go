@@ -5,6 +5,7 @@
 package test
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -41,9 +42,16 @@ func TestMain(m *testing.M) {
 		startCLIRun(tempRoot)
 	}
 	prepareCfnSchema(tempRoot)
+	startCfnLint(tempRoot)
 	code := m.Run()
 	if cliRun.done != nil {
 		<-cliRun.done
+	}
+	if changed := checkSharedDocs(); len(changed) > 0 {
+		fmt.Printf("--- FAIL: a test changed the shared template of %s after synthesis: copy a doc before changing it\n", strings.Join(changed, ", "))
+		if code == 0 {
+			code = 1
+		}
 	}
 	if !lintTemplates() && code == 0 {
 		code = 1
@@ -145,7 +153,74 @@ func synthWith(ctx map[string]any, mutate func(*stacks.Site)) (*synthesized, err
 }
 
 // synthAll is synthWith for every stack the configuration's stages add.
-func synthAll(ctx map[string]any, mutate func(*stacks.Site)) (all []*synthesized, err error) {
+//
+// Without a mutate function, each distinct configuration is synthesized once
+// per test binary: a second call with the same context (compared as canonical
+// JSON) gets the stacks of the first, so tests that check different
+// properties of one configuration share its synth. The results are shared and
+// read-only: a test must not change a template's doc (TestMain checks that
+// none did, see checkSharedDocs) nor add constructs to a shared app. With a
+// mutate function the stack is built anew (a function's identity cannot say
+// what it changes).
+func synthAll(ctx map[string]any, mutate func(*stacks.Site)) ([]*synthesized, error) {
+	if mutate != nil {
+		return synthNew(ctx, mutate)
+	}
+	key, err := json.Marshal(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("context: %w", err)
+	}
+	synthCache.Lock()
+	once := synthCache.byContext[string(key)]
+	if once == nil {
+		once = sync.OnceValues(func() ([]*synthesized, error) { return synthNew(ctx, nil) })
+		if synthCache.byContext == nil {
+			synthCache.byContext = map[string]func() ([]*synthesized, error){}
+		}
+		synthCache.byContext[string(key)] = once
+	}
+	synthCache.Unlock()
+	return once()
+}
+
+// synthCache holds synthAll's results by canonical context.
+var synthCache struct {
+	sync.Mutex
+	byContext map[string]func() ([]*synthesized, error)
+}
+
+// sharedDocs are the template docs handed out, with their JSON when
+// synthesized, for checkSharedDocs.
+var sharedDocs struct {
+	sync.Mutex
+	docs []sharedDoc
+}
+
+type sharedDoc struct {
+	stack string
+	doc   map[string]any
+	json  []byte
+}
+
+// checkSharedDocs reports the templates a test changed after synthesis: every
+// template is shared (by shared, sharedAll and synthAll's cache), so a test
+// that wrote to one would change what later tests check. TestMain runs it
+// after the tests.
+func checkSharedDocs() []string {
+	sharedDocs.Lock()
+	defer sharedDocs.Unlock()
+	var changed []string
+	for _, d := range sharedDocs.docs {
+		now, err := json.Marshal(d.doc)
+		if err != nil || !bytes.Equal(now, d.json) {
+			changed = append(changed, d.stack)
+		}
+	}
+	return changed
+}
+
+// synthNew synthesizes the stacks of ctx, always anew.
+func synthNew(ctx map[string]any, mutate func(*stacks.Site)) (all []*synthesized, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("synth panicked: %v", r)
@@ -175,6 +250,20 @@ func synthAll(ctx map[string]any, mutate func(*stacks.Site)) (all []*synthesized
 			return nil, fmt.Errorf("template of %s is empty", *site.Stack.StackName())
 		}
 		all = append(all, &synthesized{app: app, site: site, template: tmpl, doc: *doc, outdir: outdir})
+		data, err := json.Marshal(*doc)
+		if err != nil {
+			return nil, err
+		}
+		sharedDocs.Lock()
+		sharedDocs.docs = append(sharedDocs.docs, sharedDoc{*site.Stack.StackName(), *doc, data})
+		sharedDocs.Unlock()
+	}
+	// The assembly is written now: cfn-lint starts on its templates while
+	// the tests go on (lintTemplates lints whatever this misses).
+	if ts, err := assemblyTemplates(outdir); err == nil {
+		if _, err := queueCfnLint(ts); err != nil {
+			return nil, fmt.Errorf("queueing the templates for cfn-lint: %w", err)
+		}
 	}
 	return all, nil
 }

@@ -1,24 +1,29 @@
 package test
 
-// Every template the tests synthesize is checked, once all tests have run,
-// by two independent template checkers: AWS's cfn-lint (pinned to
-// cfnLintVersion, rules ignored only in ../.cfnlintrc) and cfnschema, the
-// project's checker of the CloudFormation resource schemas and documented
-// service rules. Either finding anything fails the test binary. TestMain
-// calls lintTemplates after m.Run, so the templates of every test that ran
-// are covered, whatever -run selected.
+// Every template the tests synthesize is checked by two independent template
+// checkers: AWS's cfn-lint (pinned to cfnLintVersion, rules ignored only in
+// ../.cfnlintrc) and cfnschema, the project's checker of the CloudFormation
+// resource schemas and documented service rules. Either finding anything
+// fails the test binary. cfn-lint starts on each assembly's templates while
+// the tests go on (startCfnLint); TestMain calls lintTemplates after m.Run,
+// which lints what is left and runs cfnschema, so the templates of every
+// test that ran are covered, in their final contents, whatever -run selected.
 
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -65,30 +70,39 @@ func synthesizedTemplates() ([]template, error) {
 	var out []template
 	seen := map[string]bool{}
 	for _, dir := range dirs {
-		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() && strings.HasPrefix(d.Name(), "asset.") {
-				return filepath.SkipDir
-			}
-			if d.IsDir() || d.Name() != "manifest.json" {
-				return nil
-			}
-			ts, err := manifestTemplates(path)
-			for _, t := range ts {
-				if !seen[t.path] {
-					seen[t.path] = true
-					out = append(out, t)
-				}
-			}
-			return err
-		})
+		ts, err := assemblyTemplates(dir)
 		if err != nil {
 			return nil, err
 		}
+		for _, t := range ts {
+			if !seen[t.path] {
+				seen[t.path] = true
+				out = append(out, t)
+			}
+		}
 	}
 	return out, nil
+}
+
+// assemblyTemplates lists the stack templates of one cloud assembly, nested
+// stage assemblies included.
+func assemblyTemplates(dir string) ([]template, error) {
+	var out []template
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), "asset.") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || d.Name() != "manifest.json" {
+			return nil
+		}
+		ts, err := manifestTemplates(path)
+		out = append(out, ts...)
+		return err
+	})
+	return out, err
 }
 
 // manifestTemplates reads a cloud assembly manifest's stack artifacts.
@@ -141,7 +155,7 @@ func lintTemplates() bool {
 	for _, check := range []struct {
 		name string
 		run  func([]template) (findings []string, skip string, err error)
-	}{{"cfn-lint", runCfnLint}, {"cfnschema", runCfnSchema}} {
+	}{{"cfn-lint", finishCfnLint}, {"cfnschema", runCfnSchema}} {
 		start := time.Now()
 		findings, skip, err := check.run(templates)
 		switch {
@@ -187,39 +201,264 @@ func moduleRoot() string {
 
 var cfnLintVersionRe = regexp.MustCompile(`^cfn-lint ([0-9][0-9A-Za-z.+-]*)$`)
 
-// runCfnLint runs cfn-lint on the templates, one run per region (cfn-lint
-// checks a template against the regions it is given), with the project's
-// .cfnlintrc. It returns one line per finding, or why it was skipped.
-func runCfnLint(templates []template) ([]string, string, error) {
+// cfnLintBin checks, once, that the pinned cfn-lint is installed, and returns
+// its path, or why it was skipped.
+var cfnLintBin = sync.OnceValues(func() (string, error) {
 	bin, err := exec.LookPath("cfn-lint")
 	if err != nil {
-		return nil, "cfn-lint is not installed, so the synthesized templates were not linted; install the pinned version with `" +
-			cfnLintInstall + "` (it needs Python 3.9 or later)", nil
+		return "", errCfnLintMissing
 	}
 	out, err := exec.Command(bin, "--version").CombinedOutput()
 	m := cfnLintVersionRe.FindStringSubmatch(strings.TrimSpace(string(out)))
 	switch {
 	case err != nil:
-		return nil, "", fmt.Errorf("`cfn-lint --version` failed (%v): %s", err, out)
+		return "", fmt.Errorf("`cfn-lint --version` failed (%v): %s", err, out)
 	case m == nil:
-		return nil, "", fmt.Errorf("`cfn-lint --version` printed %q, not \"cfn-lint <version>\"", strings.TrimSpace(string(out)))
+		return "", fmt.Errorf("`cfn-lint --version` printed %q, not \"cfn-lint <version>\"", strings.TrimSpace(string(out)))
 	case m[1] != cfnLintVersion:
-		return nil, "", fmt.Errorf("cfn-lint %s is installed (%s), but the tests pin %s, the version the CI workflow installs: "+
+		return "", fmt.Errorf("cfn-lint %s is installed (%s), but the tests pin %s, the version the CI workflow installs: "+
 			"its rules decide what counts as a finding; run `%s`", m[1], bin, cfnLintVersion, cfnLintInstall)
 	}
-	byRegion := map[string][]string{}
-	var regions []string
-	for _, t := range templates {
-		if byRegion[t.region] == nil {
-			regions = append(regions, t.region)
+	return bin, nil
+})
+
+var errCfnLintMissing = errors.New("cfn-lint is not installed, so the synthesized templates were not linted; install the pinned version with `" +
+	cfnLintInstall + "` (it needs Python 3.9 or later)")
+
+// cfnLint lints templates in the background while the tests run: synthAll
+// queues each assembly's templates as soon as it has written them, and a
+// worker runs cfn-lint on whatever is queued, one process for all of them,
+// so the linting overlaps the synths instead of following them. lintTemplates
+// then lints whatever the queue missed or a test rewrote (it compares
+// contents), so every template on disk at the end is linted, as before.
+//
+// Each template is linted from a copy, taken when it is queued, whose
+// Metadata gives cfn-lint the stack's region (cfn-lint reads
+// Metadata.cfn-lint.config.regions per template when the command line names
+// none), so one cfn-lint process covers every region; findings name the
+// original file, at the same line (the Metadata is added after the last
+// line's content).
+var cfnLint struct {
+	sync.Mutex
+	dir      string          // where the copies go
+	n        int             // copies made
+	queued   []lintCopy      // copies waiting for the worker
+	linted   map[string]bool // "path\x00sha256" of every template queued
+	findings []string        // cfn-lint's lines, original paths
+	err      error           // the first failure to run cfn-lint
+	wake     chan struct{}   // the worker's doorbell (buffered, one)
+	stop     chan struct{}   // closed: no more queueing, drain and end
+	done     chan struct{}   // closed when the worker has ended
+}
+
+// cfnLintMinBatch is how many templates the background worker waits for
+// before it starts a cfn-lint process (lintTemplates lints the rest).
+const cfnLintMinBatch = 4
+
+// lintCopy is one queued copy of a template.
+type lintCopy struct {
+	orig, copy, region string
+}
+
+// startCfnLint starts the background worker; TestMain calls it before m.Run.
+func startCfnLint(tmp string) {
+	cfnLint.dir = filepath.Join(tmp, "cfn-lint")
+	cfnLint.linted = map[string]bool{}
+	cfnLint.wake = make(chan struct{}, 1)
+	cfnLint.stop = make(chan struct{})
+	cfnLint.done = make(chan struct{})
+	go func() {
+		defer close(cfnLint.done)
+		for {
+			var stopping bool
+			select {
+			case <-cfnLint.wake:
+			case <-cfnLint.stop:
+				stopping = true
+			}
+			cfnLint.Lock()
+			if !stopping && len(cfnLint.queued) < cfnLintMinBatch {
+				// Each cfn-lint process spends over a second loading
+				// before it lints: wait for a few templates.
+				cfnLint.Unlock()
+				continue
+			}
+			batch := cfnLint.queued
+			cfnLint.queued = nil
+			cfnLint.Unlock()
+			if len(batch) > 0 {
+				shards := 1
+				if stopping {
+					// The tests are done: the cores are free for the rest.
+					shards = runtime.NumCPU()
+				}
+				findings, err := runCfnLintSharded(batch, shards)
+				cfnLint.Lock()
+				cfnLint.findings = append(cfnLint.findings, findings...)
+				if err != nil && cfnLint.err == nil {
+					cfnLint.err = err
+				}
+				cfnLint.Unlock()
+			}
+			if stopping {
+				cfnLint.Lock()
+				left := len(cfnLint.queued)
+				cfnLint.Unlock()
+				if left == 0 {
+					return
+				}
+			}
 		}
-		byRegion[t.region] = append(byRegion[t.region], t.path)
+	}()
+}
+
+// queueCfnLint queues the templates not yet linted with their current
+// contents; it reports how many it queued.
+func queueCfnLint(templates []template) (int, error) {
+	if cfnLint.done == nil {
+		return 0, errors.New("cfn-lint was not started (TestMain calls startCfnLint)")
 	}
-	slices.Sort(regions)
+	if _, err := cfnLintBin(); err != nil {
+		return 0, nil // lintTemplates reports it
+	}
+	var copies []lintCopy
+	for _, t := range templates {
+		data, err := os.ReadFile(t.path)
+		if err != nil {
+			return 0, err
+		}
+		sum := sha256.Sum256(data)
+		key := t.path + "\x00" + hex.EncodeToString(sum[:])
+		cfnLint.Lock()
+		seen := cfnLint.linted[key]
+		cfnLint.linted[key] = true
+		cfnLint.n++
+		n := cfnLint.n
+		cfnLint.Unlock()
+		if seen {
+			continue
+		}
+		with, err := withLintRegion(data, t.region)
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", t.path, err)
+		}
+		c := lintCopy{orig: t.path, copy: filepath.Join(cfnLint.dir, fmt.Sprint(n), filepath.Base(t.path))}
+		if with == nil {
+			with, c.region = data, t.region
+		}
+		if err := os.MkdirAll(filepath.Dir(c.copy), 0o755); err != nil {
+			return 0, err
+		}
+		if err := os.WriteFile(c.copy, with, 0o644); err != nil {
+			return 0, err
+		}
+		copies = append(copies, c)
+	}
+	if len(copies) > 0 {
+		cfnLint.Lock()
+		cfnLint.queued = append(cfnLint.queued, copies...)
+		cfnLint.Unlock()
+		select {
+		case cfnLint.wake <- struct{}{}:
+		default:
+		}
+	}
+	return len(copies), nil
+}
+
+// withLintRegion returns the template with Metadata naming its region for
+// cfn-lint, added after the last line's content so that every line keeps its
+// number; nil when the template has a Metadata section of its own (then the
+// copy is linted with --regions instead).
+func withLintRegion(data []byte, region string) ([]byte, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return nil, err
+	}
+	if _, ok := top["Metadata"]; ok {
+		return nil, nil
+	}
+	end := bytes.LastIndexByte(data, '}')
+	meta, err := json.Marshal(map[string]any{"cfn-lint": map[string]any{"config": map[string]any{"regions": []string{region}}}})
+	if err != nil {
+		return nil, err
+	}
+	sep := ","
+	if len(top) == 0 {
+		sep = ""
+	}
+	out := append(slices.Clone(data[:end]), []byte(sep+`"Metadata":`+string(meta))...)
+	return append(out, data[end:]...), nil
+}
+
+// finishCfnLint queues whatever the tests' templates the background worker
+// has not linted, in their final contents, waits for it, and returns every
+// finding once.
+func finishCfnLint(templates []template) ([]string, string, error) {
+	if _, err := cfnLintBin(); err != nil {
+		if errors.Is(err, errCfnLintMissing) {
+			return nil, err.Error(), nil
+		}
+		return nil, "", err
+	}
+	_, qerr := queueCfnLint(templates)
+	close(cfnLint.stop)
+	<-cfnLint.done
+	if qerr != nil {
+		return nil, "", qerr
+	}
+	cfnLint.Lock()
+	defer cfnLint.Unlock()
+	if cfnLint.err != nil {
+		return nil, "", cfnLint.err
+	}
+	findings := slices.Clone(cfnLint.findings)
+	slices.Sort(findings)
+	return slices.Compact(findings), "", nil
+}
+
+// runCfnLintSharded is runCfnLint on up to n shards of the copies at once,
+// a few templates each at least.
+func runCfnLintSharded(copies []lintCopy, n int) ([]string, error) {
+	n = max(1, min(n, len(copies)/cfnLintMinBatch))
+	var wg sync.WaitGroup
+	findings := make([][]string, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			var shard []lintCopy
+			for j := i; j < len(copies); j += n {
+				shard = append(shard, copies[j])
+			}
+			findings[i], errs[i] = runCfnLint(shard)
+		})
+	}
+	wg.Wait()
+	return slices.Concat(findings...), errors.Join(errs...)
+}
+
+// runCfnLint runs cfn-lint with the project's .cfnlintrc on the copies: one
+// run for every copy that names its region in its Metadata, one per region for
+// the others. It returns one line per finding, naming the original files.
+func runCfnLint(copies []lintCopy) ([]string, error) {
+	bin, err := cfnLintBin()
+	if err != nil {
+		return nil, err
+	}
+	groups := map[string][]string{}
+	orig := map[string]string{}
+	for _, c := range copies {
+		groups[c.region] = append(groups[c.region], c.copy)
+		orig[c.copy] = c.orig
+	}
 	var findings []string
-	for _, region := range regions {
+	for _, region := range slices.Sorted(maps.Keys(groups)) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-		args := append([]string{"--config-file", filepath.Join(moduleRoot(), ".cfnlintrc"), "--format", "parseable", "--regions", region, "--"}, byRegion[region]...)
+		args := []string{"--config-file", filepath.Join(moduleRoot(), ".cfnlintrc"), "--format", "parseable"}
+		if region != "" {
+			args = append(args, "--regions", region)
+		}
+		args = append(append(args, "--"), groups[region]...)
 		cmd := exec.CommandContext(ctx, bin, args...)
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -232,11 +471,16 @@ func runCfnLint(templates []template) ([]string, string, error) {
 		case errors.As(err, &exit) && len(lines) > 0:
 			// cfn-lint exits non-zero exactly when it reports something.
 		default:
-			return nil, "", fmt.Errorf("cfn-lint on %d templates of %s: %v\n%s%s", len(byRegion[region]), region, err, stdout.String(), stderr.String())
+			return nil, fmt.Errorf("cfn-lint on %d templates: %v\n%s%s", len(groups[region]), err, stdout.String(), stderr.String())
 		}
-		findings = append(findings, lines...)
+		for _, l := range lines {
+			if path, rest, ok := strings.Cut(l, ":"); ok && orig[path] != "" {
+				l = orig[path] + ":" + rest
+			}
+			findings = append(findings, l)
+		}
 	}
-	return findings, "", nil
+	return findings, nil
 }
 
 func nonEmptyLines(s string) []string {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -27,28 +28,38 @@ func benchTestTime(e *env) error {
 	return benchColdMakeTest(e)
 }
 
-// racePkgs reads RACE_PKGS from the Makefile, so the bench runs what make
-// test runs.
-func racePkgs(root string) ([]string, error) {
+// makeVar reads a variable's value from the Makefile, so the bench runs what
+// make test runs.
+func makeVar(root, name string) (string, error) {
 	b, err := os.ReadFile(filepath.Join(root, "Makefile"))
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	m := regexp.MustCompile(`(?m)^RACE_PKGS\s*:?=\s*(.*)$`).FindSubmatch(b)
+	m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + `\s*:?=\s*(.*)$`).FindSubmatch(b)
 	if m == nil {
-		return nil, fmt.Errorf("no RACE_PKGS in the Makefile")
+		return "", fmt.Errorf("no %s in the Makefile", name)
 	}
-	return strings.Fields(string(m[1])), nil
+	return strings.TrimSpace(string(m[1])), nil
 }
 
 // makeTestCommands are the go test commands of make test's recipe: -race on
-// RACE_PKGS, then every other package of ./... without it.
+// RACE_PKGS (with RACE_ENV's variables), then every other package of ./...
+// without it, TEST_FIRST first. A leading NAME=value argument is an environment variable.
 func makeTestCommands(e *env) ([][]string, error) {
-	race, err := racePkgs(e.root)
+	pkgs, err := makeVar(e.root, "RACE_PKGS")
 	if err != nil {
 		return nil, err
 	}
-	all, err := e.mustRun(e.command("go", "list", "./..."))
+	race := strings.Fields(pkgs)
+	raceEnv, err := makeVar(e.root, "RACE_ENV")
+	if err != nil {
+		return nil, err
+	}
+	first, err := makeVar(e.root, "TEST_FIRST")
+	if err != nil {
+		return nil, err
+	}
+	all, err := e.mustRun(e.command("go", append(append([]string{"list"}, strings.Fields(first)...), "./...")...))
 	if err != nil {
 		return nil, err
 	}
@@ -64,9 +75,21 @@ func makeTestCommands(e *env) ([][]string, error) {
 		}
 	}
 	return [][]string{
-		append([]string{"test", "-race", "-count=1"}, race...),
+		append(append(strings.Fields(raceEnv), "test", "-race", "-count=1"), race...),
 		append([]string{"test", "-count=1"}, rest...),
 	}, nil
+}
+
+// splitEnv splits a command's leading NAME=value arguments from the go
+// arguments.
+func splitEnv(c []string) (vars map[string]string, args []string) {
+	vars = map[string]string{}
+	for len(c) > 0 && strings.Contains(c[0], "=") && !strings.HasPrefix(c[0], "-") {
+		k, v, _ := strings.Cut(c[0], "=")
+		vars[k] = v
+		c = c[1:]
+	}
+	return vars, c
 }
 
 // seq runs the go commands one after the other (as make's recipe does) and
@@ -75,9 +98,16 @@ func (e *env) seq(cmds [][]string, extra []string, environ []string) (result, []
 	var sum result
 	var walls []float64
 	for _, c := range cmds {
+		vars, c := splitEnv(c)
 		args := append(append(slices.Clone(c[:1]), extra...), c[1:]...)
 		cmd := e.command("go", args...)
 		cmd.Env = environ
+		if len(vars) > 0 {
+			if cmd.Env == nil {
+				cmd.Env = os.Environ()
+			}
+			cmd.Env = setEnv(cmd.Env, nil, vars)
+		}
 		r := timed(cmd)
 		sum.wall += r.wall
 		sum.cpu += r.cpu
@@ -100,6 +130,11 @@ func benchWarmMakeTest(e *env) error {
 	describe := func(cs [][]string) string {
 		var s []string
 		for _, c := range cs {
+			vars, c := splitEnv(c)
+			var prefix string
+			for _, k := range slices.Sorted(maps.Keys(vars)) {
+				prefix += k + "=" + vars[k] + " "
+			}
 			if len(c) > 8 {
 				pkgs := 0
 				for _, a := range c[1:] {
@@ -109,7 +144,7 @@ func benchWarmMakeTest(e *env) error {
 				}
 				c = append(slices.Clone(c[:5]), fmt.Sprintf("… (%d packages)", pkgs))
 			}
-			s = append(s, "go "+strings.Join(c, " "))
+			s = append(s, prefix+"go "+strings.Join(c, " "))
 		}
 		return strings.Join(s, "; ")
 	}
@@ -168,7 +203,8 @@ func benchWarmMakeTest(e *env) error {
 	})
 	var parts []string
 	for j, ws := range perCmd {
-		parts = append(parts, fmt.Sprintf("%s (%s)", seconds(median(ws)), strings.Join(cmds[j][:min(3, len(cmds[j]))], " ")))
+		_, c := splitEnv(cmds[j])
+		parts = append(parts, fmt.Sprintf("%s (%s)", seconds(median(ws)), strings.Join(c[:min(3, len(c))], " ")))
 	}
 	e.notef("make test, warm: %s, run one after the other, wall %s vs %s; median wall per command %s; CPU ratio %.2f×. go vet and actionlint are not in these figures.",
 		describe(cmds), spread(pw, seconds), spread(fw, seconds), strings.Join(parts, " + "), median(pc)/median(fc))

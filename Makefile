@@ -70,7 +70,7 @@ synth: deps ## Synthesize every stage of cdk.json into cdk.out (STAGE=prod: only
 # the short ones run beside them instead of before them (go list drops a
 # package named twice). TEST_FIRST is that order for the packages outside
 # RACE_PKGS.
-RACE_PKGS := ./lambda/identity ./internal/preview ./lambda/... ./cmd/preview ./internal/albsim ./internal/lambdarun
+RACE_PKGS := ./lambda/identity ./internal/preview ./lambda/... ./cmd/preview ./internal/albsim ./internal/lambdarun ./internal/syncbuf
 TEST_FIRST := ./test ./examples ./constructs/machineauth
 # A -race binary sleeps a second at exit by default (GORACE atexit_sleep_ms=1000),
 # for races in goroutines still running after main returns: a second per

@@ -16,6 +16,7 @@ import (
 // route that inherits that, one with its own parameters and one with none.
 func federatedContext() map[string]any {
 	return exampleContext(map[string]any{
+		"stackName":                        "AlbCognitoSiteFederated",
 		"identityProviders":                []any{"COGNITO", "EntraID"},
 		"groupClaims":                      []any{"cognito:groups", "custom:groups"},
 		"groupClaimSeparator":              "comma",

@@ -9,8 +9,11 @@ import (
 
 // TestSnapshot compares each stack's template with its golden file under
 // testdata/: the flat example's stack (AlbCognitoSite), the example with routes
-// (AlbCognitoSiteRoutes), with machine routes, and each stage's of the example with stages
-// (dev-AlbCognitoSite, prod-AlbCognitoSite). Rewrite them with
+// (AlbCognitoSiteRoutes), with machine routes, attached to a shared listener
+// (AlbCognitoSiteAttach), that with an existing target group and federated
+// groups (AlbCognitoSiteAttachTarget), federated groups with authorize
+// parameters (AlbCognitoSiteFederated), and each stage's of the example with
+// stages (dev-AlbCognitoSite, prod-AlbCognitoSite). Rewrite them with
 // `go test ./test -update` and review the diff.
 //
 // Asset hashes (the function code's S3Key, and any other asset's) are
@@ -23,6 +26,8 @@ func TestSnapshot(t *testing.T) {
 	t.Run("example with routes", func(t *testing.T) { checkSnapshot(t, routesSite(t)) })
 	t.Run("example with machine routes", func(t *testing.T) { checkSnapshot(t, machineSite(t)) })
 	t.Run("example attached to a shared listener", func(t *testing.T) { checkSnapshot(t, attachSite(t)) })
+	t.Run("shared listener, existing target group, federated groups", func(t *testing.T) { checkSnapshot(t, attachTargetSite(t)) })
+	t.Run("federated groups and authorize parameters", func(t *testing.T) { checkSnapshot(t, federatedSite(t)) })
 	for _, s := range exampleStages(t) {
 		t.Run("example stage "+*s.site.Stack.StackName(), func(t *testing.T) { checkSnapshot(t, s) })
 	}

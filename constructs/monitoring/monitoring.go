@@ -142,9 +142,10 @@ func middlewareMetric(p *Props, name, outcome string, opts *awscloudwatch.Metric
 	})
 }
 
-// dashboard is the site's dashboard: every alarm's state, sign-ins, the
-// function's requests by outcome and its refusals by reason, latency and
-// errors.
+// dashboard is the site's dashboard: every alarm's state and the load
+// balancer's sign-ins; with a function, its requests by outcome and its
+// refusals by reason, latency and errors; without one, the load balancer's
+// latency and errors.
 func dashboard(scope constructs.Construct, p *Props, alarms []awscloudwatch.Alarm) awscloudwatch.Dashboard {
 	five := awscdk.Duration_Minutes(jsii.Number(5))
 	sum := func(label string, m awscloudwatch.Metric) awscloudwatch.IMetric {
@@ -155,89 +156,72 @@ func dashboard(scope constructs.Construct, p *Props, alarms []awscloudwatch.Alar
 	}
 	lb := p.LoadBalancer.Metrics()
 	alb := func(name string) awscloudwatch.Metric { return lb.Custom(jsii.String(name), nil) }
-	if p.Function == nil {
-		return loadBalancerDashboard(scope, p, alarms, sum, stat, alb)
-	}
-	fn := func(name string) awscloudwatch.Metric { return p.Function.Metric(jsii.String(name), nil) }
-	outcome := func(o string) awscloudwatch.IMetric {
-		return middlewareMetric(p, identity.MetricRequests, o, &awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: five, Label: jsii.String(o)})
-	}
-	var passed, refused []awscloudwatch.IMetric
-	for _, o := range identity.Outcomes() {
-		if identity.Refused(o) {
-			refused = append(refused, outcome(o))
-		} else {
-			passed = append(passed, outcome(o))
-		}
-	}
-	verify := func(statistic string) awscloudwatch.IMetric {
-		return middlewareMetric(p, identity.MetricVerifyLatency, "", &awscloudwatch.MetricOptions{Statistic: jsii.String(statistic), Period: five,
-			Label: jsii.String("function's checks " + statistic + " (ms)")})
+	// stacked nil leaves the widget's default (lines).
+	graph := func(title string, stacked *bool, metrics ...awscloudwatch.IMetric) awscloudwatch.IWidget {
+		return awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: jsii.String(title), Left: &metrics, Stacked: stacked,
+			Width: jsii.Number(12), Height: jsii.Number(6)})
 	}
 	refs := make([]interfacesawscloudwatch.IAlarmRef, len(alarms))
 	for i, a := range alarms {
 		refs[i] = a
 	}
-	graph := func(title string, stacked bool, metrics ...awscloudwatch.IMetric) awscloudwatch.IWidget {
-		return awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: jsii.String(title), Left: &metrics, Stacked: jsii.Bool(stacked),
-			Width: jsii.Number(12), Height: jsii.Number(6)})
+	signIns := func(stacked *bool) awscloudwatch.IWidget {
+		return graph("Sign-ins at the load balancer (per 5 minutes)", stacked,
+			sum("signed in", alb("ELBAuthSuccess")), sum("session refreshed", alb("ELBAuthRefreshTokenSuccess")),
+			sum("failed (ELBAuthFailure)", alb("ELBAuthFailure")), sum("error (ELBAuthError)", alb("ELBAuthError")),
+			sum("claims too large", alb("ELBAuthUserClaimsSizeExceeded")))
 	}
-	return awscloudwatch.NewDashboard(scope, jsii.String("Dashboard"), &awscloudwatch.DashboardProps{
-		DashboardName:   jsii.String(p.Name + "-" + *awscdk.Stack_Of(scope).Region()),
-		DefaultInterval: awscdk.Duration_Hours(jsii.Number(3)),
-		Widgets: &[]*[]awscloudwatch.IWidget{
-			{awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{Title: jsii.String("Alarms (runbook: " + RunbookPath + ")"),
-				Alarms: &refs, Width: jsii.Number(24), Height: jsii.Number(4)})},
-			{
-				graph("Sign-ins at the load balancer (per 5 minutes)", false,
-					sum("signed in", alb("ELBAuthSuccess")), sum("session refreshed", alb("ELBAuthRefreshTokenSuccess")),
-					sum("failed (ELBAuthFailure)", alb("ELBAuthFailure")), sum("error (ELBAuthError)", alb("ELBAuthError")),
-					sum("claims too large", alb("ELBAuthUserClaimsSizeExceeded"))),
-				graph("Requests the function passed on, by outcome (per 5 minutes)", true, passed...),
+	rows := []*[]awscloudwatch.IWidget{
+		{awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{Title: jsii.String("Alarms (runbook: " + RunbookPath + ")"),
+			Alarms: &refs, Width: jsii.Number(24), Height: jsii.Number(4)})},
+	}
+	if p.Function == nil {
+		rows = append(rows, &[]awscloudwatch.IWidget{
+			signIns(nil),
+			graph("Latency and errors", nil,
+				stat("sign-in calls to Cognito p99 (ms)", "p99", alb("ELBAuthLatency")),
+				sum("target 5xx", alb("HTTPCode_Target_5XX_Count")), sum("load balancer 5xx", alb("HTTPCode_ELB_5XX_Count"))),
+		})
+	} else {
+		fn := func(name string) awscloudwatch.Metric { return p.Function.Metric(jsii.String(name), nil) }
+		outcome := func(o string) awscloudwatch.IMetric {
+			return middlewareMetric(p, identity.MetricRequests, o, &awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: five, Label: jsii.String(o)})
+		}
+		var passed, refused []awscloudwatch.IMetric
+		for _, o := range identity.Outcomes() {
+			if identity.Refused(o) {
+				refused = append(refused, outcome(o))
+			} else {
+				passed = append(passed, outcome(o))
+			}
+		}
+		verify := func(statistic string) awscloudwatch.IMetric {
+			return middlewareMetric(p, identity.MetricVerifyLatency, "", &awscloudwatch.MetricOptions{Statistic: jsii.String(statistic), Period: five,
+				Label: jsii.String("function's checks " + statistic + " (ms)")})
+		}
+		lines, stacked := jsii.Bool(false), jsii.Bool(true)
+		rows = append(rows,
+			&[]awscloudwatch.IWidget{
+				signIns(lines),
+				graph("Requests the function passed on, by outcome (per 5 minutes)", stacked, passed...),
 			},
-			{
-				graph("Refusals by the function, by reason (per 5 minutes)", true, refused...),
-				graph("Latency (ms)", false,
+			&[]awscloudwatch.IWidget{
+				graph("Refusals by the function, by reason (per 5 minutes)", stacked, refused...),
+				graph("Latency (ms)", lines,
 					stat("sign-in calls to Cognito p99", "p99", alb("ELBAuthLatency")), verify("p50"), verify("p99"),
 					stat("function duration p99", "p99", fn("Duration"))),
 			},
-			{
-				graph("Errors (per 5 minutes)", false,
+			&[]awscloudwatch.IWidget{
+				graph("Errors (per 5 minutes)", lines,
 					sum("function 5xx", alb("HTTPCode_Target_5XX_Count")), sum("load balancer 5xx", alb("HTTPCode_ELB_5XX_Count")),
 					sum("function errors", fn("Errors")), sum("function throttles", fn("Throttles")), outcome(identity.OutcomeKeyFetchFailed)),
 			},
-		},
-	})
-}
-
-// loadBalancerDashboard is the dashboard of a site without a function:
-// the alarms, sign-ins, latency and errors of the load balancer.
-func loadBalancerDashboard(scope constructs.Construct, p *Props, alarms []awscloudwatch.Alarm,
-	sum func(string, awscloudwatch.Metric) awscloudwatch.IMetric, stat func(string, string, awscloudwatch.Metric) awscloudwatch.IMetric,
-	alb func(string) awscloudwatch.Metric) awscloudwatch.Dashboard {
-	refs := make([]interfacesawscloudwatch.IAlarmRef, len(alarms))
-	for i, a := range alarms {
-		refs[i] = a
-	}
-	graph := func(title string, metrics ...awscloudwatch.IMetric) awscloudwatch.IWidget {
-		return awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: jsii.String(title), Left: &metrics, Width: jsii.Number(12), Height: jsii.Number(6)})
+		)
 	}
 	return awscloudwatch.NewDashboard(scope, jsii.String("Dashboard"), &awscloudwatch.DashboardProps{
 		DashboardName:   jsii.String(p.Name + "-" + *awscdk.Stack_Of(scope).Region()),
 		DefaultInterval: awscdk.Duration_Hours(jsii.Number(3)),
-		Widgets: &[]*[]awscloudwatch.IWidget{
-			{awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{Title: jsii.String("Alarms (runbook: " + RunbookPath + ")"),
-				Alarms: &refs, Width: jsii.Number(24), Height: jsii.Number(4)})},
-			{
-				graph("Sign-ins at the load balancer (per 5 minutes)",
-					sum("signed in", alb("ELBAuthSuccess")), sum("session refreshed", alb("ELBAuthRefreshTokenSuccess")),
-					sum("failed (ELBAuthFailure)", alb("ELBAuthFailure")), sum("error (ELBAuthError)", alb("ELBAuthError")),
-					sum("claims too large", alb("ELBAuthUserClaimsSizeExceeded"))),
-				graph("Latency and errors",
-					stat("sign-in calls to Cognito p99 (ms)", "p99", alb("ELBAuthLatency")),
-					sum("target 5xx", alb("HTTPCode_Target_5XX_Count")), sum("load balancer 5xx", alb("HTTPCode_ELB_5XX_Count"))),
-			},
-		},
+		Widgets:         &rows,
 	})
 }
 

@@ -279,3 +279,37 @@ func TestStagesSharingAListener(t *testing.T) {
 		t.Error("the stages share the default cookie name")
 	}
 }
+
+// Appending a route to an attached site changes the priority of no rule it
+// already has, the catch-all rule included. A listener holds each priority
+// once, and CloudFormation creates the new route's rule and updates the old
+// ones in no set order: a new rule created at a priority an existing rule
+// still holds fails the deploy with PriorityInUse.
+func TestAttachAppendKeepsPriorities(t *testing.T) {
+	t.Parallel()
+	route := func(name string) any { return map[string]any{"name": name, "paths": []any{"/" + name + "/*"}} }
+	priorities := func(c Config) map[string]int {
+		out := map[string]int{"(catch-all)": c.CatchAllPriority()}
+		for _, r := range c.RouteTable().Routes {
+			out[r.Name] = r.Priority
+		}
+		return out
+	}
+	all := []any{route("a"), route("b"), route("c"), route("d")}
+	for n := 0; n < len(all); n++ {
+		before := priorities(mustDecode(t, attachCtx(map[string]any{"routes": all[:n]})))
+		after := priorities(mustDecode(t, attachCtx(map[string]any{"routes": all[:n+1]})))
+		for name, p := range before {
+			if after[name] != p {
+				t.Errorf("appending a route to %d: rule %s moves from priority %d to %d", n, name, p, after[name])
+			}
+		}
+		seen := map[int]string{}
+		for name, p := range after {
+			if other, dup := seen[p]; dup {
+				t.Errorf("%d routes: rules %s and %s share priority %d", n+1, name, other, p)
+			}
+			seen[p] = name
+		}
+	}
+}

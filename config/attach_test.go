@@ -49,8 +49,8 @@ func TestAttachDefaultsAndDerivations(t *testing.T) {
 	if SiteSessionCookieName("a.example.com") == SiteSessionCookieName("b.example.com") {
 		t.Error("two sites get one session cookie name")
 	}
-	if first, last := c.RulePriorities(); first != 1000 || last != 1002 || c.CatchAllPriority() != 1002 {
-		t.Errorf("RulePriorities() = %d, %d; CatchAllPriority() = %d; want 1000, 1002, 1002", first, last, c.CatchAllPriority())
+	if first, last := c.RulePriorities(); first != 1000 || last != 1050 || c.CatchAllPriority() != 1050 {
+		t.Errorf("RulePriorities() = %d, %d; CatchAllPriority() = %d; want 1000, 1050, 1050", first, last, c.CatchAllPriority())
 	}
 	table := c.RouteTable()
 	if got := []int{table.Routes[0].Priority, table.Routes[1].Priority}; !slices.Equal(got, []int{1000, 1001}) {
@@ -129,7 +129,7 @@ func TestAttachProblems(t *testing.T) {
 		// Priorities.
 		{"base too high for the rules", attachCtx(map[string]any{"rulePriorityBase": 50000.0,
 			"routes": []any{map[string]any{"name": "a", "paths": []any{"/a"}}}}),
-			"rulePriorityBase", "takes 2 priorities (1 routes and the catch-all rule), 50000 to 50001"},
+			"rulePriorityBase", "reserves 51 priorities (up to 50 routes, then the catch-all rule), 50000 to 50050"},
 		{"base out of range", attachCtx(map[string]any{"rulePriorityBase": -3.0}), "rulePriorityBase", "out of range"},
 		{"route priority", attachCtx(map[string]any{"routes": []any{map[string]any{"name": "a", "paths": []any{"/a"}, "priority": 10.0}}}),
 			"routes[0].priority", "take rulePriorityBase, rulePriorityBase+1"},
@@ -223,15 +223,15 @@ func TestAttachDualstack(t *testing.T) {
 	}
 }
 
-// The largest base that fits is accepted: the last rule at 50000.
+// The largest base that fits is accepted: the catch-all rule at 50000.
 func TestRulePriorityRangeEdge(t *testing.T) {
 	t.Parallel()
 	routes := []any{map[string]any{"name": "a", "paths": []any{"/a"}}, map[string]any{"name": "b", "paths": []any{"/b"}}}
-	c := mustDecode(t, attachCtx(map[string]any{"rulePriorityBase": 49998.0, "routes": routes}))
+	c := mustDecode(t, attachCtx(map[string]any{"rulePriorityBase": 49950.0, "routes": routes}))
 	if _, last := c.RulePriorities(); last != 50000 {
 		t.Errorf("last priority %d, want 50000", last)
 	}
-	wantProblem(t, attachCtx(map[string]any{"rulePriorityBase": 49999.0, "routes": routes}), "rulePriorityBase", "use at most 49998")
+	wantProblem(t, attachCtx(map[string]any{"rulePriorityBase": 49951.0, "routes": routes}), "rulePriorityBase", "use at most 49950")
 	// Four condition values with the host header's fifth fit.
 	mustDecode(t, attachCtx(map[string]any{"routes": []any{map[string]any{"name": "a", "paths": []any{"/a", "/b"}, "methods": []any{"GET", "HEAD"}}}}))
 }
@@ -242,8 +242,8 @@ func TestExampleAttachValidates(t *testing.T) {
 	if !c.Attach() || !c.HasFunction() || c.StackName != "AlbCognitoSiteAttach" {
 		t.Errorf("ExampleAttach: Attach %v, HasFunction %v, stack %s", c.Attach(), c.HasFunction(), c.StackName)
 	}
-	if first, last := c.RulePriorities(); first != 1000 || last != 1003 {
-		t.Errorf("priorities %d-%d, want 1000-1003", first, last)
+	if first, last := c.RulePriorities(); first != 1000 || last != 1050 {
+		t.Errorf("priorities %d-%d, want 1000-1050", first, last)
 	}
 }
 
@@ -253,7 +253,7 @@ func TestStagesSharingAListener(t *testing.T) {
 	t.Parallel()
 	stagesCtx := func(devBase, prodBase float64, cookie any) map[string]any {
 		ctx := attachCtx(map[string]any{"recordName": absent, "rulePriorityBase": absent, "routes": []any{
-			map[string]any{"name": "a", "paths": []any{"/a"}}, map[string]any{"name": "b", "paths": []any{"/b"}}}}) // 3 rules each
+			map[string]any{"name": "a", "paths": []any{"/a"}}, map[string]any{"name": "b", "paths": []any{"/b"}}}}) // 51 priorities each
 		dev := map[string]any{"recordName": "dev.example.com", "rulePriorityBase": devBase}
 		prod := map[string]any{"recordName": "prod.example.com", "rulePriorityBase": prodBase}
 		if cookie != nil {
@@ -265,13 +265,13 @@ func TestStagesSharingAListener(t *testing.T) {
 	if _, err := StagesFromContext(stagesCtx(1000, 1001, nil)); err == nil || !strings.Contains(err.Error(), "stages.prod.rulePriorityBase: stages dev and prod attach to the same listener") {
 		t.Errorf("overlapping blocks: %v", err)
 	}
-	if _, err := StagesFromContext(stagesCtx(1002, 1000, nil)); err == nil {
+	if _, err := StagesFromContext(stagesCtx(1050, 1000, nil)); err == nil {
 		t.Error("blocks overlapping at one priority were accepted")
 	}
 	if _, err := StagesFromContext(stagesCtx(1000, 2000, "Shared")); err == nil || !strings.Contains(err.Error(), "stages.prod.sessionCookieName: is Shared") {
 		t.Errorf("one cookie name on one listener: %v", err)
 	}
-	stages, err := StagesFromContext(stagesCtx(1000, 1003, nil))
+	stages, err := StagesFromContext(stagesCtx(1000, 1051, nil))
 	if err != nil {
 		t.Fatalf("adjacent blocks: %v", err)
 	}

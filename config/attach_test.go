@@ -313,3 +313,40 @@ func TestAttachAppendKeepsPriorities(t *testing.T) {
 		}
 	}
 }
+
+// In attach mode every rule carries a host-header condition for recordName,
+// and the load balancer takes only some host names there: "The maximum
+// length of each string is 128 characters. ... You must include at least
+// one "." character. You can include only alphabetical characters after the
+// final "." character." (Elastic Load Balancing API Reference,
+// HostHeaderConditionConfig). Synth refuses the others, which would fail
+// the deploy.
+func TestAttachRecordNameFitsHostHeader(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", 60) + "." + strings.Repeat("b", 55) + ".example.com" // 128
+	cases := []struct {
+		name, zone, record string
+		ok                 bool
+	}{
+		{"128 characters", "example.com", long, true},
+		{"129 characters", "example.com", "c" + long, false},
+		{"punycode top-level domain", "example.xn--p1ai", "app.example.xn--p1ai", false},
+		{"letters only", "example.com", "app.example.com", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := attachCtx(map[string]any{"hostedZoneName": tc.zone, "recordName": tc.record})
+			if tc.ok {
+				mustDecode(t, ctx)
+				return
+			}
+			wantProblem(t, ctx, "recordName", "host-header")
+			// Without listenerArn there is no host-header condition.
+			own := exampleWith(map[string]any{"hostedZoneName": tc.zone, "recordName": tc.record})
+			if _, err := FromContext(own); err != nil {
+				t.Errorf("own load balancer: %v", err)
+			}
+		})
+	}
+}

@@ -89,6 +89,11 @@ func (c Config) defaultSessionCookieName() string {
 // less the host-header condition's one.
 const MaxConditionValuesAttached = routes.MaxConditionValues - 1
 
+// maxHostHeaderValue is the longest value of a host-header condition: "The
+// maximum length of each string is 128 characters" (Elastic Load Balancing
+// API Reference, HostHeaderConditionConfig).
+const maxHostHeaderValue = 128
+
 var (
 	securityGroupIDRe = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
 	// An SSM parameter name: letters, digits, _ . - and / for its
@@ -230,6 +235,17 @@ func (v *validator) attach(c Config) {
 	}
 	if c.ListenerArn == "" {
 		return
+	}
+	if rn := c.RecordName; rn != "" && domainProblem(rn, "app.example.com") == "" {
+		tld := rn[strings.LastIndexByte(rn, '.')+1:]
+		switch {
+		case len(rn) > maxHostHeaderValue:
+			v.add("recordName", "is %d characters long, and on a shared listener every rule has a host-header condition for it, which takes at most %d "+
+				"(HostHeaderConditionConfig); use a shorter name", len(rn), maxHostHeaderValue)
+		case strings.IndexFunc(tld, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0:
+			v.add("recordName", "ends in .%s, and on a shared listener every rule has a host-header condition for it, which takes \"only alphabetical "+
+				"characters after the final '.' character\" (HostHeaderConditionConfig); use a name in a zone whose top-level domain is letters only", tld)
+		}
 	}
 	const key = "rulePriorityBase"
 	first, last := c.RulePriorities()

@@ -37,10 +37,15 @@ func (c Config) LoadBalancerArn() string {
 func (c Config) RuleCount() int { return len(c.Routes) + 1 }
 
 // RulePriorities returns the first and last listener rule priorities the
-// site takes on the shared listener: RulePriorityBase for the first route,
-// one more for each next route, and the last for the catch-all rule.
+// site reserves on the shared listener: RulePriorityBase for the first
+// route, one more for each next route, and the last, RulePriorityBase +
+// routes.MaxRoutes, for the catch-all rule. The block does not depend on
+// the number of routes, so appending a route moves no rule: a listener
+// holds each priority once, and CloudFormation creates a new rule and
+// updates the others in no set order, so a new rule at a priority the
+// catch-all rule still held would fail the deploy (PriorityInUse).
 func (c Config) RulePriorities() (first, last int) {
-	return c.RulePriorityBase, c.RulePriorityBase + c.RuleCount() - 1
+	return c.RulePriorityBase, c.RulePriorityBase + routes.MaxRoutes
 }
 
 // CatchAllPriority is the priority of the catch-all rule in attach mode,
@@ -83,6 +88,11 @@ func (c Config) defaultSessionCookieName() string {
 // have in attach mode: the load balancer's 5 condition values per rule,
 // less the host-header condition's one.
 const MaxConditionValuesAttached = routes.MaxConditionValues - 1
+
+// maxHostHeaderValue is the longest value of a host-header condition: "The
+// maximum length of each string is 128 characters" (Elastic Load Balancing
+// API Reference, HostHeaderConditionConfig).
+const maxHostHeaderValue = 128
 
 var (
 	securityGroupIDRe = regexp.MustCompile(`^sg-[0-9a-f]{8,17}$`)
@@ -226,17 +236,28 @@ func (v *validator) attach(c Config) {
 	if c.ListenerArn == "" {
 		return
 	}
+	if rn := c.RecordName; rn != "" && domainProblem(rn, "app.example.com") == "" {
+		tld := rn[strings.LastIndexByte(rn, '.')+1:]
+		switch {
+		case len(rn) > maxHostHeaderValue:
+			v.add("recordName", "is %d characters long, and on a shared listener every rule has a host-header condition for it, which takes at most %d "+
+				"(HostHeaderConditionConfig); use a shorter name", len(rn), maxHostHeaderValue)
+		case strings.IndexFunc(tld, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0:
+			v.add("recordName", "ends in .%s, and on a shared listener every rule has a host-header condition for it, which takes \"only alphabetical "+
+				"characters after the final '.' character\" (HostHeaderConditionConfig); use a name in a zone whose top-level domain is letters only", tld)
+		}
+	}
 	const key = "rulePriorityBase"
 	first, last := c.RulePriorities()
 	switch {
 	case c.RulePriorityBase == 0:
 		v.add(key, "is required with listenerArn: the first listener rule priority the site may take on the shared listener, "+
-			"with the next %d free as well (one per route and one catch-all rule), e.g. 1000", c.RuleCount()-1)
+			"with the next %d free as well (one per route, up to %d routes, and the catch-all rule at the end), e.g. 1000", routes.MaxRoutes, routes.MaxRoutes)
 	case first < 1 || first > routes.MaxPriority:
 		v.add(key, "%d is out of range; listener rule priorities are 1 to %d", first, routes.MaxPriority)
 	case last > routes.MaxPriority:
-		v.add(key, "%d leaves no room: the site takes %d priorities (%d routes and the catch-all rule), %d to %d, and the highest is %d; "+
-			"use at most %d", first, c.RuleCount(), len(c.Routes), first, last, routes.MaxPriority, routes.MaxPriority-c.RuleCount()+1)
+		v.add(key, "%d leaves no room: the site reserves %d priorities (up to %d routes, then the catch-all rule), %d to %d, and the highest is %d; "+
+			"use at most %d", first, routes.MaxRoutes+1, routes.MaxRoutes, first, last, routes.MaxPriority, routes.MaxPriority-routes.MaxRoutes)
 	}
 	for i, r := range c.Routes {
 		f := fmt.Sprintf("routes[%d]", i)

@@ -49,8 +49,8 @@ func TestAttachDefaultsAndDerivations(t *testing.T) {
 	if SiteSessionCookieName("a.example.com") == SiteSessionCookieName("b.example.com") {
 		t.Error("two sites get one session cookie name")
 	}
-	if first, last := c.RulePriorities(); first != 1000 || last != 1002 || c.CatchAllPriority() != 1002 {
-		t.Errorf("RulePriorities() = %d, %d; CatchAllPriority() = %d; want 1000, 1002, 1002", first, last, c.CatchAllPriority())
+	if first, last := c.RulePriorities(); first != 1000 || last != 1050 || c.CatchAllPriority() != 1050 {
+		t.Errorf("RulePriorities() = %d, %d; CatchAllPriority() = %d; want 1000, 1050, 1050", first, last, c.CatchAllPriority())
 	}
 	table := c.RouteTable()
 	if got := []int{table.Routes[0].Priority, table.Routes[1].Priority}; !slices.Equal(got, []int{1000, 1001}) {
@@ -129,7 +129,7 @@ func TestAttachProblems(t *testing.T) {
 		// Priorities.
 		{"base too high for the rules", attachCtx(map[string]any{"rulePriorityBase": 50000.0,
 			"routes": []any{map[string]any{"name": "a", "paths": []any{"/a"}}}}),
-			"rulePriorityBase", "takes 2 priorities (1 routes and the catch-all rule), 50000 to 50001"},
+			"rulePriorityBase", "reserves 51 priorities (up to 50 routes, then the catch-all rule), 50000 to 50050"},
 		{"base out of range", attachCtx(map[string]any{"rulePriorityBase": -3.0}), "rulePriorityBase", "out of range"},
 		{"route priority", attachCtx(map[string]any{"routes": []any{map[string]any{"name": "a", "paths": []any{"/a"}, "priority": 10.0}}}),
 			"routes[0].priority", "take rulePriorityBase, rulePriorityBase+1"},
@@ -223,15 +223,15 @@ func TestAttachDualstack(t *testing.T) {
 	}
 }
 
-// The largest base that fits is accepted: the last rule at 50000.
+// The largest base that fits is accepted: the catch-all rule at 50000.
 func TestRulePriorityRangeEdge(t *testing.T) {
 	t.Parallel()
 	routes := []any{map[string]any{"name": "a", "paths": []any{"/a"}}, map[string]any{"name": "b", "paths": []any{"/b"}}}
-	c := mustDecode(t, attachCtx(map[string]any{"rulePriorityBase": 49998.0, "routes": routes}))
+	c := mustDecode(t, attachCtx(map[string]any{"rulePriorityBase": 49950.0, "routes": routes}))
 	if _, last := c.RulePriorities(); last != 50000 {
 		t.Errorf("last priority %d, want 50000", last)
 	}
-	wantProblem(t, attachCtx(map[string]any{"rulePriorityBase": 49999.0, "routes": routes}), "rulePriorityBase", "use at most 49998")
+	wantProblem(t, attachCtx(map[string]any{"rulePriorityBase": 49951.0, "routes": routes}), "rulePriorityBase", "use at most 49950")
 	// Four condition values with the host header's fifth fit.
 	mustDecode(t, attachCtx(map[string]any{"routes": []any{map[string]any{"name": "a", "paths": []any{"/a", "/b"}, "methods": []any{"GET", "HEAD"}}}}))
 }
@@ -242,8 +242,8 @@ func TestExampleAttachValidates(t *testing.T) {
 	if !c.Attach() || !c.HasFunction() || c.StackName != "AlbCognitoSiteAttach" {
 		t.Errorf("ExampleAttach: Attach %v, HasFunction %v, stack %s", c.Attach(), c.HasFunction(), c.StackName)
 	}
-	if first, last := c.RulePriorities(); first != 1000 || last != 1003 {
-		t.Errorf("priorities %d-%d, want 1000-1003", first, last)
+	if first, last := c.RulePriorities(); first != 1000 || last != 1050 {
+		t.Errorf("priorities %d-%d, want 1000-1050", first, last)
 	}
 }
 
@@ -253,7 +253,7 @@ func TestStagesSharingAListener(t *testing.T) {
 	t.Parallel()
 	stagesCtx := func(devBase, prodBase float64, cookie any) map[string]any {
 		ctx := attachCtx(map[string]any{"recordName": absent, "rulePriorityBase": absent, "routes": []any{
-			map[string]any{"name": "a", "paths": []any{"/a"}}, map[string]any{"name": "b", "paths": []any{"/b"}}}}) // 3 rules each
+			map[string]any{"name": "a", "paths": []any{"/a"}}, map[string]any{"name": "b", "paths": []any{"/b"}}}}) // 51 priorities each
 		dev := map[string]any{"recordName": "dev.example.com", "rulePriorityBase": devBase}
 		prod := map[string]any{"recordName": "prod.example.com", "rulePriorityBase": prodBase}
 		if cookie != nil {
@@ -265,17 +265,88 @@ func TestStagesSharingAListener(t *testing.T) {
 	if _, err := StagesFromContext(stagesCtx(1000, 1001, nil)); err == nil || !strings.Contains(err.Error(), "stages.prod.rulePriorityBase: stages dev and prod attach to the same listener") {
 		t.Errorf("overlapping blocks: %v", err)
 	}
-	if _, err := StagesFromContext(stagesCtx(1002, 1000, nil)); err == nil {
+	if _, err := StagesFromContext(stagesCtx(1050, 1000, nil)); err == nil {
 		t.Error("blocks overlapping at one priority were accepted")
 	}
 	if _, err := StagesFromContext(stagesCtx(1000, 2000, "Shared")); err == nil || !strings.Contains(err.Error(), "stages.prod.sessionCookieName: is Shared") {
 		t.Errorf("one cookie name on one listener: %v", err)
 	}
-	stages, err := StagesFromContext(stagesCtx(1000, 1003, nil))
+	stages, err := StagesFromContext(stagesCtx(1000, 1051, nil))
 	if err != nil {
 		t.Fatalf("adjacent blocks: %v", err)
 	}
 	if stages[0].Config.SessionCookieName == stages[1].Config.SessionCookieName {
 		t.Error("the stages share the default cookie name")
+	}
+}
+
+// Appending a route to an attached site changes the priority of no rule it
+// already has, the catch-all rule included. A listener holds each priority
+// once, and CloudFormation creates the new route's rule and updates the old
+// ones in no set order: a new rule created at a priority an existing rule
+// still holds fails the deploy with PriorityInUse.
+func TestAttachAppendKeepsPriorities(t *testing.T) {
+	t.Parallel()
+	route := func(name string) any { return map[string]any{"name": name, "paths": []any{"/" + name + "/*"}} }
+	priorities := func(c Config) map[string]int {
+		out := map[string]int{"(catch-all)": c.CatchAllPriority()}
+		for _, r := range c.RouteTable().Routes {
+			out[r.Name] = r.Priority
+		}
+		return out
+	}
+	all := []any{route("a"), route("b"), route("c"), route("d")}
+	for n := 0; n < len(all); n++ {
+		before := priorities(mustDecode(t, attachCtx(map[string]any{"routes": all[:n]})))
+		after := priorities(mustDecode(t, attachCtx(map[string]any{"routes": all[:n+1]})))
+		for name, p := range before {
+			if after[name] != p {
+				t.Errorf("appending a route to %d: rule %s moves from priority %d to %d", n, name, p, after[name])
+			}
+		}
+		seen := map[int]string{}
+		for name, p := range after {
+			if other, dup := seen[p]; dup {
+				t.Errorf("%d routes: rules %s and %s share priority %d", n+1, name, other, p)
+			}
+			seen[p] = name
+		}
+	}
+}
+
+// In attach mode every rule carries a host-header condition for recordName,
+// and the load balancer takes only some host names there: "The maximum
+// length of each string is 128 characters. ... You must include at least
+// one "." character. You can include only alphabetical characters after the
+// final "." character." (Elastic Load Balancing API Reference,
+// HostHeaderConditionConfig). Synth refuses the others, which would fail
+// the deploy.
+func TestAttachRecordNameFitsHostHeader(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", 60) + "." + strings.Repeat("b", 55) + ".example.com" // 128
+	cases := []struct {
+		name, zone, record string
+		ok                 bool
+	}{
+		{"128 characters", "example.com", long, true},
+		{"129 characters", "example.com", "c" + long, false},
+		{"punycode top-level domain", "example.xn--p1ai", "app.example.xn--p1ai", false},
+		{"letters only", "example.com", "app.example.com", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := attachCtx(map[string]any{"hostedZoneName": tc.zone, "recordName": tc.record})
+			if tc.ok {
+				mustDecode(t, ctx)
+				return
+			}
+			wantProblem(t, ctx, "recordName", "host-header")
+			// Without listenerArn there is no host-header condition.
+			own := exampleWith(map[string]any{"hostedZoneName": tc.zone, "recordName": tc.record})
+			if _, err := FromContext(own); err != nil {
+				t.Errorf("own load balancer: %v", err)
+			}
+		})
 	}
 }

@@ -99,7 +99,8 @@ type Config struct {
 	// RulePriorityBase is context key "rulePriorityBase": the first of the
 	// listener rule priorities the site uses on the shared listener: the
 	// routes get RulePriorityBase, RulePriorityBase+1, ... in order, and the
-	// site's catch-all rule (host header only) the next one (RulePriorities).
+	// site's catch-all rule (host header only) RulePriorityBase +
+	// routes.MaxRoutes (RulePriorities).
 	// Required in attach mode, refused otherwise; 0 means not set.
 	RulePriorityBase int
 	// AddCognitoEgressRule is context key "addCognitoEgressRule": whether the

@@ -244,7 +244,8 @@ var specs = []spec{
 			Name: "rulePriorityBase", Default: "none; required with listenerArn",
 			Example: `1000`,
 			Description: "The first listener rule priority the site takes on the shared listener: its routes get rulePriorityBase, +1, ... in order, " +
-				"and its catch-all rule for recordName the next one. The range must be free on the listener and end at 50000 at most.",
+				"and its catch-all rule for recordName rulePriorityBase+50, whatever the number of routes, so that adding a route moves no rule. " +
+				"The block of 51 must be free on the listener and end at 50000 at most.",
 		},
 		field: func(c *Config) any { return &c.RulePriorityBase },
 	},

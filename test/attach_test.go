@@ -130,8 +130,12 @@ func TestAttachAddsOnlyRulesToTheSharedListener(t *testing.T) {
 		if r["ListenerArn"] != attachListenerArn {
 			t.Errorf("rule %d: ListenerArn %v, want the shared listener", i, r["ListenerArn"])
 		}
-		if p := r["Priority"].(float64); p != float64(1000+i) {
-			t.Errorf("rule %d: priority %v, want %d", i, p, 1000+i)
+		want := 1000 + i
+		if i == len(rules)-1 {
+			want = 1050 // the catch-all rule, at the end of the site's block
+		}
+		if p := r["Priority"].(float64); p != float64(want) {
+			t.Errorf("rule %d: priority %v, want %d", i, p, want)
 		}
 		if h := hostValues(r); len(h) != 1 || h[0] != attachHost {
 			t.Errorf("rule %d: host-header %v, want [%s]", i, h, attachHost)
@@ -213,7 +217,7 @@ func TestAttachAddsOnlyRulesToTheSharedListener(t *testing.T) {
 		t.Error("no load balancer alarm")
 	}
 	outputs := s.doc["Outputs"].(map[string]any)
-	if o, ok := outputs["ListenerRulePriorities"].(map[string]any); !ok || o["Value"] != "1000-1003" {
+	if o, ok := outputs["ListenerRulePriorities"].(map[string]any); !ok || o["Value"] != "1000-1050" {
 		t.Errorf("ListenerRulePriorities output %v", outputs["ListenerRulePriorities"])
 	}
 	// Without addCognitoEgressRule the stack says what the group needs.

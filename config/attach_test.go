@@ -247,15 +247,16 @@ func TestExampleAttachValidates(t *testing.T) {
 	}
 }
 
-// Two stages on one listener need disjoint priority blocks and their own
-// session cookie names.
+// Two stages on one listener need disjoint priority blocks, their own
+// session cookie names and their own certificates.
 func TestStagesSharingAListener(t *testing.T) {
 	t.Parallel()
 	stagesCtx := func(devBase, prodBase float64, cookie any) map[string]any {
 		ctx := attachCtx(map[string]any{"recordName": absent, "rulePriorityBase": absent, "routes": []any{
 			map[string]any{"name": "a", "paths": []any{"/a"}}, map[string]any{"name": "b", "paths": []any{"/b"}}}}) // 51 priorities each
 		dev := map[string]any{"recordName": "dev.example.com", "rulePriorityBase": devBase}
-		prod := map[string]any{"recordName": "prod.example.com", "rulePriorityBase": prodBase}
+		prod := map[string]any{"recordName": "prod.example.com", "rulePriorityBase": prodBase,
+			"certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/66666666-7777-8888-9999-000000000000"}
 		if cookie != nil {
 			ctx["sessionCookieName"] = cookie
 		}
@@ -270,6 +271,13 @@ func TestStagesSharingAListener(t *testing.T) {
 	}
 	if _, err := StagesFromContext(stagesCtx(1000, 2000, "Shared")); err == nil || !strings.Contains(err.Error(), "stages.prod.sessionCookieName: is Shared") {
 		t.Errorf("one cookie name on one listener: %v", err)
+	}
+	// One certificate on one listener: deleting either stack would take it
+	// from the other (the listener holds each certificate once).
+	shared := stagesCtx(1000, 2000, nil)
+	delete(shared[StagesKey].(map[string]any)["prod"].(map[string]any), "certificateArn")
+	if _, err := StagesFromContext(shared); err == nil || !strings.Contains(err.Error(), "stages.prod.certificateArn: is stage dev's too") {
+		t.Errorf("one certificate on one listener: %v", err)
 	}
 	stages, err := StagesFromContext(stagesCtx(1000, 1051, nil))
 	if err != nil {

@@ -475,7 +475,8 @@ func sortStageProblems(ps Problems, names []string) error {
 
 // sharedListenerConflicts finds stages attached to one listener whose rule
 // priority blocks overlap (a listener holds each priority once, so the
-// second deploy would fail) or whose session cookies share a name.
+// second deploy would fail), whose session cookies share a name, or which
+// share a certificate (deleting one stack would remove it for both).
 func sharedListenerConflicts(stages []Stage) Problems {
 	var ps Problems
 	for i, a := range stages {
@@ -495,6 +496,12 @@ func sharedListenerConflicts(stages []Stage) Problems {
 				ps = append(ps, Problem{StagesKey + "." + b.Name + ".sessionCookieName", fmt.Sprintf("is %s, as stage %s's, and both stages attach to the same "+
 					"listener: give each site its own session cookie name (or leave it unset: in attach mode it defaults to one per recordName)",
 					cb.SessionCookieName, a.Name)})
+			}
+			if ca.CertificateArn == cb.CertificateArn {
+				ps = append(ps, Problem{StagesKey + "." + b.Name + ".certificateArn", fmt.Sprintf("is stage %s's too, and both stages attach to the same "+
+					"listener: each stack adds its certificate to the listener's list and removes it when deleted, and the list holds a certificate once, "+
+					"so deleting one stage's stack would take it from the other; give each site its own certificate",
+					a.Name)})
 			}
 		}
 	}

@@ -40,6 +40,11 @@ import (
 // imports from it (sourceHash), not the whole folder.
 const FunctionRoot = config.FunctionRoot
 
+// HeadWarning is the ID of the synth warning for a route that takes GET
+// but not HEAD (routes.Route.HeadFallsThrough); acknowledge it with
+// awscdk.Annotations_Of(stack).AcknowledgeWarning where that is meant.
+const HeadWarning = "alb-cognito:routeGetWithoutHead"
+
 // buildFlags are the go build flags for the function: reproducible paths and
 // no symbol tables or debug info, for a small binary.
 var buildFlags = []string{"-trimpath", `-ldflags="-s -w"`}
@@ -208,6 +213,13 @@ func NewSite(scope constructs.Construct, id string, props *SiteProps) *Site {
 			"%d route rule(s) from %d, then the catch-all rule for %s at %d", len(cfg.Routes), first, cfg.RecordName, last))
 		awscdk.Annotations_Of(stack).AddInfo(jsii.String(fmt.Sprintf("Listener rules of %s on the shared listener: priorities %s "+
 			"(routes from %d, catch-all %d); they must be free on %s", cfg.RecordName, rng, first, last, cfg.ListenerArn)))
+	}
+	for _, r := range cfg.RouteTable().Routes {
+		if r.HeadFallsThrough() {
+			awscdk.Annotations_Of(stack).AddWarningV2(jsii.String(HeadWarning), jsii.String(fmt.Sprintf("Route %s takes GET but not HEAD: "+
+				"a HEAD request on its paths gets the checks of a later rule (or the default action), while Go's ServeMux and most routers "+
+				"answer HEAD with the GET handler; add HEAD to its methods", r.Name)))
+		}
 	}
 	if !cfg.HasFunction() {
 		site.IdentityParameter = publishSettings(stack, cfg, auth)

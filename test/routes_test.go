@@ -13,6 +13,7 @@ import (
 	"github.com/alb-cognito/alb-cognito-cdk/config"
 	"github.com/alb-cognito/alb-cognito-cdk/internal/siteapp"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/routes"
+	"github.com/alb-cognito/alb-cognito-cdk/stacks"
 )
 
 const typeRule = "AWS::ElasticLoadBalancingV2::ListenerRule"
@@ -401,5 +402,39 @@ func TestRoutesNagClean(t *testing.T) {
 		if f := nagFindings(t, s, level); len(f) > 0 {
 			t.Errorf("unsuppressed cdk-nag %ss with routes:\n%s", level, strings.Join(f, "\n"))
 		}
+	}
+}
+
+// warnings returns the stack's synth warnings with this ID.
+func warnings(t *testing.T, s *synthesized, id string) []string {
+	t.Helper()
+	var out []string
+	guard(t, func() {
+		for _, m := range *assertions.Annotations_FromStack(s.site.Stack).FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(".*"))) {
+			if msg := m.Entry.Data.(string); strings.Contains(msg, id) {
+				out = append(out, msg)
+			}
+		}
+	})
+	return out
+}
+
+// A route that takes GET but not HEAD gets a synth warning naming it: HEAD
+// requests on its paths fall to a later rule's checks while the app's GET
+// handler answers them. The example routes list HEAD beside GET.
+func TestRouteWithGetButNotHeadWarns(t *testing.T) {
+	s, err := synth(exampleContext(map[string]any{"stackName": "AlbCognitoSiteGetOnly", "routes": []any{
+		map[string]any{"name": "reports", "paths": []any{"/reports/*"}, "methods": []any{"GET"}, "groups": []any{"auditors"}},
+		map[string]any{"name": "files", "paths": []any{"/files/*"}, "methods": []any{"GET", "HEAD"}, "groups": []any{"auditors"}},
+	}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := warnings(t, s, stacks.HeadWarning)
+	if len(got) != 1 || !strings.Contains(got[0], "Route reports takes GET but not HEAD") {
+		t.Errorf("warnings %q, want one for route reports", got)
+	}
+	if w := warnings(t, routesSite(t), stacks.HeadWarning); len(w) > 0 {
+		t.Errorf("the example routes warn: %q", w)
 	}
 }

@@ -118,6 +118,15 @@ func (r Route) Machine() bool {
 	return len(r.Clients) > 0
 }
 
+// HeadFallsThrough reports whether the route takes GET but not HEAD. A HEAD
+// request on its paths then falls to a later rule, under that rule's
+// checks, while Go's ServeMux (a "GET /x" pattern) and most routers answer
+// HEAD with the GET handler: the handler runs, headers and side effects
+// included, without the route's checks.
+func (r Route) HeadFallsThrough() bool {
+	return slices.Contains(r.Methods, "GET") && !slices.Contains(r.Methods, "HEAD")
+}
+
 // Machine returns the table's machine routes, in order.
 func (t Table) Machine() []Route {
 	var out []Route

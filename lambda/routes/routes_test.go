@@ -248,3 +248,24 @@ func TestCookieNames(t *testing.T) {
 		t.Errorf("CookieNames of a derived table = %v, want %v", got, []string{base, api})
 	}
 }
+
+func TestHeadFallsThrough(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		methods []string
+		want    bool
+	}{
+		{nil, false},                       // every method: HEAD is the route's
+		{[]string{"GET"}, true},            // HEAD goes to a later rule
+		{[]string{"GET", "HEAD"}, false},   // the recipe
+		{[]string{"HEAD", "GET"}, false},   // in any order
+		{[]string{"POST", "PUT"}, false},   // no GET handler to reach
+		{[]string{"GET", "POST"}, true},    // GET among others
+		{[]string{"HEAD"}, false},          // HEAD alone
+		{[]string{"GET", "OPTIONS"}, true}, // still no HEAD
+	} {
+		if got := (Route{Name: "r", Paths: []string{"/r"}, Methods: tc.methods}).HeadFallsThrough(); got != tc.want {
+			t.Errorf("Methods %v: HeadFallsThrough = %v, want %v", tc.methods, got, tc.want)
+		}
+	}
+}

@@ -105,18 +105,10 @@ var (
 // together.
 var attachKeys = []string{"listenerArn", "loadBalancerSecurityGroupId", "loadBalancerDnsName", "loadBalancerCanonicalHostedZoneId"}
 
+// attachValue is the value of one of attachKeys, read through its spec.
 func (c Config) attachValue(key string) string {
-	switch key {
-	case "listenerArn":
-		return c.ListenerArn
-	case "loadBalancerSecurityGroupId":
-		return c.LoadBalancerSecurityGroupID
-	case "loadBalancerDnsName":
-		return c.LoadBalancerDNSName
-	case "loadBalancerCanonicalHostedZoneId":
-		return c.LoadBalancerCanonicalHostedZoneID
-	}
-	return ""
+	s, _ := lookup(key)
+	return *s.field(&c).(*string)
 }
 
 // refusal is a key that means nothing in a mode, with the reason.

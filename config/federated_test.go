@@ -27,7 +27,7 @@ func TestGroupClaimsAndAuthorizeParams(t *testing.T) {
 		// groupClaims.
 		{"custom attribute instead", map[string]any{"groupClaims": []any{"custom:groups"}}, "", ""},
 		{"custom attribute beside", map[string]any{"groupClaims": "cognito:groups,custom:groups", "groupClaimSeparator": "comma"}, "", ""},
-		{"standard attribute", map[string]any{"groupClaims": []any{"nickname"}}, "", ""},
+		{"standard attribute", map[string]any{"groupClaims": []any{"nickname"}}, "groupClaims[0]", "change their own"},
 		{"sub", map[string]any{"groupClaims": []any{"sub"}}, "groupClaims[0]", "the user's identifier"},
 		{"email", map[string]any{"groupClaims": []any{"custom:groups", "email"}}, "groupClaims[1]", "email address"},
 		{"exp", map[string]any{"groupClaims": []any{"exp"}}, "groupClaims[0]", "expiry"},

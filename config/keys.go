@@ -522,8 +522,9 @@ var specs = []spec{
 			Example: `["cognito:groups", "custom:groups"]`,
 			Description: "The claims whose groups routes' groups are checked against: cognito:groups (the access token's Cognito groups) and custom " +
 				"attributes of the verified user claims, such as custom:groups mapped from a federated provider's groups attribute. Listing a custom " +
-				"attribute alone uses it instead of cognito:groups; listing both uses them beside each other. The app client is given read access " +
-				"to the custom attributes named, which must exist in the pool. See docs/federation.md.",
+				"attribute alone uses it instead of cognito:groups; listing both uses them beside each other. The app client is given read and write " +
+				"access to the custom attributes named, which must exist in the pool. Standard attributes are refused: users can change their own. " +
+				"See docs/federation.md.",
 		},
 		field:      func(c *Config) any { return &c.GroupClaims },
 		setDefault: func(c *Config) { c.GroupClaims = []string{groupclaim.AccessTokenClaim} },

@@ -100,8 +100,8 @@ const (
 // Config says which claims hold groups.
 type Config struct {
 	// Claims are the claims whose groups the user has, in order:
-	// AccessTokenClaim, custom:<name> attributes of the user claims, or one
-	// of StandardClaims. Empty means Default's.
+	// AccessTokenClaim or custom:<name> attributes of the user claims.
+	// Empty means Default's.
 	Claims []string `json:"claims"`
 	// Separator splits plain strings of the user claims.
 	Separator Separator `json:"separator,omitempty"`
@@ -148,12 +148,22 @@ func (c Config) CustomAttributes() []string {
 	return out
 }
 
-// StandardClaims are the standard user pool attributes a Config may name:
-// free-text attributes whose value nothing else here relies on. Attributes
-// that identify the user or are typed (sub, email, phone_number, address,
-// birthdate, updated_at, picture...) and the tokens' own claims are
-// refused.
-var StandardClaims = []string{"name", "given_name", "family_name", "middle_name", "nickname", "profile", "website", "gender", "locale", "zoneinfo"}
+// standardAttributes are the user pool's standard attributes that are
+// free text, which a Config must not name: users can change their own
+// (standardWhy).
+var standardAttributes = []string{"name", "given_name", "family_name", "middle_name", "nickname", "profile", "website", "gender", "locale", "zoneinfo"}
+
+// standardWhy is why a standard attribute cannot hold groups. UpdateUserAttributes
+// takes "a signed-in user's access token. It must include the scope
+// aws.cognito.signin.user.admin", which every access token from the API
+// sign-in (InitiateAuth) carries, and an app client without
+// WriteAttributes "can write the values of the Standard attributes".
+// A custom attribute is written only by the clients whose WriteAttributes
+// name it.
+const standardWhy = "a standard attribute, and users can change their own: any app client of the pool that signs users in through " +
+	"the API (InitiateAuth) gives them access tokens with aws.cognito.signin.user.admin, and a client may write every standard attribute " +
+	"unless its WriteAttributes say otherwise; map the identity provider's groups to a custom attribute, e.g. custom:groups, which only " +
+	"clients whose WriteAttributes name it can write"
 
 // refused are claims that cannot hold groups, with the reason.
 var refused = map[string]string{
@@ -169,8 +179,11 @@ var refused = map[string]string{
 
 // CheckClaim says why name cannot be a groups claim, or returns nil.
 func CheckClaim(name string) error {
-	if name == AccessTokenClaim || slices.Contains(StandardClaims, name) {
+	if name == AccessTokenClaim {
 		return nil
+	}
+	if slices.Contains(standardAttributes, name) {
+		return fmt.Errorf("%q cannot hold groups: it is %s", name, standardWhy)
 	}
 	if why, ok := refused[name]; ok {
 		return fmt.Errorf("%q cannot hold groups: it is %s; map the identity provider's groups attribute to a custom attribute, e.g. custom:groups", name, why)
@@ -189,8 +202,8 @@ func CheckClaim(name string) error {
 	if strings.EqualFold(name, AccessTokenClaim) || strings.HasPrefix(strings.ToLower(name), "custom:") {
 		return fmt.Errorf("%q: claim names are case-sensitive; write cognito:groups or custom:<name> in lower case as shown", name)
 	}
-	return fmt.Errorf("%q is not a claim that can hold groups: use %s (the access token's Cognito groups), a custom attribute such as custom:groups, "+
-		"or one of the standard attributes %s", name, AccessTokenClaim, strings.Join(StandardClaims, ", "))
+	return fmt.Errorf("%q is not a claim that can hold groups: use %s (the access token's Cognito groups) or a custom attribute such as custom:groups",
+		name, AccessTokenClaim)
 }
 
 // Validate reports every problem of c at once, each naming the claim or

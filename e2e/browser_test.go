@@ -57,29 +57,7 @@ func TestBrowser(t *testing.T) {
 	}})
 	signedOut := startPreview(t, preview.Options{SignedOut: true})
 
-	profile := profileDir(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	t.Cleanup(cancel)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1024, 768),
-	)
-	t.Cleanup(cancelAlloc)
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
-	if err := chromedp.Run(browser); err != nil {
-		t.Fatalf("start %s: %v", chromium, err)
-	}
+	browser := startBrowser(t, chromium)
 
 	t.Run("signed in", func(t *testing.T) {
 		tab := newTab(t, browser)
@@ -312,6 +290,36 @@ func findChromium(t *testing.T) string {
 	t.Skip("no Chromium found (/usr/bin/chromium, chromium on PATH or E2E_CHROMIUM). " +
 		"`make e2e` installs Debian's chromium with apt-get when it can; otherwise install it and run again.")
 	return ""
+}
+
+// startBrowser starts headless Chromium with a fresh profile for the
+// test, within 90 seconds, and returns its context; the test's cleanup
+// stops it.
+func startBrowser(t *testing.T, chromium string) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	t.Cleanup(cancel)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.UserDataDir(profileDir(t)),
+		chromedp.WindowSize(1024, 768),
+	)
+	t.Cleanup(cancelAlloc)
+	browser, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+	if err := chromedp.Run(browser); err != nil {
+		t.Fatalf("start %s: %v", chromium, err)
+	}
+	return browser
 }
 
 // profileDir returns a fresh, empty Chromium profile directory. It is

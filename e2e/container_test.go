@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"context"
 	"net"
 	"net/http"
 	"os"
@@ -79,23 +78,7 @@ func TestBrowserContainer(t *testing.T) {
 		}
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	t.Cleanup(cancel)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.UserDataDir(profileDir(t)),
-	)
-	t.Cleanup(cancelAlloc)
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
-	if err := chromedp.Run(browser); err != nil {
-		t.Fatalf("start %s: %v", chromium, err)
-	}
+	browser := startBrowser(t, chromium)
 
 	t.Run("signed in through the preview", func(t *testing.T) {
 		tab := newTab(t, browser)

@@ -3,10 +3,8 @@
 package e2e
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -29,23 +27,7 @@ func TestBrowserNotes(t *testing.T) {
 	bob := startPreview(t, preview.Options{Function: "lambda/notes", Routes: table, Scopes: []string{"openid", "https://api.example.com/read"},
 		Claims: map[string]any{"sub": "7d4f2a10-0000-4000-8000-000000000b0b", "username": "bob", "email": "bob@example.com"}})
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	t.Cleanup(cancel)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.UserDataDir(profileDir(t)),
-	)
-	t.Cleanup(cancelAlloc)
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
-	if err := chromedp.Run(browser); err != nil {
-		t.Fatalf("start %s: %v", chromium, err)
-	}
+	browser := startBrowser(t, chromium)
 
 	const note = `<b>bold?</b> from the browser`
 	t.Run("save a note through the form", func(t *testing.T) {

@@ -2,7 +2,9 @@ package test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +25,7 @@ import (
 // synthesized. The config package's own tests cover every rule in detail; this
 // table proves they are wired in front of synthesis.
 func TestHostileConfigurationIsRefused(t *testing.T) {
+	absent := absentPackage(moduleRoot())
 	cases := []struct {
 		name      string
 		overrides map[string]any
@@ -68,7 +71,7 @@ func TestHostileConfigurationIsRefused(t *testing.T) {
 			[]string{"routes", "CDK token"}},
 		{"log retention CloudWatch lacks", map[string]any{"logRetentionDays": "31"}, []string{"logRetentionDays", "30"}},
 		{"function package outside lambda/", map[string]any{"functionPackage": "cmd/preview"}, []string{"functionPackage", "lambda/<name>"}},
-		{"function package that does not exist", map[string]any{"functionPackage": "lambda/myapp"}, []string{"functionPackage", "lambda/myapp does not exist", "Put your own app behind it"}},
+		{"function package that does not exist", map[string]any{"functionPackage": absent}, []string{"functionPackage", absent + " does not exist", "Put your own app behind it"}},
 		{"function package that is a library", map[string]any{"functionPackage": "lambda/albjwt"}, []string{"functionPackage", "is package albjwt, not package main"}},
 	}
 	if len(cases) < 20 {
@@ -238,3 +241,15 @@ func TestCLIRefusesBadValue(t *testing.T) {
 // refused run, as if an earlier synth had succeeded.
 var staleAssembly = []string{"manifest.json", "AlbCognitoSite.template.json", "asset.0123/bootstrap",
 	"assembly-dev/devAlbCognitoSite0123ABCD.template.json"}
+
+// absentPackage returns a functionPackage that names no folder under
+// lambda/ in moduleDir, whatever apps a user has added there (the docs'
+// lambda/myapp among them).
+func absentPackage(moduleDir string) string {
+	for i := 0; ; i++ {
+		p := fmt.Sprintf("lambda/absent%d", i)
+		if _, err := os.Stat(filepath.Join(moduleDir, p)); errors.Is(err, fs.ErrNotExist) {
+			return p
+		}
+	}
+}

@@ -1,6 +1,10 @@
 package siteapp
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,15 +19,23 @@ func TestFunctionPackageIsCheckedInEveryStage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A folder no user app has taken (the docs suggest lambda/myapp).
+	absent := "lambda/absent"
+	for i := 0; ; i++ {
+		if _, err := os.Stat(filepath.Join(moduleDir, absent)); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		absent = fmt.Sprintf("lambda/absent%d", i)
+	}
 	tests := []struct {
 		name string
 		set  map[string]any
 		want string // "" for no error
 	}{
 		{"every stage's package exists", nil, ""},
-		{"one stage's package is missing", map[string]any{"stages.dev.functionPackage": "lambda/nope"},
-			"functionPackage: lambda/nope does not exist in " + moduleDir},
-		{"the shared package is missing", map[string]any{"functionPackage": "lambda/nope"}, "functionPackage: lambda/nope does not exist"},
+		{"one stage's package is missing", map[string]any{"stages.dev.functionPackage": absent},
+			"functionPackage: " + absent + " does not exist in " + moduleDir},
+		{"the shared package is missing", map[string]any{"functionPackage": absent}, "functionPackage: " + absent + " does not exist"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

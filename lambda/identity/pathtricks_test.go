@@ -9,6 +9,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -206,6 +207,10 @@ type trickFixture struct {
 	adapter *albhttp.Adapter
 	jobID   string
 	seen    chan *seenRequest
+	// creds are each principal's signed headers, minted once per fixture:
+	// signing (RS256 above all) was most of these tests' time, and a
+	// browser or a job sends the same tokens with every request too.
+	creds sync.Map // what p is (not its name) → map[string]string
 }
 
 type seenRequest struct {
@@ -279,6 +284,40 @@ func (f *trickFixture) sendWith(t *testing.T, method, raw string, p principal, h
 	}
 }
 
+// credentials are the headers p's requests carry: a signed-in user's
+// load-balancer token and access token, a job's bearer token, and for
+// anyone else a forged access token. Minted on p's first request.
+func (f *trickFixture) credentials(t *testing.T, p principal) map[string]string {
+	t.Helper()
+	key := fmt.Sprintf("user=%t machine=%t groups=%q", p.user, p.machine, p.groups)
+	if c, ok := f.creds.Load(key); ok {
+		return c.(map[string]string)
+	}
+	var c map[string]string
+	switch {
+	case p.user:
+		tok, err := f.lb.Mint(f.lb.Claims(albsim.User{Sub: trickSub}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		access, err := f.pool.MintAccess(f.pool.AccessClaims(albsim.Access{Sub: trickSub, Groups: p.groups}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c = map[string]string{"x-amzn-oidc-data": tok, "x-amzn-oidc-identity": trickSub, "x-amzn-oidc-accesstoken": access}
+	case p.machine:
+		tok, err := f.pool.MintAccess(f.pool.MachineClaims(f.jobID, []string{trickScope}, time.Now().Add(time.Hour)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c = map[string]string{"authorization": "Bearer " + tok}
+	default:
+		c = map[string]string{"x-amzn-oidc-accesstoken": "forged.access.token"}
+	}
+	f.creds.Store(key, c)
+	return c
+}
+
 // event is the request p sends for raw as the load balancer passes it on,
 // before a rule picks its target group.
 func (f *trickFixture) event(t *testing.T, method, raw string, p principal, headers map[string]string) events.ALBTargetGroupRequest {
@@ -296,28 +335,8 @@ func (f *trickFixture) event(t *testing.T, method, raw string, p principal, head
 		k, v, _ := strings.Cut(query, "=")
 		ev.MultiValueQueryStringParameters[k] = []string{v}
 	}
-	switch {
-	case p.user:
-		c := f.lb.Claims(albsim.User{Sub: trickSub})
-		tok, err := f.lb.Mint(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ev.MultiValueHeaders["x-amzn-oidc-data"] = []string{tok}
-		ev.MultiValueHeaders["x-amzn-oidc-identity"] = []string{trickSub}
-		access, err := f.pool.MintAccess(f.pool.AccessClaims(albsim.Access{Sub: trickSub, Groups: p.groups}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ev.MultiValueHeaders["x-amzn-oidc-accesstoken"] = []string{access}
-	case p.machine:
-		tok, err := f.pool.MintAccess(f.pool.MachineClaims(f.jobID, []string{trickScope}, time.Now().Add(time.Hour)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ev.MultiValueHeaders["authorization"] = []string{"Bearer " + tok}
-	default:
-		ev.MultiValueHeaders["x-amzn-oidc-accesstoken"] = []string{"forged.access.token"}
+	for k, v := range f.credentials(t, p) {
+		ev.MultiValueHeaders[k] = []string{v}
 	}
 	for k, v := range headers {
 		ev.MultiValueHeaders[k] = []string{v}

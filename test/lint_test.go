@@ -519,8 +519,9 @@ func cfnschemaSource() string {
 }
 
 // prepareCfnSchema finds cfnschema and, unless its folder already has its
-// dependencies, copies it into tmp and installs them there with `npm ci`
-// (pinned by its package-lock.json, from the npm registry or npm's cache).
+// dependencies, uses a copy with them installed (`npm ci`, pinned by its
+// package-lock.json): installCfnSchema keeps one per version of its sources
+// in the user's cache folder, so npm runs once, not in every test run.
 func prepareCfnSchema(tmp string) {
 	cfnschema.done = make(chan struct{})
 	go func() {
@@ -542,21 +543,84 @@ func prepareCfnSchema(tmp string) {
 			cfnschema.dir = src
 			return
 		}
-		dst := filepath.Join(tmp, "cfnschema")
-		if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
-			cfnschema.err = fmt.Errorf("copying cfnschema from %s: %v", src, err)
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error")
-		cmd.Dir = dst
-		if out, err := cmd.CombinedOutput(); err != nil {
-			cfnschema.skip = fmt.Sprintf("`npm ci` of cfnschema's dependencies in %s failed (%v): %s", dst, err, bytes.TrimSpace(out))
-			return
-		}
-		cfnschema.dir = dst
+		cfnschema.dir, cfnschema.skip, cfnschema.err = installCfnSchema(src, tmp)
 	}()
+}
+
+// installCfnSchema returns a copy of cfnschema's folder src with its
+// dependencies installed. The copy lives in the user's cache folder under a
+// name made from the SHA-256 of src's files (node_modules aside), so a
+// changed checker gets a fresh install; it is installed beside its final
+// name and renamed into place, so a run that stops half-way, or another
+// test binary installing at the same time, leaves no half-installed copy
+// behind. Without a user cache folder it installs into tmp, every run.
+func installCfnSchema(src, tmp string) (dir, skip string, err error) {
+	sum, err := treeSum(src, "node_modules")
+	if err != nil {
+		return "", "", fmt.Errorf("reading cfnschema in %s: %v", src, err)
+	}
+	parent := tmp
+	if cache, cerr := os.UserCacheDir(); cerr == nil {
+		parent = filepath.Join(cache, "alb-cognito-cdk")
+	}
+	dir = filepath.Join(parent, "cfnschema-"+sum[:16])
+	if _, err := os.Stat(filepath.Join(dir, "node_modules")); err == nil {
+		return dir, "", nil
+	}
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return "", "", err
+	}
+	work, err := os.MkdirTemp(parent, "cfnschema-installing-")
+	if err != nil {
+		return "", "", err
+	}
+	defer os.RemoveAll(work) // gone once renamed
+	if err := os.CopyFS(filepath.Join(work, "c"), os.DirFS(src)); err != nil {
+		return "", "", fmt.Errorf("copying cfnschema from %s: %v", src, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error")
+	cmd.Dir = filepath.Join(work, "c")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Sprintf("`npm ci` of cfnschema's dependencies in %s failed (%v): %s", cmd.Dir, err, bytes.TrimSpace(out)), nil
+	}
+	if err := os.Rename(filepath.Join(work, "c"), dir); err != nil {
+		if _, serr := os.Stat(filepath.Join(dir, "node_modules")); serr == nil {
+			return dir, "", nil // another run installed it first
+		}
+		return "", "", fmt.Errorf("installing cfnschema into %s: %v", dir, err)
+	}
+	return dir, "", nil
+}
+
+// treeSum is the hex SHA-256 of the regular files under root (their paths
+// and contents), leaving out the folders named skip.
+func treeSum(root, skip string) (string, error) {
+	h := sha256.New()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == skip {
+			return filepath.SkipDir
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", filepath.ToSlash(rel), len(data))
+		h.Write(data)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil)), err
 }
 
 var cfnschemaSummaryRe = regexp.MustCompile(`^[0-9]+ violations? across [0-9]+ resources?$`)

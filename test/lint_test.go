@@ -10,6 +10,7 @@ package test
 // test that ran are covered, in their final contents, whatever -run selected.
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -17,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -246,6 +248,7 @@ var cfnLint struct {
 	linted   map[string]bool // "path\x00sha256" of every template queued
 	findings []string        // cfn-lint's lines, original paths
 	err      error           // the first failure to run cfn-lint
+	server   *cfnLintServer  // nil: the cfn-lint command, a process per batch
 	wake     chan struct{}   // the worker's doorbell (buffered, one)
 	stop     chan struct{}   // closed: no more queueing, drain and end
 	done     chan struct{}   // closed when the worker has ended
@@ -269,6 +272,15 @@ func startCfnLint(tmp string) {
 	cfnLint.done = make(chan struct{})
 	go func() {
 		defer close(cfnLint.done)
+		minBatch := cfnLintMinBatch
+		if _, err := cfnLintBin(); err == nil {
+			if srv, err := startCfnLintServer(cfnLint.dir); err == nil {
+				cfnLint.server, minBatch = srv, 1
+				defer srv.close()
+			} else if testingVerbose() {
+				fmt.Printf("cfn-lint: one process per batch of templates (%v)\n", err)
+			}
+		}
 		for {
 			var stopping bool
 			select {
@@ -277,9 +289,10 @@ func startCfnLint(tmp string) {
 				stopping = true
 			}
 			cfnLint.Lock()
-			if !stopping && len(cfnLint.queued) < cfnLintMinBatch {
+			if !stopping && len(cfnLint.queued) < minBatch {
 				// Each cfn-lint process spends over a second loading
-				// before it lints: wait for a few templates.
+				// before it lints: wait for a few templates (the
+				// server has loaded, and lints each at once).
 				cfnLint.Unlock()
 				continue
 			}
@@ -288,7 +301,7 @@ func startCfnLint(tmp string) {
 			cfnLint.Unlock()
 			if len(batch) > 0 {
 				shards := 1
-				if stopping {
+				if stopping && cfnLint.server == nil {
 					// The tests are done: the cores are free for the rest.
 					shards = runtime.NumCPU()
 				}
@@ -441,7 +454,7 @@ func runCfnLintSharded(copies []lintCopy, n int) ([]string, error) {
 // run for every copy that names its region in its Metadata, one per region for
 // the others. It returns one line per finding, naming the original files.
 func runCfnLint(copies []lintCopy) ([]string, error) {
-	bin, err := cfnLintBin()
+	run, err := cfnLintRunner()
 	if err != nil {
 		return nil, err
 	}
@@ -453,25 +466,14 @@ func runCfnLint(copies []lintCopy) ([]string, error) {
 	}
 	var findings []string
 	for _, region := range slices.Sorted(maps.Keys(groups)) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		args := []string{"--config-file", filepath.Join(moduleRoot(), ".cfnlintrc"), "--format", "parseable"}
 		if region != "" {
 			args = append(args, "--regions", region)
 		}
 		args = append(append(args, "--"), groups[region]...)
-		cmd := exec.CommandContext(ctx, bin, args...)
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		cancel()
-		lines := nonEmptyLines(stdout.String())
-		var exit *exec.ExitError
-		switch {
-		case err == nil:
-		case errors.As(err, &exit) && len(lines) > 0:
-			// cfn-lint exits non-zero exactly when it reports something.
-		default:
-			return nil, fmt.Errorf("cfn-lint on %d templates: %v\n%s%s", len(groups[region]), err, stdout.String(), stderr.String())
+		lines, err := run(args)
+		if err != nil {
+			return nil, fmt.Errorf("cfn-lint on %d templates: %v", len(groups[region]), err)
 		}
 		for _, l := range lines {
 			if path, rest, ok := strings.Cut(l, ":"); ok && orig[path] != "" {
@@ -481,6 +483,161 @@ func runCfnLint(copies []lintCopy) ([]string, error) {
 		}
 	}
 	return findings, nil
+}
+
+// cfnLintCLI runs the cfn-lint command with args and returns the lines it
+// prints: one process per call, over a second of it loading.
+func cfnLintCLI(args []string) ([]string, error) {
+	bin, err := cfnLintBin()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	lines := nonEmptyLines(stdout.String())
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit) && len(lines) > 0:
+		// cfn-lint exits non-zero exactly when it reports something.
+	default:
+		return nil, fmt.Errorf("%v\n%s%s", err, stdout.String(), stderr.String())
+	}
+	return lines, nil
+}
+
+// cfnLintServerPy is cfn-lint's command line (cfnlint.runner.cli: the
+// same ConfigMixIn, Runner, sort and formatter as its main) in a loop: it
+// reads one JSON array of arguments per line and answers one JSON object
+// per line, {"out": what the command would print} or {"error": why not}
+// (argparse exits on a bad argument: that is an answer too, not the end).
+// It starts with a line naming cfn-lint's version. One process lints every
+// template of the test binary, so cfn-lint loads its schemas once, and its
+// rules once per set of options (the Runner, kept by the arguments before
+// "--", is what one command reuses across the templates it is given).
+const cfnLintServerPy = `import json, sys
+import cfnlint.version
+from cfnlint.config import ConfigMixIn
+from cfnlint.runner.cli import Runner
+print(json.dumps({"version": cfnlint.version.__version__}), flush=True)
+runners = {}
+for line in sys.stdin:
+    try:
+        args = json.loads(line)
+        config = ConfigMixIn(args)
+        config.validate(allow_stdin=False)
+        options = json.dumps(args[:args.index("--")] if "--" in args else args)
+        runner = runners.get(options)
+        if runner is None:
+            runner = runners[options] = Runner(config)
+        runner.config = config
+        matches = list(runner.run())
+        matches.sort(key=lambda x: (x.filename, x.linenumber, x.rule.id))
+        out = runner.formatter.print_matches(matches, runner.rules, config=config)
+        print(json.dumps({"out": out or ""}), flush=True)
+    except (Exception, SystemExit) as e:
+        print(json.dumps({"error": "%s: %s" % (type(e).__name__, e)}), flush=True)
+`
+
+// cfnLintServer is the running cfnLintServerPy, when python3 on PATH has
+// the pinned cfn-lint; calls are one at a time.
+type cfnLintServer struct {
+	mu     sync.Mutex
+	cmd    *exec.Cmd
+	in     io.WriteCloser
+	out    *bufio.Scanner
+	stderr bytes.Buffer
+}
+
+// startCfnLintServer starts cfnLintServerPy with python3 and checks the
+// cfn-lint version it imported: anything else (no python3, another
+// cfn-lint, cfn-lint installed for another Python, as pipx does) is an
+// error, and the tests use the cfn-lint command instead.
+func startCfnLintServer(dir string) (*cfnLintServer, error) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		return nil, err
+	}
+	script := filepath.Join(dir, "cfnlint_server.py")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(script, []byte(cfnLintServerPy), 0o644); err != nil {
+		return nil, err
+	}
+	srv := &cfnLintServer{cmd: exec.Command(py, script)}
+	srv.cmd.Stderr = &srv.stderr
+	if srv.in, err = srv.cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	stdout, err := srv.cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	srv.out = bufio.NewScanner(stdout)
+	srv.out.Buffer(nil, 64<<20)
+	if err := srv.cmd.Start(); err != nil {
+		return nil, err
+	}
+	var hello struct{ Version string }
+	if err := srv.read(&hello); err != nil || hello.Version != cfnLintVersion {
+		srv.close()
+		return nil, fmt.Errorf("python3 (%s) has cfn-lint %q (%v), not %s", py, hello.Version, err, cfnLintVersion)
+	}
+	return srv, nil
+}
+
+// read decodes the server's next line into v.
+func (srv *cfnLintServer) read(v any) error {
+	if !srv.out.Scan() {
+		return fmt.Errorf("cfn-lint server ended (%v): %s", srv.out.Err(), srv.stderr.String())
+	}
+	return json.Unmarshal(srv.out.Bytes(), v)
+}
+
+// run lints as `cfn-lint args...` would and returns the lines it would print.
+func (srv *cfnLintServer) run(args []string) ([]string, error) {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	req, err := json.Marshal(args)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := srv.in.Write(append(req, '\n')); err != nil {
+		return nil, fmt.Errorf("cfn-lint server: %v: %s", err, srv.stderr.String())
+	}
+	var resp struct{ Out, Error string }
+	if err := srv.read(&resp); err != nil {
+		return nil, err
+	}
+	if resp.Error != "" {
+		return nil, errors.New(resp.Error)
+	}
+	return nonEmptyLines(resp.Out), nil
+}
+
+// close ends the server.
+func (srv *cfnLintServer) close() {
+	srv.in.Close()
+	if err := srv.cmd.Wait(); err != nil {
+		srv.cmd.Process.Kill()
+	}
+}
+
+// cfnLintRunner returns how to run cfn-lint: through the server when
+// startCfnLint could start one, else the command, once per call.
+func cfnLintRunner() (func([]string) ([]string, error), error) {
+	if _, err := cfnLintBin(); err != nil {
+		return nil, err
+	}
+	if cfnLint.server != nil {
+		return cfnLint.server.run, nil
+	}
+	return cfnLintCLI, nil
 }
 
 func nonEmptyLines(s string) []string {
@@ -789,5 +946,64 @@ func TestCoveredTargetGroup(t *testing.T) {
 	}
 	if coveredTargetGroup(both + ": PermA (AWS::Lambda::Permission) Properties.Action: semantic/lambda-permission: x") {
 		t.Error("another finding dropped")
+	}
+}
+
+// lintProbe is a template with cfn-lint findings of both levels (W2001,
+// E3002, E3012), one of a rule .cfnlintrc ignores (W3005) and its region
+// in its Metadata, as the tests' copies have it.
+const lintProbe = `{
+  "Parameters": {"Unused": {"Type": "String"}},
+  "Resources": {
+    "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}},
+    "Queue": {"Type": "AWS::SQS::Queue", "DependsOn": "Role", "Properties": {"VisibilityTimeout": "x", "Bogus": 1, "Tags": [{"Key": "r", "Value": {"Fn::GetAtt": ["Role", "Arn"]}}]}}
+  },
+  "Metadata": {"cfn-lint": {"config": {"regions": ["eu-west-1"]}}}
+}
+`
+
+// TestCfnLintServerIsTheCLI checks the server against the cfn-lint command:
+// the same lines for the same arguments on a template with findings, and
+// nothing of a rule .cfnlintrc ignores.
+func TestCfnLintServerIsTheCLI(t *testing.T) {
+	if _, err := cfnLintBin(); err != nil {
+		t.Skip(err)
+	}
+	dir := t.TempDir()
+	srv, err := startCfnLintServer(dir)
+	if err != nil {
+		t.Skipf("no cfn-lint server here, the tests run the command (%v)", err)
+	}
+	defer srv.close()
+	probe := filepath.Join(dir, "probe.json")
+	if err := os.WriteFile(probe, []byte(lintProbe), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--config-file", filepath.Join(moduleRoot(), ".cfnlintrc"), "--format", "parseable", "--", probe}
+	want, err := cfnLintCLI(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := srv.run(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("server:\n%s\ncommand:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, rule := range []string{":W2001:", ":E3002:", ":E3012:"} {
+		if !slices.ContainsFunc(got, func(l string) bool { return strings.Contains(l, rule) }) {
+			t.Errorf("no %s finding:\n%s", strings.Trim(rule, ":"), strings.Join(got, "\n"))
+		}
+	}
+	if slices.ContainsFunc(got, func(l string) bool { return strings.Contains(l, ":W3005:") }) {
+		t.Errorf("W3005, which .cfnlintrc ignores, was reported:\n%s", strings.Join(got, "\n"))
+	}
+	// A bad argument is an error, not an empty answer, and the server goes on.
+	if lines, err := srv.run([]string{"--format", "no-such-format", "--", probe}); err == nil {
+		t.Errorf("an unknown format gave %q and no error", lines)
+	}
+	if again, err := srv.run(args); err != nil || !slices.Equal(again, want) {
+		t.Errorf("after an error the server answered %q, %v", again, err)
 	}
 }

@@ -6,4 +6,4 @@ package version
 
 // Version is the project's version, semantic versioning without a leading v.
 // Raise it together with a new top entry in CHANGELOG.md.
-const Version = "0.5.0"
+const Version = "0.5.1"

@@ -1,17 +1,9 @@
 package stacks
 
 import (
-	"os"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
+	"github.com/alb-cognito/alb-cognito-cdk/internal/jsiitest"
 )
 
-// TestMain closes the jsii runtime, which this test binary links and which
-// unpacks itself into a temporary directory at start: without it, every run
-// left a jsii-runtime.* directory in the temporary folder.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { jsiitest.Main(m) }

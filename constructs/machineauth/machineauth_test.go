@@ -2,7 +2,6 @@ package machineauth_test
 
 import (
 	"encoding/json"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -17,14 +16,11 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/alb-cognito/alb-cognito-cdk/constructs/machineauth"
+	"github.com/alb-cognito/alb-cognito-cdk/internal/jsiitest"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/cognitoissuer"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { jsiitest.Main(m) }
 
 const (
 	poolArn = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_Example1"

@@ -6,16 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/jsii-runtime-go"
+	"github.com/alb-cognito/alb-cognito-cdk/internal/jsiitest"
 )
 
-// TestMain closes the jsii runtime, which this test binary links and which
-// unpacks itself at start.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { jsiitest.Main(m) }
 
 // TestRunbookHasEveryAlarm keeps docs/operations.md in step with Alarms: a
 // section per alarm, headed by its name (the alarm descriptions link to

@@ -42,9 +42,10 @@ func makeVar(root, name string) (string, error) {
 	return strings.TrimSpace(string(m[1])), nil
 }
 
-// makeTestCommands are the go test commands of make test's recipe: -race on
-// RACE_PKGS (with RACE_ENV's variables), then every other package of ./...
-// without it, TEST_FIRST first. A leading NAME=value argument is an environment variable.
+// makeTestCommands are the go test commands of make test's recipe, with its
+// GO_TEST_FLAGS: -race on RACE_PKGS (with RACE_ENV's variables), then every
+// other package of ./... without it, TEST_FIRST first. A leading NAME=value
+// argument is an environment variable.
 func makeTestCommands(e *env) ([][]string, error) {
 	pkgs, err := makeVar(e.root, "RACE_PKGS")
 	if err != nil {
@@ -59,6 +60,11 @@ func makeTestCommands(e *env) ([][]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	flagsVar, err := makeVar(e.root, "GO_TEST_FLAGS")
+	if err != nil {
+		return nil, err
+	}
+	flags := strings.Fields(flagsVar)
 	all, err := e.mustRun(e.command("go", append(append([]string{"list"}, strings.Fields(first)...), "./...")...))
 	if err != nil {
 		return nil, err
@@ -75,8 +81,8 @@ func makeTestCommands(e *env) ([][]string, error) {
 		}
 	}
 	return [][]string{
-		append(append(strings.Fields(raceEnv), "test", "-race", "-count=1"), race...),
-		append([]string{"test", "-count=1"}, rest...),
+		slices.Concat(strings.Fields(raceEnv), []string{"test", "-race"}, flags, race),
+		slices.Concat([]string{"test"}, flags, rest),
 	}, nil
 }
 

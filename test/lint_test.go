@@ -31,6 +31,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/alb-cognito/alb-cognito-cdk/internal/syncbuf"
 )
 
 // cfnLintVersion is the cfn-lint release the tests accept; the CI workflow
@@ -550,7 +552,7 @@ type cfnLintServer struct {
 	cmd    *exec.Cmd
 	in     io.WriteCloser
 	out    *bufio.Scanner
-	stderr bytes.Buffer
+	stderr syncbuf.Buffer // written by exec's copier, read on errors
 }
 
 // startCfnLintServer starts cfnLintServerPy with python3 and checks the
@@ -620,12 +622,10 @@ func (srv *cfnLintServer) run(args []string) ([]string, error) {
 	return nonEmptyLines(resp.Out), nil
 }
 
-// close ends the server.
+// close ends the server: it stops at the end of its input.
 func (srv *cfnLintServer) close() {
 	srv.in.Close()
-	if err := srv.cmd.Wait(); err != nil {
-		srv.cmd.Process.Kill()
-	}
+	srv.cmd.Wait()
 }
 
 // cfnLintRunner returns how to run cfn-lint: through the server when

@@ -4,29 +4,12 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/alb-cognito/alb-cognito-cdk/internal/emfcheck"
+	"github.com/alb-cognito/alb-cognito-cdk/internal/syncbuf"
 	"github.com/alb-cognito/alb-cognito-cdk/lambda/identity"
 )
-
-type lockedLog struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestRequestLineCarriesMetrics: the preview runs the function's own
 // middleware, so each request's log line in its output is the embedded
@@ -34,7 +17,7 @@ func (l *lockedLog) String() string {
 // FunctionName "preview" (as internal/lambdarun sets AWS_LAMBDA_FUNCTION_NAME).
 func TestRequestLineCarriesMetrics(t *testing.T) {
 	t.Parallel()
-	logs := &lockedLog{}
+	logs := &syncbuf.Buffer{}
 	o := exampleRoutes(t)
 	o.Logger = slog.New(slog.NewJSONHandler(logs, nil))
 	s := start(t, o)

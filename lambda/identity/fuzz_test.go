@@ -34,14 +34,7 @@ func FuzzMiddleware(f *testing.F) {
 		if err != nil || !strings.HasPrefix(target, "/") {
 			t.Skip()
 		}
-		if userTok != "" {
-			r.Header.Set(identity.HeaderUserClaims, userTok)
-		}
-		if accessTok != "" {
-			r.Header.Set(identity.HeaderAccessToken, accessTok)
-		}
-		r.Header.Set("Accept", accept)
-		r.Header.Set("Cookie", cookie)
+		setFuzzHeaders(r, userTok, accessTok, accept, cookie)
 		ran := false
 		next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ran = true
@@ -100,14 +93,7 @@ func FuzzMiddlewareHTTP(f *testing.F) {
 		if err != nil || !strings.HasPrefix(r.RequestURI, "/") {
 			t.Skip() // net/http's server answers 400 itself
 		}
-		if userTok != "" {
-			r.Header.Set(identity.HeaderUserClaims, userTok)
-		}
-		if accessTok != "" {
-			r.Header.Set(identity.HeaderAccessToken, accessTok)
-		}
-		r.Header.Set("Accept", accept)
-		r.Header.Set("Cookie", cookie)
+		setFuzzHeaders(r, userTok, accessTok, accept, cookie)
 		sent, _, _ := strings.Cut(r.RequestURI, "?")
 		views := append([]string{sent}, appViews(sent)...)
 		ran := false
@@ -133,6 +119,19 @@ func FuzzMiddlewareHTTP(f *testing.F) {
 		mw.Handler(next).ServeHTTP(w, r)
 		checkAnswer(t, w, ran, r.URL.Path, userTok, accessTok)
 	})
+}
+
+// setFuzzHeaders puts a fuzz input's tokens, Accept and Cookie on r: the
+// token headers only when not empty, as the load balancer sends them.
+func setFuzzHeaders(r *http.Request, userTok, accessTok, accept, cookie string) {
+	if userTok != "" {
+		r.Header.Set(identity.HeaderUserClaims, userTok)
+	}
+	if accessTok != "" {
+		r.Header.Set(identity.HeaderAccessToken, accessTok)
+	}
+	r.Header.Set("Accept", accept)
+	r.Header.Set("Cookie", cookie)
 }
 
 // checkAnswer checks a fuzzed request's answer: 200 only when the

@@ -163,9 +163,8 @@ func benchWarmMakeTest(e *env) error {
 		r, _ := e.seq(cs, warm, nil)
 		e.logf("  %s", r.wall.Round(1e7))
 	}
-	var pw, pc, fw, fc []float64
+	var runs sideBySide
 	perCmd := make([][]float64, len(cmds))
-	failing := false
 	n := e.opts.testRuns
 	for i := range n {
 		for _, which := range []string{"project", "floor"} {
@@ -179,26 +178,17 @@ func benchWarmMakeTest(e *env) error {
 					perCmd[j] = append(perCmd[j], w)
 				}
 			}
-			note := ""
-			if r.err != nil {
-				if which == "floor" {
-					return fmt.Errorf("the floor's test failed: %w\n%s", r.err, tail(r.out, 30))
-				}
-				failing = true
-				note = " (FAIL)"
-				e.logf("%s", tail(r.out, 15))
-			}
-			if which == "project" {
-				pw, pc = append(pw, r.wall.Seconds()), append(pc, r.cpu.Seconds())
-			} else {
-				fw, fc = append(fw, r.wall.Seconds()), append(fc, r.cpu.Seconds())
+			note, err := runs.add(e, which, r, "the floor's test failed")
+			if err != nil {
+				return err
 			}
 			e.logf("warm %-7s %d/%d: %6.2f s wall, %6.2f s CPU%s (per command: %v)", which, i+1, n, r.wall.Seconds(), r.cpu.Seconds(), note, walls)
 		}
 	}
+	pw, pc, fw, fc := runs.pw, runs.pc, runs.fw, runs.fc
 	mp, mf := median(pw), median(fw)
 	proj := fmt.Sprintf("%s (CPU %s)", seconds(mp), seconds(median(pc)))
-	if failing {
+	if runs.failing {
 		proj += " (tests failing)"
 	}
 	e.addRow(row{
@@ -214,7 +204,7 @@ func benchWarmMakeTest(e *env) error {
 	}
 	e.notef("make test, warm: %s, run one after the other, wall %s vs %s; median wall per command %s; CPU ratio %.2f×. go vet and actionlint are not in these figures.",
 		describe(cmds), spread(pw, seconds), spread(fw, seconds), strings.Join(parts, " + "), median(pc)/median(fc))
-	if failing {
+	if runs.failing {
 		e.notef("**make test's go test commands failed** during the warm timed runs (the timings still count the run).")
 	}
 	return nil
@@ -240,8 +230,7 @@ func benchColdMakeTest(e *env) error {
 		cmd.Env = setEnv(os.Environ(), nil, map[string]string{"GOCACHE": cache})
 		return timed(cmd), nil
 	}
-	var pw, pc, fw, fc []float64
-	failing := false
+	var runs sideBySide
 	for i := range n {
 		for _, which := range []string{"floor", "project"} {
 			var r result
@@ -257,27 +246,18 @@ func benchColdMakeTest(e *env) error {
 			if err != nil {
 				return err
 			}
-			note := ""
-			if r.err != nil {
-				if which == "floor" {
-					return fmt.Errorf("cold go build ./...: %w\n%s", r.err, tail(r.out, 30))
-				}
-				failing = true
-				note = " (FAIL)"
-				e.logf("%s", tail(r.out, 20))
-			}
-			if which == "project" {
-				pw, pc = append(pw, r.wall.Seconds()), append(pc, r.cpu.Seconds())
-			} else {
-				fw, fc = append(fw, r.wall.Seconds()), append(fc, r.cpu.Seconds())
+			note, err := runs.add(e, which, r, "cold go build ./...")
+			if err != nil {
+				return err
 			}
 			e.logf("cold %-7s %d/%d: %6.2f s wall, %6.2f s CPU%s (load %s, %s)", which, i+1, n,
 				r.wall.Seconds(), r.cpu.Seconds(), note, loadAvg(), time.Since(t).Round(time.Second))
 		}
 	}
+	pw, pc, fw, fc := runs.pw, runs.pc, runs.fw, runs.fc
 	mp, mf := median(pw), median(fw)
 	proj := fmt.Sprintf("%s (CPU %s)", seconds(mp), seconds(median(pc)))
-	if failing {
+	if runs.failing {
 		proj += " (tests failing)"
 	}
 	of := "1 run"
@@ -293,8 +273,34 @@ func benchColdMakeTest(e *env) error {
 	e.notef("make test, cold: each run with its own empty GOCACHE (the module cache and node_modules as they are); "+
 		"the whole recipe (go vet, actionlint, both go test commands), CPU of make and every process it waited for. "+
 		"Wall %s vs %s; CPU ratio %.2f×.", spread(pw, seconds), spread(fw, seconds), median(pc)/median(fc))
-	if failing {
+	if runs.failing {
 		e.notef("**cold make test failed** (the timings still count the run).")
 	}
 	return nil
+}
+
+// sideBySide gathers a project's and its floor's alternating timed runs.
+type sideBySide struct {
+	pw, pc, fw, fc []float64 // wall and CPU seconds: project, floor
+	failing        bool      // a project run failed
+}
+
+// add records one run of which ("project" or "floor"). A failed floor
+// ends the measure with an error beginning floorFailed; a failed project
+// is counted, the end of its output logged, and the note says so.
+func (s *sideBySide) add(e *env, which string, r result, floorFailed string) (note string, err error) {
+	if which == "floor" {
+		if r.err != nil {
+			return "", fmt.Errorf("%s: %w\n%s", floorFailed, r.err, tail(r.out, 30))
+		}
+		s.fw, s.fc = append(s.fw, r.wall.Seconds()), append(s.fc, r.cpu.Seconds())
+		return "", nil
+	}
+	if r.err != nil {
+		s.failing = true
+		note = " (FAIL)"
+		e.logf("%s", tail(r.out, 20))
+	}
+	s.pw, s.pc = append(s.pw, r.wall.Seconds()), append(s.pc, r.cpu.Seconds())
+	return note, nil
 }
